@@ -1,0 +1,50 @@
+# `make` sets up and builds the course; `make test` sets up and runs every test.
+# Set-up is idempotent: it reinstalls only when pyproject.toml or the lock change.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+OUT ?= build
+
+.PHONY: all setup figures test lint format lock clean distclean
+
+all: figures
+
+setup: $(STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+figures: $(STAMP)
+	$(BIN)/python build.py figures --out $(OUT)
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Refresh the pins after editing pyproject.toml (then run `make test`).
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	{ echo "# Every Python package the project and its tests use, pinned; regenerate with 'make lock'."; \
+	  $(BIN)/python -m pip freeze --exclude-editable --disable-pip-version-check; } > requirements.lock
+
+clean:
+	rm -rf $(OUT) .pytest_cache .ruff_cache
+
+distclean: clean
+	rm -rf $(VENV) *.egg-info
