@@ -1,0 +1,1 @@
+"""The stages of the course build; build.py runs them in order."""
