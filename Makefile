@@ -5,13 +5,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 OUT ?= build
 
-.PHONY: all setup figures test lint format lock clean distclean
+.PHONY: all setup course figures test lint format lock clean distclean
 
-all: figures
+all: course
 
-setup: $(STAMP)
+setup: $(STAMP) $(NODE_STAMP)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +22,18 @@ $(STAMP): pyproject.toml requirements.lock | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
+# reveal.js, pinned in package-lock.json, is inlined into every deck.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+course: setup
+	$(BIN)/python build.py --out $(OUT)
+
 figures: $(STAMP)
 	$(BIN)/python build.py figures --out $(OUT)
 
-test: $(STAMP)
+test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -47,4 +56,4 @@ clean:
 	rm -rf $(OUT) .pytest_cache .ruff_cache
 
 distclean: clean
-	rm -rf $(VENV) *.egg-info
+	rm -rf $(VENV) node_modules *.egg-info

@@ -1,8 +1,13 @@
-"""The figures stage: run each figure module and save its Figure as SVG."""
+"""The figures stage: run each figure module and save its Figure as SVG.
+
+matplotlib is imported only when a figure has to be drawn, so a build where
+nothing changed never pays for it.
+"""
 
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import io
 import traceback
 from dataclasses import dataclass
@@ -10,8 +15,10 @@ from pathlib import Path
 
 from coursebuild.atomic import write_atomic
 from coursebuild.errors import BuildError
+from coursebuild.state import BuildState, digest
 from figures.catalogue import FIGURES, FigureSpec
-from figures.style import course_style
+
+FIGURES_DIR = Path(__file__).resolve().parent.parent / "figures"
 
 
 @dataclass(frozen=True)
@@ -19,10 +26,34 @@ class BuiltFigure:
     spec: FigureSpec
     path: Path
     size: int
+    skipped: bool
+
+
+def module_file(spec: FigureSpec) -> Path:
+    return FIGURES_DIR / (spec.module.split(".")[-1] + ".py")
+
+
+def figure_inputs(spec: FigureSpec, lang: str) -> str:
+    """Digest of the figure's own module, the shared figure code, the language and matplotlib."""
+    own_modules = {module_file(other) for other in FIGURES}
+    shared = sorted(
+        path
+        for path in FIGURES_DIR.iterdir()
+        if path.suffix in (".py", ".mplstyle") and path not in own_modules
+    )
+    return digest(
+        module_file(spec).read_bytes(),
+        *(part for path in shared for part in (path.name, path.read_bytes())),
+        lang,
+        spec.title(lang),
+        importlib.metadata.version("matplotlib"),
+    )
 
 
 def figure_to_svg(figure, title: str) -> bytes:
     """Serialise a matplotlib Figure to SVG bytes that are the same on every run."""
+    from figures.style import course_style
+
     buffer = io.BytesIO()
     # Saving reads rcParams too (svg.hashsalt names the clip paths), so save in
     # the course style. No date; the title becomes the SVG's <title>.
@@ -43,8 +74,7 @@ def render_figure(spec: FigureSpec, lang: str) -> bytes:
 
 def figure_error(spec: FigureSpec, error: Exception) -> BuildError:
     """Point at the deepest line of figure code that raised, falling back to the module."""
-    module_path = Path(spec.module.replace(".", "/") + ".py")
-    path, line = module_path, None
+    path, line = Path("figures") / module_file(spec).name, None
     for frame in traceback.extract_tb(error.__traceback__):
         frame_path = Path(frame.filename)
         if frame_path.parent.name == "figures":
@@ -54,13 +84,24 @@ def figure_error(spec: FigureSpec, error: Exception) -> BuildError:
 
 
 def build_figures(
-    out_dir: Path, lang: str, specs: tuple[FigureSpec, ...] = FIGURES
+    out_dir: Path,
+    lang: str,
+    state: BuildState | None = None,
+    specs: tuple[FigureSpec, ...] = FIGURES,
 ) -> list[BuiltFigure]:
-    """Render every figure first, then write them all, so a failure writes nothing."""
-    rendered = [(spec, render_figure(spec, lang)) for spec in specs]
+    """Render every stale figure first, then write them all, so a failure writes nothing."""
+    state = state or BuildState(out_dir / ".unused")
+    rendered: list[tuple[FigureSpec, str, bytes | None]] = []
+    for spec in specs:
+        inputs = figure_inputs(spec, lang)
+        fresh = state.is_fresh(f"figure:{spec.name}", inputs)
+        rendered.append((spec, inputs, None if fresh else render_figure(spec, lang)))
     built = []
-    for spec, svg in rendered:
-        path = out_dir / "images" / f"{spec.name}.svg"
-        write_atomic(path, svg)
-        built.append(BuiltFigure(spec=spec, path=path, size=len(svg)))
+    for spec, inputs, svg in rendered:
+        name = f"images/{spec.name}.svg"
+        path = out_dir / name
+        if svg is not None:
+            write_atomic(path, svg)
+            state.record(f"figure:{spec.name}", inputs, {name: svg})
+        built.append(BuiltFigure(spec, path, path.stat().st_size, skipped=svg is None))
     return built

@@ -1,0 +1,108 @@
+"""The one place that builds what Jinja sees: in lessons and in the templates."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from coursebuild.config import Course
+from coursebuild.errors import BuildError
+
+MODELS_FILE = "models.toml"
+FINNISH_NUMBER_WORDS = (
+    "nolla",
+    "yksi",
+    "kaksi",
+    "kolme",
+    "neljä",
+    "viisi",
+    "kuusi",
+    "seitsemän",
+    "kahdeksan",
+    "yhdeksän",
+    "kymmenen",
+)
+
+
+@dataclass(frozen=True)
+class NetworkFacts:
+    """Counts of the lesson's network (figures.network.BOOK_NET), for the text."""
+
+    n_inputs: int
+    n_hidden: int
+    n_outputs: int
+    hidden_weights: int  # arrows from the inputs to the hidden units
+    hidden_biases: int
+    n_hidden_params: int
+    n_params: int
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    url: str
+    parameters_millions: int
+    tensor_type: str
+    bytes_per_value: int
+    optimisation: str
+
+    @property
+    def memory_mb(self) -> int:
+        """Memory for the weights alone: parameters × bytes per value."""
+        return self.parameters_millions * self.bytes_per_value
+
+
+def network_facts() -> NetworkFacts:
+    from figures.network import BOOK_NET
+
+    n_inputs = 1  # ShallowNet maps one input x to one output y
+    return NetworkFacts(
+        n_inputs=n_inputs,
+        n_hidden=BOOK_NET.n_hidden,
+        n_outputs=1,
+        hidden_weights=n_inputs * BOOK_NET.n_hidden,
+        hidden_biases=BOOK_NET.n_hidden,
+        n_hidden_params=BOOK_NET.n_hidden_params,
+        n_params=BOOK_NET.n_params,
+    )
+
+
+def load_models(path: Path) -> list[Model]:
+    if not path.exists():
+        return []
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        sizes = data["bytes_per_value"]
+        return [
+            Model(
+                name=entry["name"],
+                url=entry["url"],
+                parameters_millions=entry["parameters_millions"],
+                tensor_type=entry["tensor_type"],
+                bytes_per_value=sizes[entry["tensor_type"]],
+                optimisation=entry["optimisation"],
+            )
+            for entry in data["model"]
+        ]
+    except (tomllib.TOMLDecodeError, KeyError, TypeError) as error:
+        raise BuildError(f"model table is not valid: {error!r}", path) from None
+
+
+def number_in_words(value: int) -> str:
+    """Finnish word for a small count ('kuusi'); digits beyond ten."""
+    if 0 <= value < len(FINNISH_NUMBER_WORDS):
+        return FINNISH_NUMBER_WORDS[value]
+    return str(value)
+
+
+def lesson_context(course: Course) -> dict:
+    """Names a lesson page may use in {{ … }}."""
+    return {
+        "course": course,
+        "net": network_facts(),
+        "models": load_models(course.lessons_dir / MODELS_FILE),
+    }
+
+
+FILTERS = {"sanoin": number_in_words}

@@ -1,0 +1,103 @@
+"""The load stage for lesson pages: decode, split front matter, find title and images."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from coursebuild import dialect
+from coursebuild.errors import BuildError
+
+FRONT_MATTER = re.compile(r"\A---[ ]*\n(.*?\n)?---[ ]*\n", re.DOTALL)
+TITLE = re.compile(r"^#[ ]+(.+?)[ ]*#*[ ]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class BuildWarning:
+    path: Path
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = str(self.path) if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Lesson:
+    source: Path
+    slug: str  # output name: <slug>.html, <slug>.pdf
+    raw: bytes
+    meta: dict
+    body: str
+    body_first_line: int  # line of the source where body starts
+    title: str
+    images: list[dialect.ImageReference]
+    warnings: list[BuildWarning] = field(default_factory=list)
+
+
+def decode_utf8(raw: bytes, path: Path) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise BuildError(
+            f"not UTF-8 (byte 0x{raw[error.start]:02x}); save the file as UTF-8", path, line
+        ) from None
+
+
+def split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
+    """The YAML front matter as a dict, the body, and the body's first line number."""
+    match = FRONT_MATTER.match(text)
+    if match is None:
+        return {}, text, 1
+    try:
+        meta = yaml.safe_load(match.group(1) or "") or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1  # +1 for '---', +1 one-based
+        problem = getattr(error, "problem", None) or str(error)
+        raise BuildError(f"front matter is not valid YAML: {problem}", path, line) from None
+    if not isinstance(meta, dict):
+        raise BuildError("front matter must be a YAML mapping (key: value)", path, 2)
+    body_first_line = text[: match.end()].count("\n") + 1
+    return meta, text[match.end() :], body_first_line
+
+
+def lesson_title(body: str, path: Path) -> str:
+    match = TITLE.search(body)
+    if match is None:
+        raise BuildError("no '# Title' heading; a lesson needs one for its title", path, 1)
+    return match.group(1)
+
+
+def load_lesson(path: Path) -> Lesson:
+    raw = path.read_bytes()
+    text = decode_utf8(raw, path).replace("\r\n", "\n")
+    meta, body, first_line = split_front_matter(text, path)
+    warnings = [
+        BuildWarning(path, section.line, f"section '{section.title}' is only TODO; left out")
+        for section in dialect.placeholder_sections(body, first_line)
+    ]
+    warnings += [
+        BuildWarning(path, image.line, f"image {image.target} has no '**Kuva N:**' caption")
+        for image in dialect.uncaptioned_images(body, first_line)
+    ]
+    return Lesson(
+        source=path,
+        slug=path.stem,
+        raw=raw,
+        meta=meta,
+        body=body,
+        body_first_line=first_line,
+        title=lesson_title(body, path),
+        images=dialect.image_references(body, first_line),
+        warnings=warnings,
+    )
+
+
+def find_lessons(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.md"))
