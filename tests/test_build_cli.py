@@ -13,7 +13,7 @@ import pytest
 from figures.catalogue import FIGURES
 
 SVG = "{http://www.w3.org/2000/svg}"
-PROJECT_PARTS = ("build.py", "coursebuild", "figures")
+PROJECT_PARTS = ("build.py", "course.toml", "coursebuild", "figures")
 
 
 def run_build(project: Path, *arguments: str) -> subprocess.CompletedProcess:

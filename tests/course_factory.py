@@ -1,0 +1,78 @@
+"""Tiny courses in a temporary folder, built by the real build.py in a real process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SEED_PAGE = PROJECT_ROOT / "tests" / "fixtures" / "100_neuroverkot_101.md"
+COURSE_TOML = """\
+title = "Testikurssi"
+author = "Testi Opettaja"
+licence = "CC BY 4.0"
+language = "fi"
+
+[build]
+lessons = "slides"
+output = "build"
+"""
+
+SMALL_LESSON = """\
+---
+priority: 1
+---
+
+# Pieni oppitunti
+
+## Osio
+
+### Dia
+
+Proosaa, joka menee puhujan muistiinpanoihin. ==Tärkeä lause.==
+
+![](../images/100_ShallowReLU.svg)
+
+**Kuva 7:** ReLU.
+"""
+
+
+def make_course(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write course.toml and ``files`` (relative path -> text or bytes) under ``root``."""
+    all_files = {"course.toml": COURSE_TOML, **files}
+    for name, content in all_files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+def run_build(
+    course: Path,
+    *arguments: str,
+    env: dict[str, str] | None = None,
+    build_script: Path = PROJECT_ROOT / "build.py",
+):
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", **(env or {})}
+    return subprocess.run(
+        [sys.executable, str(build_script), "--course", str(course), *arguments],
+        cwd=course,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=environment,
+    )
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    """Every file the build wrote, by path relative to ``folder``."""
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
