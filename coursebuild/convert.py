@@ -10,7 +10,7 @@ from pathlib import Path
 from coursebuild.errors import BuildError
 
 FILTERS_DIR = Path(__file__).resolve().parent / "filters"
-READER = "markdown+mark"
+READER = "markdown+mark+autolink_bare_uris"
 DECK_ARGUMENTS = (
     "--to=revealjs",
     "--mathml",

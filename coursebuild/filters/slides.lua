@@ -76,17 +76,32 @@ local function highlighted_points(block)
 end
 
 local function short_caption(figure)
-  -- The slide shows "Kuva N:" and the caption's first sentence.
+  -- The slide shows "Kuva N:", the caption's first sentence and its credit,
+  -- the parenthesis that ends the caption, e.g. "(mukaillen Prince 2023 [1])".
   local text = pandoc.utils.stringify(figure.caption.long)
   local first = text:match("^(.-[%.!?])%s") or text
+  local credit = text:match("(%b())%s*$")
   local number = figure.attributes["number"]
   local caption = pandoc.List({ pandoc.Strong({ pandoc.Str("Kuva " .. number .. ":") }) })
   if first ~= "" then
     caption:insert(pandoc.Space())
     caption:extend(pandoc.Inlines(first))
   end
+  if credit and first ~= text and not first:find(credit, 1, true) then
+    caption:insert(pandoc.Space())
+    caption:insert(pandoc.Span(pandoc.Inlines(credit), pandoc.Attr("", { "credit" })))
+  end
   figure.caption = { long = { pandoc.Plain(caption) } }
   return figure
+end
+
+local function table_for_slides(tbl)
+  -- Column widths from the source's dashes make no sense on a slide; let the
+  -- browser size the columns from their content.
+  for index, spec in ipairs(tbl.colspecs) do
+    tbl.colspecs[index] = { spec[1], "ColWidthDefault" }
+  end
+  return tbl
 end
 
 local function admonition_for_slides(div)
@@ -160,6 +175,8 @@ local function shape_slides(blocks)
       end
     elseif block.t == "Div" and block.classes:includes("admonition") then
       slide:add(admonition_for_slides(block))
+    elseif block.t == "Table" then
+      slide:add(table_for_slides(block))
     elseif block.t == "HorizontalRule" then
       -- A rule means nothing on a slide.
     else
