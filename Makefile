@@ -6,6 +6,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+# Browser and PDF tests use Debian's Chromium (driven by Playwright) and
+# poppler's pdftoppm; CI runs as root, elsewhere sudo is used.
+CHROMIUM := /usr/bin/chromium
+PDFTOPPM := /usr/bin/pdftoppm
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 OUT ?= build
 
 .PHONY: all setup course figures test lint format lock clean distclean
@@ -27,13 +32,18 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+$(CHROMIUM) $(PDFTOPPM) &:
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+		chromium poppler-utils > /dev/null
+
 course: setup
 	$(BIN)/python build.py --out $(OUT)
 
 figures: $(STAMP)
 	$(BIN)/python build.py figures --out $(OUT)
 
-test: setup
+test: setup $(CHROMIUM) $(PDFTOPPM)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

@@ -13,6 +13,7 @@ outputs of the last good build as they were.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -47,7 +48,24 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         default=COURSE_ROOT,
         help="course folder holding course.toml (default: this project)",
     )
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="lessons built in parallel (default: the number of CPUs)",
+    )
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="open every deck in headless Chromium at 1280×720; fail on a slide that overflows",
+    )
+    parser.add_argument(
+        "--screenshots",
+        action="store_true",
+        help="save a PNG of every slide to OUT/check/<lesson>/ (implies --check)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but problems")
     return parser.parse_args(argv)
 
@@ -112,23 +130,51 @@ def build_lessons(
     figure_names: set[str],
     state: BuildState,
     report: Reporter,
+    jobs: int,
 ):
     """Deck and handout bytes for every stale lesson; nothing is written here."""
     from coursebuild.lesson_build import build_lesson, lesson_inputs, resolve_images
 
     figure_dir = out_dir / "images"
-    results = []
-    for done, lesson in enumerate(lessons, 1):
+    stale = []
+    for lesson in lessons:
         images = resolve_images(lesson, course, figure_dir, figure_names)
         inputs = lesson_inputs(lesson, course, images, figure_names)
         if state.is_fresh(f"lesson:{lesson.slug}", inputs):
             report.step("skip", str(lesson.source))
         else:
-            started = time.perf_counter()
-            results.append((inputs, build_lesson(lesson, course, images)))
-            report.step("lesson", str(lesson.source), f"{time.perf_counter() - started:.1f} s")
-        report.progress(done, len(lessons))
+            stale.append((lesson, images, inputs))
+    results = []
+    for done, (lesson, inputs, outputs, seconds) in enumerate(
+        run_lesson_builds(build_lesson, stale, course, jobs), 1
+    ):
+        results.append((inputs, outputs))
+        report.step("lesson", str(lesson.source), f"{seconds:.1f} s")
+        report.progress(done, len(stale))
     return results
+
+
+def timed_build(build_lesson, lesson, course, images):
+    started = time.perf_counter()
+    outputs = build_lesson(lesson, course, images)
+    return outputs, time.perf_counter() - started
+
+
+def run_lesson_builds(build_lesson, stale, course: Course, jobs: int):
+    """Yield (lesson, inputs, outputs, seconds) in order, in worker processes when it pays."""
+    if jobs <= 1 or len(stale) <= 1:
+        for lesson, images, inputs in stale:
+            yield (lesson, inputs, *timed_build(build_lesson, lesson, course, images))
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=min(jobs, len(stale))) as pool:
+        futures = [
+            pool.submit(timed_build, build_lesson, lesson, course, images)
+            for lesson, images, _ in stale
+        ]
+        for (lesson, _, inputs), future in zip(stale, futures, strict=True):
+            yield (lesson, inputs, *future.result())
 
 
 # -- write --------------------------------------------------------------------
@@ -160,6 +206,28 @@ def write_index(course: Course, out_dir: Path, state: BuildState, report: Report
     report.step("write", str(out_dir / "index.html"))
 
 
+# -- check ----------------------------------------------------------------------
+
+
+def check_decks(lessons: list[Lesson], out_dir: Path, screenshots: bool, report: Reporter) -> None:
+    """Render every slide in a real browser; every overflowing slide is an error."""
+    from coursebuild.browser import inspect_deck, open_browser
+
+    problems = []
+    with open_browser() as browser:
+        for lesson in lessons:
+            deck = out_dir / f"{lesson.slug}.html"
+            shots = out_dir / "check" / lesson.slug if screenshots else None
+            inspection = inspect_deck(browser, deck, shots)
+            too_big = [slide for slide in inspection.slides if slide.overflows]
+            problems += [f"{lesson.source}: {slide.overflow_message()}" for slide in too_big]
+            problems += [f"{deck}: browser error: {e}" for e in inspection.console_errors]
+            detail = f"{inspection.total_slides} slides, {len(too_big)} overflowing"
+            report.step("check", str(deck), detail + (f", screenshots in {shots}" if shots else ""))
+    if problems:
+        raise BuildError("\n".join(problems))
+
+
 def check_warnings(warnings: list[str], strict: bool, report: Reporter) -> None:
     for warning in warnings:
         report.warning(warning)
@@ -181,13 +249,17 @@ def build(arguments: argparse.Namespace, report: Reporter) -> None:
     )
     try:
         figure_names = build_figures(out_dir, lang, state, report)
-        results = build_lessons(lessons, course, out_dir, figure_names, state, report)
+        results = build_lessons(
+            lessons, course, out_dir, figure_names, state, report, arguments.jobs
+        )
         check_warnings([w for _, out in results for w in out.warnings], arguments.strict, report)
         write_lessons(results, out_dir, state, report)
         if not only_figures and not arguments.targets:
             write_index(course, out_dir, state, report)
     finally:
         state.save()
+    if arguments.check or arguments.screenshots:
+        check_decks(lessons, out_dir, arguments.screenshots, report)
     report.done(f"{out_dir} in {time.perf_counter() - started:.1f} s")
 
 

@@ -27,7 +27,13 @@ def run_guard(pytester, monkeypatch, colour: str):
         )
     )
     monkeypatch.setenv("PYTHONPATH", str(PROJECT_ROOT))
-    return pytester.runpytest_subprocess("--mpl", "-p", "no:cacheprovider")
+    return pytester.runpytest_subprocess(
+        "--mpl",
+        "-p",
+        "no:cacheprovider",
+        "--mpl-generate-summary=html",
+        f"--mpl-results-path={pytester.path / 'report'}",
+    )
 
 
 def test_unchanged_figure_passes(pytester, monkeypatch):
@@ -39,4 +45,15 @@ def test_unchanged_figure_passes(pytester, monkeypatch):
 def test_changed_line_colour_fails_the_comparison(pytester, monkeypatch):
     result = run_guard(pytester, monkeypatch, "#2060c0")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*Error: Image files did not match*"])
+    # CI's log must say which figure failed and where the images to compare are.
+    result.stdout.fnmatch_lines(
+        [
+            "*Error: Image files did not match*",
+            "*/report/test_guard.test_changed_colour/baseline.png",
+            "*/report/test_guard.test_changed_colour/result-failed-diff.png",
+            "FAILED test_guard.py::test_changed_colour*",
+        ]
+    )
+    report = pytester.path / "report"
+    assert (report / "fig_comparison.html").is_file()
+    assert list(report.rglob("result-failed-diff.png"))

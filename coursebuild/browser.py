@@ -1,0 +1,194 @@
+"""Open built decks in headless Chromium (Playwright) the way a student's browser does.
+
+Used by `build.py --check` / `--screenshots` and by the browser tests. Every
+network request is blocked: a deck must work from file:// with no network.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coursebuild.errors import BuildError
+
+SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
+LAUNCH_ARGUMENTS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
+
+# Measures the current slide in slide pixels (reveal.js scales the 1280×720
+# slide to the window). Content below the section's bottom padding or right of
+# the slide counts as overflow, and so does content the deck had to shrink.
+MEASURE_SLIDE = r"""
+() => {
+  const slide = Reveal.getCurrentSlide();
+  const area = document.querySelector('.reveal .slides').getBoundingClientRect();
+  const scale = Reveal.getScale();
+  const padding = parseFloat(getComputedStyle(slide).paddingBottom) * scale;
+  let bottom = area.top, right = area.left, tooWide = 0;
+  for (const child of slide.children) {
+    if (child.matches('aside.notes, .notes, section')) continue;
+    const box = child.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;
+    bottom = Math.max(bottom, box.bottom);
+    right = Math.max(right, box.right);
+    tooWide = Math.max(tooWide, child.scrollWidth - child.clientWidth);
+  }
+  const visible = (el) => {
+    const b = el.getBoundingClientRect();
+    return b.width > 0 && b.height > 0;
+  };
+  // What is in the speaker notes is not on the slide.
+  const shown = (selector) =>
+    [...slide.querySelectorAll(selector)].filter((el) => !el.closest('aside.notes'));
+  const images = shown('img');
+  const drawings = shown('svg').filter((s) => !s.closest('math'));
+  const maths = shown('math');
+  const heading = slide.querySelector('h1, h2, h3');
+  const notes = slide.querySelector('aside.notes');
+  return {
+    title: heading ? heading.textContent.trim() : '',
+    overflow_y: Math.max(0, (bottom - (area.bottom - padding)) / scale),
+    overflow_x: Math.max(0, (right - area.right) / scale, tooWide),
+    autofit: slide.hasAttribute('data-autofit') ? parseFloat(slide.dataset.autofit) : null,
+    images: images.length + drawings.length,
+    broken_images: images.filter((i) => !i.complete || i.naturalWidth === 0 || !visible(i)).length
+      + drawings.filter((s) => !visible(s)).length,
+    maths: maths.length,
+    empty_maths: maths.filter((m) => !visible(m)).length,
+    notes: notes ? notes.textContent.trim().length : 0,
+    // TeX that reached the slide as text: math that did not become MathML.
+    raw_tex: [...slide.children]
+      .filter((child) => !child.matches('aside.notes'))
+      .map((child) => ((child.innerText || '').match(/\\[a-zA-Z]+/g) || []).length)
+      .reduce((a, b) => a + b, 0),
+  };
+}
+"""
+
+
+@dataclass(frozen=True)
+class SlideInfo:
+    number: int  # 1-based, in reading order
+    title: str
+    overflow_x: float
+    overflow_y: float
+    autofit: float | None
+    images: int
+    broken_images: int
+    maths: int
+    empty_maths: int
+    notes: int  # characters of speaker notes
+    raw_tex: int  # TeX commands shown as text
+
+    @property
+    def overflows(self) -> bool:
+        shrunk = self.autofit is not None and self.autofit < 0.999
+        return shrunk or self.overflow_x > 1 or self.overflow_y > 1
+
+    def overflow_message(self) -> str:
+        parts = []
+        if self.overflow_y > 1:
+            parts.append(f"{self.overflow_y:.0f} px too tall")
+        if self.overflow_x > 1:
+            parts.append(f"{self.overflow_x:.0f} px too wide")
+        if self.autofit is not None and self.autofit < 0.999:
+            parts.append(f"fits only shrunk to {self.autofit:.0%}")
+        return f"slide {self.number} '{self.title}': content {', '.join(parts)}"
+
+
+@dataclass
+class DeckReport:
+    path: Path
+    total_slides: int = 0
+    slides: list[SlideInfo] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    blocked_requests: list[str] = field(default_factory=list)
+
+
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    if not Path(path).exists():
+        raise BuildError(f"Chromium not found at {path}; run `make test` to install it")
+    return path
+
+
+@contextmanager
+def open_browser() -> Iterator[object]:
+    """Debian's Chromium, headless, driven by Playwright (its own browser download is not used)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise BuildError("Playwright is not installed; run `make test` to set it up") from None
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(), headless=True, args=LAUNCH_ARGUMENTS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def block_network(context, report: DeckReport) -> None:
+    def route(route):
+        url = route.request.url
+        if url.startswith(LOCAL_SCHEMES):
+            route.continue_()
+        else:
+            report.blocked_requests.append(url)
+            route.abort()
+
+    context.route("**/*", route)
+
+
+@contextmanager
+def open_deck(browser, path: Path, report: DeckReport) -> Iterator[object]:
+    """A page showing the deck at 1280×720, reveal.js ready, problems recorded in ``report``."""
+    context = browser.new_context(viewport={"width": SLIDE_WIDTH, "height": SLIDE_HEIGHT})
+    block_network(context, report)
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and report.console_errors.append(m.text))
+    page.on("pageerror", lambda error: report.console_errors.append(str(error)))
+    page.on("requestfailed", lambda r: report.failed_requests.append(r.url))
+    try:
+        page.goto(path.resolve().as_uri())
+        page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=15_000)
+        yield page
+    finally:
+        context.close()
+
+
+def slide_indices(page) -> list[dict]:
+    return page.evaluate("Reveal.getSlides().map((s) => Reveal.getIndices(s))")
+
+
+def show_slide(page, indices: dict) -> None:
+    page.evaluate("([h, v]) => Reveal.slide(h, v)", [indices["h"], indices.get("v") or 0])
+    # Two animation frames: reveal.js lays out, then the deck's own fitting runs.
+    page.evaluate(
+        "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+    )
+
+
+def inspect_deck(browser, path: Path, screenshots: Path | None = None) -> DeckReport:
+    """Visit every slide of the deck at ``path``; measure it, and screenshot it if asked."""
+    report = DeckReport(path)
+    with open_deck(browser, path, report) as page:
+        report.total_slides = page.evaluate("Reveal.getTotalSlides()")
+        for number, indices in enumerate(slide_indices(page), 1):
+            show_slide(page, indices)
+            report.slides.append(SlideInfo(number=number, **page.evaluate(MEASURE_SLIDE)))
+            if screenshots is not None:
+                screenshots.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(screenshots / f"slide-{number:02d}.png"))
+    return report
