@@ -14,6 +14,7 @@ from tests.slide_rules import expected_slides, slides_with_prose
 
 LESSON = "100_neuroverkot_101"
 SEED_TEXT = (PROJECT_ROOT / "tests" / "fixtures" / f"{LESSON}.md").read_text(encoding="utf-8")
+PAGES = sorted((PROJECT_ROOT / "slides").glob("*.md"))
 
 
 @pytest.fixture(scope="module")
@@ -31,21 +32,31 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def report(browser, built) -> DeckReport:
-    return inspect_deck(browser, built / f"{LESSON}.html")
+def reports(browser, built) -> dict[str, DeckReport]:
+    """Every built deck, inspected slide by slide."""
+    return {page.stem: inspect_deck(browser, built / f"{page.stem}.html") for page in PAGES}
 
 
-def test_deck_loads_offline_without_errors_or_requests(report):
-    assert report.console_errors == []
-    assert report.failed_requests == []
-    assert report.blocked_requests == []
+@pytest.fixture(scope="module")
+def report(reports) -> DeckReport:
+    return reports[LESSON]
 
 
-def test_deck_has_the_slides_the_page_and_split_rules_give(report):
+def test_every_deck_loads_offline_without_errors_or_requests(reports):
+    for deck in reports.values():
+        assert deck.console_errors == [], deck.path
+        assert deck.failed_requests == [], deck.path
+        assert deck.blocked_requests == [], deck.path
+
+
+def test_every_deck_has_the_slides_its_page_and_the_split_rules_give(reports):
+    for page in PAGES:
+        expected = expected_slides(page.read_text(encoding="utf-8"))
+        assert reports[page.stem].total_slides == expected, page.name
     # By hand for the first lesson: title 1 + five ## + five ### + seven
     # continuations in "Mitä se tekee?" (eight figures or long equations) = 18.
     assert expected_slides(SEED_TEXT) == 18
-    assert report.total_slides == len(report.slides) == 18
+    assert reports[LESSON].total_slides == len(reports[LESSON].slides) == 18
 
 
 def test_every_figure_and_formula_on_a_slide_has_a_size(report):
@@ -58,14 +69,18 @@ def test_every_figure_and_formula_on_a_slide_has_a_size(report):
     assert [s.number for s in report.slides if s.raw_tex] == []
 
 
-def test_no_slide_overflows_1280_by_720(report):
-    assert [slide.overflow_message() for slide in report.slides if slide.overflows] == []
+def test_no_slide_of_any_deck_overflows_1280_by_720(reports):
+    for deck in reports.values():
+        assert [s.overflow_message() for s in deck.slides if s.overflows] == [], deck.path
+        assert [s.number for s in deck.slides if s.broken_images or s.empty_maths] == []
 
 
-def test_speaker_notes_exist_where_the_page_has_prose(report):
-    with_notes = {slide.title for slide in report.slides if slide.notes > 0}
-    for title in slides_with_prose(SEED_TEXT):
-        assert title in with_notes, f"'{title}' has prose but no speaker notes"
+def test_speaker_notes_exist_where_the_page_has_prose(reports):
+    for page in PAGES:
+        slides = reports[page.stem].slides
+        with_notes = {slide.title for slide in slides if slide.notes > 0}
+        for title in slides_with_prose(page.read_text(encoding="utf-8")):
+            assert title in with_notes, f"{page.name}: '{title}' has prose but no notes"
 
 
 def test_keyboard_reaches_the_last_slide_and_s_opens_the_speaker_view(browser, built):
