@@ -11,15 +11,14 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from figures.network import ShallowNet, fit_shallow_net, smooth_target
-from figures.style import LIGHT_GREY, ORANGE, SLATE_BLUE, TEAL, course_style
+from figures.panels import X_RANGE, setup_function_panel
+from figures.style import ORANGE, SLATE_BLUE, TEAL, course_style
 from figures.text import words
 
 LABELS = {
     "fi": {"regions": "{n} lineaarista aluetta"},
     "en": {"regions": "{n} linear regions"},
 }
-X_RANGE = (0.0, 2.0)
-Y_RANGE = (-1.0, 1.0)
 # (hidden units, line colour, label colour): D units make D + 1 linear regions.
 PANELS = ((4, SLATE_BLUE, SLATE_BLUE), (9, ORANGE, ORANGE), (19, TEAL, TEAL))
 
@@ -36,12 +35,7 @@ def draw_target(ax: Axes) -> None:
 
 
 def setup_panel(ax: Axes, letter: str, label: str, label_colour: str) -> None:
-    ax.set_xlim(*X_RANGE)
-    ax.set_ylim(*Y_RANGE)
-    ax.set_xticks([0.0, 1.0, 2.0])
-    ax.set_yticks([-1.0, 0.0, 1.0])
-    ax.axhline(0.0, color=LIGHT_GREY, linewidth=1.0, linestyle=":", zorder=0)
-    ax.text(0.0, 1.02, f"{letter})", transform=ax.transAxes, ha="left", va="bottom")
+    setup_function_panel(ax, letter, zero_line_style=":")
     ax.text(0.03, 0.96, label, transform=ax.transAxes, ha="left", va="top", color=label_colour)
 
 

@@ -11,8 +11,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from figures.network import BOOK_NET, ForwardPass, LinearRegion, ShallowNet
+from figures.panels import X_RANGE, setup_function_panel
 from figures.style import (
-    LIGHT_GREY,
     OUTPUT_COLOUR,
     SHADING,
     course_style,
@@ -22,8 +22,6 @@ from figures.style import (
 from figures.text import words
 
 LABELS: dict[str, dict[str, str]] = {"fi": {}, "en": {}}
-X_RANGE = (0.0, 2.0)
-Y_RANGE = (-1.0, 1.0)
 # The region panel j shades: unit 2 clipped to zero while units 1 and 3 pass.
 SHADED_PATTERN = (True, False, True)
 
@@ -49,15 +47,6 @@ def weighted_formula(k: int) -> str:
 def output_formula(n_hidden: int) -> str:
     terms = "".join(rf"+\phi_{k}h_{k}" for k in range(1, n_hidden + 1))
     return rf"$\phi_0{terms}$"
-
-
-def setup_panel(ax: Axes, letter: str) -> None:
-    ax.set_xlim(*X_RANGE)
-    ax.set_ylim(*Y_RANGE)
-    ax.set_xticks([0.0, 1.0, 2.0])
-    ax.set_yticks([-1.0, 0.0, 1.0])
-    ax.axhline(0.0, color=LIGHT_GREY, linewidth=1.0, linestyle="--", zorder=0)
-    ax.text(0.0, 1.02, f"{letter})", transform=ax.transAxes, ha="left", va="bottom")
 
 
 def draw_curve(ax: Axes, x: np.ndarray, y: np.ndarray, colour: str) -> None:
@@ -95,14 +84,14 @@ def draw_unit_rows(axes: list[list[Axes]], forward: ForwardPass) -> None:
     letters = iter("abcdefghi")
     for row_axes, (values, formula) in zip(axes, rows, strict=True):
         for k, ax in enumerate(row_axes):
-            setup_panel(ax, next(letters))
+            setup_function_panel(ax, next(letters))
             draw_curve(ax, forward.x, values[k], unit_colour(k))
             draw_formula(ax, formula(k + 1), unit_text_colour(k))
 
 
 def draw_output(ax: Axes, net: ShallowNet, forward: ForwardPass) -> None:
     """Panel j: the sum, with the region where only units 1 and 3 are active shaded."""
-    setup_panel(ax, "j")
+    setup_function_panel(ax, "j")
     region = shaded_region(net.linear_regions(*X_RANGE))
     ax.axvspan(region.start, region.end, color=SHADING, linewidth=0, zorder=0)
     draw_curve(ax, forward.x, forward.y, OUTPUT_COLOUR)
