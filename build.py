@@ -154,17 +154,19 @@ def build_lessons(
     return results
 
 
-def timed_build(build_lesson, lesson, course, images):
+def timed_build(build_lesson, lesson, course, images, overlap=False):
     started = time.perf_counter()
-    outputs = build_lesson(lesson, course, images)
+    outputs = build_lesson(lesson, course, images, overlap=overlap)
     return outputs, time.perf_counter() - started
 
 
 def run_lesson_builds(build_lesson, stale, course: Course, jobs: int):
     """Yield (lesson, inputs, outputs, seconds) in order, in worker processes when it pays."""
     if jobs <= 1 or len(stale) <= 1:
+        # One lesson and spare cores: its deck and handout are made side by side.
+        overlap = jobs > 1 and len(stale) == 1
         for lesson, images, inputs in stale:
-            yield (lesson, inputs, *timed_build(build_lesson, lesson, course, images))
+            yield (lesson, inputs, *timed_build(build_lesson, lesson, course, images, overlap))
         return
     from concurrent.futures import ProcessPoolExecutor
 
@@ -191,11 +193,12 @@ def write_lessons(results, out_dir: Path, state: BuildState, report: Reporter) -
         state.record(f"lesson:{outputs.slug}", inputs, files)
 
 
-def write_index(course: Course, out_dir: Path, state: BuildState, report: Reporter) -> None:
+def write_index(
+    course: Course, lessons: list[Lesson], out_dir: Path, state: BuildState, report: Reporter
+) -> None:
     from coursebuild.atomic import write_atomic
     from coursebuild.index import index_inputs, render_index
 
-    lessons = load_lessons(find_lessons(course.lessons_dir))
     inputs = index_inputs(course, lessons, out_dir)
     if state.is_fresh("index", inputs):
         report.step("skip", str(out_dir / "index.html"))
@@ -255,7 +258,7 @@ def build(arguments: argparse.Namespace, report: Reporter) -> None:
         check_warnings([w for _, out in results for w in out.warnings], arguments.strict, report)
         write_lessons(results, out_dir, state, report)
         if not only_figures and not arguments.targets:
-            write_index(course, out_dir, state, report)
+            write_index(course, lessons, out_dir, state, report)  # all the course's lessons
     finally:
         state.save()
     if arguments.check or arguments.screenshots:

@@ -54,17 +54,20 @@ class Model:
 
 
 def network_facts() -> NetworkFacts:
-    from figures.network import BOOK_NET
+    """Counted from the parameters figures.network.BOOK_NET is made of (tests check they agree)."""
+    from figures.examples import BOOK_PHI, BOOK_THETA
 
     n_inputs = 1  # ShallowNet maps one input x to one output y
+    n_hidden = len(BOOK_THETA)
+    n_hidden_params = sum(len(row) for row in BOOK_THETA)
     return NetworkFacts(
         n_inputs=n_inputs,
-        n_hidden=BOOK_NET.n_hidden,
+        n_hidden=n_hidden,
         n_outputs=1,
-        hidden_weights=n_inputs * BOOK_NET.n_hidden,
-        hidden_biases=BOOK_NET.n_hidden,
-        n_hidden_params=BOOK_NET.n_hidden_params,
-        n_params=BOOK_NET.n_params,
+        hidden_weights=n_inputs * n_hidden,
+        hidden_biases=n_hidden,
+        n_hidden_params=n_hidden_params,
+        n_params=n_hidden_params + len(BOOK_PHI),
     )
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import importlib.util
+import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 from coursebuild.errors import BuildError
@@ -26,17 +30,50 @@ HANDOUT_ARGUMENTS = (
 BAD_MATH = re.compile(r"Could not convert TeX math (.*?), rendering as TeX", re.DOTALL)
 
 
+# The wheel's Pandoc is linked with -with-rtsopts=-H64m: a 64 MB allocation area
+# for lessons whose live data is under 1 MB. With 16 MB each run needs ~50 MB
+# less memory (two run at once in a -j 2 build) and is no slower (bench/).
+WHEEL_RTS_OPTIONS = ("+RTS", "-H16m", "-RTS")
+
+
 def pandoc_executable() -> str:
     """PANDOC overrides the binary that the pypandoc-binary wheel carries."""
     override = os.environ.get("PANDOC")
     if override:
         return override
+    bundled = bundled_pandoc()
+    if bundled:
+        return bundled
     try:
         import pypandoc
 
         return pypandoc.get_pandoc_path()
     except (ImportError, OSError):
         raise BuildError("Pandoc not found; run `make` to install pypandoc-binary") from None
+
+
+def pandoc_command(arguments: tuple[str, ...]) -> list[str]:
+    """The command line of one conversion: the binary, its RTS options, reader, ``arguments``."""
+    executable = pandoc_executable()
+    options = WHEEL_RTS_OPTIONS if executable == bundled_pandoc() else ()
+    return [executable, *options, f"--from={READER}", *arguments]
+
+
+@functools.cache
+def bundled_pandoc() -> str | None:
+    """The wheel's own binary, found without importing pypandoc.
+
+    Importing pypandoc (urllib, logging, …) and its search, which runs
+    ``pandoc --version`` for every candidate, cost 30–60 ms in every build
+    process; a one-lesson edit pays for each. pypandoc's search stays the
+    fallback for a pypandoc without a bundled binary.
+    """
+    spec = importlib.util.find_spec("pypandoc")
+    for folder in (spec and spec.submodule_search_locations) or ():
+        bundled = Path(folder) / "files" / ("pandoc.exe" if os.name == "nt" else "pandoc")
+        if bundled.is_file() and os.access(bundled, os.X_OK):
+            return str(bundled)
+    return None
 
 
 def line_of(snippet: str, source: str, first_line: int) -> int | None:
@@ -54,7 +91,7 @@ def run_pandoc(
 
     ``source`` is the lesson file's text, to find the line of a bad formula.
     """
-    command = [pandoc_executable(), f"--from={READER}", *arguments]
+    command = pandoc_command(arguments)
     try:
         result = subprocess.run(command, input=markdown, capture_output=True, text=True)
     except FileNotFoundError:
@@ -73,22 +110,55 @@ def run_pandoc(
     return result.stdout, warnings
 
 
+# Typst runs in a child process of its own (see typst_child.py for why).
+TYPST_CHILD = Path(__file__).with_name("typst_child.py")
+TYPST_FAILED = 3  # typst_child.TYPST_FAILED; not imported, the child must stay light
+
+
+def typst_command(timestamp: int, warm: bool = False) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of one Typst compile (source on stdin, PDF on stdout).
+
+    ``warm``: a child started ahead of its source spends the wait loading
+    fonts, which takes 7 ms off the compile.
+    """
+    spec = importlib.util.find_spec("typst")
+    if spec is None or spec.origin is None:
+        raise BuildError("Typst not found; run `make` to install the typst package")
+    folder = str(Path(spec.origin).parent.parent)
+    path = os.pathsep.join(filter(None, (folder, os.environ.get("PYTHONPATH"))))
+    command = [sys.executable, "-S", str(TYPST_CHILD), str(timestamp), *(["--warm"] * warm)]
+    return command, {**os.environ, "PYTHONPATH": path}
+
+
 def compile_typst(source: str, path: Path, timestamp: int) -> bytes:
     """Typst source to PDF bytes; only Typst's embedded fonts, for the same PDF everywhere."""
-    import typst
+    return finish_typst(start_typst(timestamp), source, path)
 
-    try:
-        return typst.compile(
-            source.encode("utf-8"),
-            root="/",  # image paths in the source are absolute
-            ignore_system_fonts=True,
-            timestamp=timestamp,
-        )
-    except typst.TypstError as error:
-        message = " ".join(str(error.message).split())
-        near = failing_source_line(str(error.diagnostic))
+
+def start_typst(timestamp: int, warm: bool = False) -> subprocess.Popen:
+    """A Typst child, started now to wait for its source (finish_typst gives it)."""
+    command, environment = typst_command(timestamp, warm)
+    return subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=environment,
+    )
+
+
+def finish_typst(child: subprocess.Popen, source: str, path: Path) -> bytes:
+    pdf, stderr = child.communicate(source.encode("utf-8"))
+    if child.returncode == TYPST_FAILED:
+        error = json.loads(stderr.decode("utf-8").strip().splitlines()[-1])
+        message = " ".join(error["message"].split())
+        near = failing_source_line(error["diagnostic"])
         where = f" in `{near}`" if near else ""
-        raise BuildError(f"Typst cannot typeset the handout: {message}{where}", path) from None
+        raise BuildError(f"Typst cannot typeset the handout: {message}{where}", path)
+    if child.returncode != 0:
+        problem = stderr.decode("utf-8", "replace").strip()
+        raise BuildError(f"Typst failed: {problem}", path)
+    return pdf
 
 
 def failing_source_line(diagnostic: str) -> str | None:

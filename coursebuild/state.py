@@ -23,8 +23,45 @@ def digest(*parts: bytes | str) -> str:
     return hasher.hexdigest()
 
 
+def file_signature(path: Path) -> list[int] | None:
+    """Size, modification time and inode: a file rewritten or replaced gets a new one."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+
+
+# Digests already computed in this process, by path and file signature: every
+# lesson depends on the same code, templates and figures, so a build of many
+# lessons reads and hashes each of those files once, not once a lesson.
+_known_digests: dict[tuple, str] = {}
+
+
+def _remembered(key: tuple, compute) -> str:
+    if key not in _known_digests:
+        _known_digests[key] = compute()
+    return _known_digests[key]
+
+
+def file_digest(path: Path) -> str:
+    signature = file_signature(path)
+    if signature is None:
+        return digest(path.read_bytes())  # raises as reading always did
+    return _remembered(("file", str(path), *signature), lambda: digest(path.read_bytes()))
+
+
 def files_digest(paths: list[Path]) -> str:
-    return digest(*(part for path in sorted(paths) for part in (path.name, path.read_bytes())))
+    ordered = sorted(paths)
+    signatures = [file_signature(path) for path in ordered]
+
+    def compute() -> str:
+        return digest(*(part for path in ordered for part in (path.name, path.read_bytes())))
+
+    if None in signatures:
+        return compute()
+    key = ("files", *(str(path) for path in ordered), *(n for s in signatures for n in s))
+    return _remembered(key, compute)
 
 
 @dataclass
@@ -50,9 +87,15 @@ class BuildState:
         entry = self.entries.get(key)
         if entry is None or entry.get("inputs") != inputs:
             return False
+        signatures = entry.get("signatures", {})
         for name, expected in entry.get("outputs", {}).items():
             output = self.path.parent / name
-            if not output.is_file() or digest(output.read_bytes()) != expected:
+            signature = file_signature(output)
+            if signature is None or not output.is_file():
+                return False
+            if signature == signatures.get(name):
+                continue  # the very file the build wrote: no need to read and hash it
+            if digest(output.read_bytes()) != expected:
                 return False
         return True
 
@@ -63,6 +106,14 @@ class BuildState:
         self.entries[key] = {
             "inputs": inputs,
             "outputs": {name: digest(data) for name, data in outputs.items()},
+            # Signatures of the files as written, when they hold these bytes,
+            # so the next build can skip hashing them.
+            "signatures": {
+                name: signature
+                for name, data in outputs.items()
+                if (signature := file_signature(self.path.parent / name))
+                and signature[0] == len(data)
+            },
         }
 
     def save(self) -> None:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from figures.examples import BOOK_PHI, BOOK_THETA, NOTEBOOK_PHI, NOTEBOOK_THETA
+
 FloatArray = NDArray[np.float64]
 
 
@@ -193,14 +195,8 @@ def rms_error(
 
 # The worked examples of the course: the book's Figure 3.3 network, and the
 # network of the book's notebook 3.1 (Shallow Networks I).
-BOOK_NET = ShallowNet(
-    theta=[[-0.2, 0.4], [-0.9, 0.9], [1.1, -0.7]],
-    phi=[-0.23, -1.3, 1.3, 0.66],
-)
-NOTEBOOK_NET = ShallowNet(
-    theta=[[0.3, -1.0], [-1.0, 2.0], [-0.5, 0.65]],
-    phi=[-0.3, 2.0, -1.0, 7.0],
-)
+BOOK_NET = ShallowNet(theta=BOOK_THETA, phi=BOOK_PHI)
+NOTEBOOK_NET = ShallowNet(theta=NOTEBOOK_THETA, phi=NOTEBOOK_PHI)
 TERMINOLOGY_SHAPE = FullyConnectedShape(n_inputs=3, n_hidden=4, n_outputs=2)
 
 

@@ -129,3 +129,13 @@ def test_fit_gives_the_requested_number_of_linear_regions():
         net = fit_shallow_net(smooth_target, n_hidden)
         assert net.n_hidden == n_hidden
         assert len(net.linear_regions(0.0, 2.0)) == n_hidden + 1
+
+
+def test_lesson_text_counts_agree_with_the_network():
+    from coursebuild.context import network_facts
+
+    facts = network_facts()
+    assert facts.n_hidden == BOOK_NET.n_hidden
+    assert facts.n_hidden_params == BOOK_NET.n_hidden_params
+    assert facts.n_params == BOOK_NET.n_params
+    assert facts.hidden_weights + facts.hidden_biases == facts.n_hidden_params == 6
