@@ -13,7 +13,7 @@ PDFTOPPM := /usr/bin/pdftoppm
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 OUT ?= build
 
-.PHONY: all setup course figures test lint format lock clean distclean
+.PHONY: all setup course figures test lint format lock clean distclean bench
 
 all: course
 
@@ -67,3 +67,7 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV) node_modules *.egg-info
+
+# Build speed against the bare tools and Marp (bench/bench.py; about 5 minutes).
+bench: setup
+	$(BIN)/python bench/bench.py
