@@ -130,11 +130,6 @@ def typst_command(timestamp: int, warm: bool = False) -> tuple[list[str], dict[s
     return command, {**os.environ, "PYTHONPATH": path}
 
 
-def compile_typst(source: str, path: Path, timestamp: int) -> bytes:
-    """Typst source to PDF bytes; only Typst's embedded fonts, for the same PDF everywhere."""
-    return finish_typst(start_typst(timestamp), source, path)
-
-
 def start_typst(timestamp: int, warm: bool = False) -> subprocess.Popen:
     """A Typst child, started now to wait for its source (finish_typst gives it)."""
     command, environment = typst_command(timestamp, warm)

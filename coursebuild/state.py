@@ -99,9 +99,6 @@ class BuildState:
                 return False
         return True
 
-    def output_digest(self, key: str, name: str) -> str | None:
-        return self.entries.get(key, {}).get("outputs", {}).get(name)
-
     def record(self, key: str, inputs: str, outputs: dict[str, bytes]) -> None:
         self.entries[key] = {
             "inputs": inputs,

@@ -60,10 +60,3 @@ FIGURES = (
         },
     ),
 )
-
-
-def figure_spec(name: str) -> FigureSpec:
-    for spec in FIGURES:
-        if spec.name == name:
-            return spec
-    raise KeyError(name)

@@ -207,6 +207,16 @@ end
 
 -- The document -------------------------------------------------------------
 
+-- Raw HTML on paper: an <iframe> becomes a "Video:" link (``wrap`` makes it a
+-- paragraph or inlines); comments and any other HTML are dropped.
+local function html_for_paper(raw, wrap)
+  if not is_html(raw.format) then
+    return nil
+  end
+  local url = iframe_source(raw.text)
+  return url and wrap(video_inlines(url)) or {}
+end
+
 local shape = {
   Header = function(header)
     if header.level == 1 then
@@ -223,18 +233,10 @@ local shape = {
   end,
   Table = natural_widths,
   RawBlock = function(raw)
-    if not is_html(raw.format) then
-      return nil
-    end
-    local url = iframe_source(raw.text)
-    return url and pandoc.Para(video_inlines(url)) or {}
+    return html_for_paper(raw, pandoc.Para)
   end,
   RawInline = function(raw)
-    if not is_html(raw.format) then
-      return nil
-    end
-    local url = iframe_source(raw.text)
-    return url and pandoc.Inlines(video_inlines(url)) or {}
+    return html_for_paper(raw, pandoc.Inlines)
   end,
 }
 
