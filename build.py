@@ -2,8 +2,10 @@
 """Build the course: figures, a reveal.js deck and a PDF handout per lesson, an index.
 
     python build.py                    # the whole course (course.toml, slides/*.md)
+    python build.py --course SITE      # every page of an MkDocs site (SITE/mkdocs.yml)
     python build.py figures            # only the figures
-    python build.py PATH.md [PATH.md]  # these lesson pages, from anywhere
+    python build.py PATH.md [PATH.md]  # these lesson pages, from anywhere (a page
+                                       # inside an MkDocs site builds as part of it)
 
 Stages, in order: load → figures → render (Jinja) → convert (Pandoc, Typst) → write.
 Everything is gathered before anything is written, so a failed build leaves the
@@ -18,9 +20,9 @@ import sys
 import time
 from pathlib import Path
 
-from coursebuild.config import Course, load_course
+from coursebuild.config import Course, open_course
 from coursebuild.errors import BuildError
-from coursebuild.lessons import Lesson, find_lessons, load_lesson
+from coursebuild.lessons import Lesson, default_slug, find_lessons, load_lesson
 from coursebuild.report import Reporter
 from coursebuild.state import BuildState
 
@@ -45,8 +47,8 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--course",
         type=Path,
-        default=COURSE_ROOT,
-        help="course folder holding course.toml (default: this project)",
+        help="course folder: an MkDocs site (mkdocs.yml) or one holding course.toml "
+        "(default: the site around the pages given, else this project)",
     )
     parser.add_argument(
         "-j",
@@ -73,12 +75,12 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 # -- load ---------------------------------------------------------------------
 
 
-def load_lessons(paths: list[Path]) -> list[Lesson]:
+def load_lessons(pages: list[tuple[Path, str, str | None]]) -> list[Lesson]:
     """Load every page; report every problem at once, then stop."""
     lessons, problems = [], []
-    for path in paths:
+    for path, slug, chapter in pages:
         try:
-            lessons.append(load_lesson(path))
+            lessons.append(load_lesson(path, slug, chapter))
         except BuildError as error:
             problems.append(error)
         except OSError as error:
@@ -104,20 +106,64 @@ def lesson_paths(course: Course, targets: list[str]) -> list[Path]:
     for page in pages:
         if page.suffix != ".md":
             raise BuildError("not a lesson page (.md) nor 'figures'", page)
-    return pages or find_lessons(course.lessons_dir)
+    if pages:
+        return pages
+    if course.pages is not None:
+        return [path for path, _ in course.pages]
+    return find_lessons(course.lessons_dir)
+
+
+def lesson_pages(course: Course, paths: list[Path]) -> list[tuple[Path, str, str | None]]:
+    """Each page with its output name and chapter; names unique within the course."""
+    names = [default_slug(path) for path in paths]
+    pages = []
+    for path, name in zip(paths, names, strict=True):
+        if names.count(name) > 1 and path.resolve().is_relative_to(course.lessons_dir):
+            # Two chapters with a page of the same name: the folder tells them apart.
+            relative = path.resolve().relative_to(course.lessons_dir).with_suffix("")
+            name = "-".join(relative.parts)
+        pages.append((path, name, course.chapter_of(path)))
+    return pages
+
+
+def choose_course(arguments: argparse.Namespace) -> Course:
+    """--course, else the MkDocs site around the pages given, else this project."""
+    if arguments.course is not None:
+        return open_course(arguments.course)
+    from coursebuild.site import find_site
+
+    pages = [Path(t) for t in arguments.targets if t.endswith(".md")]
+    sites = {find_site(page.resolve()) for page in pages}
+    if len(sites) == 1 and None not in sites:
+        return open_course(sites.pop())
+    return open_course(COURSE_ROOT)
 
 
 # -- figures ------------------------------------------------------------------
 
 
-def build_figures(out_dir: Path, lang: str, state: BuildState, report: Reporter) -> set[str]:
+def build_figures(
+    out_dir: Path, lang: str, state: BuildState, report: Reporter, names: set[str] | None
+) -> set[str]:
+    """Render the course figures ``names`` (all when None); return the names built."""
     from coursebuild.figure_stage import build_figures as run_figure_stage
+    from figures.catalogue import FIGURES
 
-    built = run_figure_stage(out_dir, lang, state)
+    specs = tuple(spec for spec in FIGURES if names is None or spec.name in names)
+    built = run_figure_stage(out_dir, lang, state, specs)
     for figure in built:
         action = "skip" if figure.skipped else "figure"
         report.step(action, str(figure.path), f"{figure.size / 1024:.0f} KiB")
     return {figure.spec.name for figure in built}
+
+
+def figures_needed(lessons: list[Lesson]) -> set[str]:
+    """The course figures the pages show (a site's build renders no others)."""
+    from coursebuild.images import figures_shown
+    from figures.catalogue import FIGURES
+
+    names = {spec.name for spec in FIGURES}
+    return {name for lesson in lessons for name in figures_shown(lesson.raw.decode(), names)}
 
 
 # -- render and convert -------------------------------------------------------
@@ -126,57 +172,61 @@ def build_figures(out_dir: Path, lang: str, state: BuildState, report: Reporter)
 def build_lessons(
     lessons: list[Lesson],
     course: Course,
-    out_dir: Path,
-    figure_names: set[str],
+    figures,
     state: BuildState,
     report: Reporter,
     jobs: int,
 ):
     """Deck and handout bytes for every stale lesson; nothing is written here."""
-    from coursebuild.lesson_build import build_lesson, lesson_inputs, resolve_images
+    from coursebuild.lesson_build import build_lesson, lesson_inputs
 
-    figure_dir = out_dir / "images"
     stale = []
     for lesson in lessons:
-        images = resolve_images(lesson, course, figure_dir, figure_names)
-        inputs = lesson_inputs(lesson, course, images, figure_names)
-        if state.is_fresh(f"lesson:{lesson.slug}", inputs):
+        key = f"lesson:{lesson.slug}"
+        inputs = lesson_inputs(lesson, course, state.dependencies(key))
+        if state.is_fresh(key, inputs):
             report.step("skip", str(lesson.source))
         else:
-            stale.append((lesson, images, inputs))
+            stale.append(lesson)
     results = []
-    for done, (lesson, inputs, outputs, seconds) in enumerate(
-        run_lesson_builds(build_lesson, stale, course, jobs), 1
+    for done, (lesson, outputs, seconds) in enumerate(
+        run_lesson_builds(build_lesson, stale, course, figures, jobs), 1
     ):
+        # Recorded with the files this build found the page to show.
+        inputs = lesson_inputs(lesson, course, outputs.dependencies)
         results.append((inputs, outputs))
         report.step("lesson", str(lesson.source), f"{seconds:.1f} s")
         report.progress(done, len(stale))
     return results
 
 
-def timed_build(build_lesson, lesson, course, images, overlap=False):
+def timed_build(build_lesson, lesson, course, figures, overlap=False):
     started = time.perf_counter()
-    outputs = build_lesson(lesson, course, images, overlap=overlap)
+    outputs = build_lesson(lesson, course, figures, overlap=overlap)
     return outputs, time.perf_counter() - started
 
 
-def run_lesson_builds(build_lesson, stale, course: Course, jobs: int):
-    """Yield (lesson, inputs, outputs, seconds) in order, in worker processes when it pays."""
+def run_lesson_builds(build_lesson, stale, course: Course, figures, jobs: int):
+    """Yield (lesson, outputs, seconds) in order, in worker processes when it pays."""
     if jobs <= 1 or len(stale) <= 1:
         # One lesson and spare cores: its deck and handout are made side by side.
         overlap = jobs > 1 and len(stale) == 1
-        for lesson, images, inputs in stale:
-            yield (lesson, inputs, *timed_build(build_lesson, lesson, course, images, overlap))
+        for lesson in stale:
+            yield (lesson, *timed_build(build_lesson, lesson, course, figures, overlap))
         return
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=min(jobs, len(stale))) as pool:
         futures = [
-            pool.submit(timed_build, build_lesson, lesson, course, images)
-            for lesson, images, _ in stale
+            pool.submit(timed_build, build_lesson, lesson, course, figures) for lesson in stale
         ]
-        for (lesson, _, inputs), future in zip(stale, futures, strict=True):
-            yield (lesson, inputs, *future.result())
+        try:
+            for lesson, future in zip(stale, futures, strict=True):
+                yield (lesson, *future.result())
+        except BaseException:
+            # The build fails with this error: the lessons not started are not built.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
 
 # -- write --------------------------------------------------------------------
@@ -190,7 +240,7 @@ def write_lessons(results, out_dir: Path, state: BuildState, report: Reporter) -
         for name, data in files.items():
             write_atomic(out_dir / name, data)
             report.step("write", str(out_dir / name), f"{len(data) / 1024:.0f} KiB")
-        state.record(f"lesson:{outputs.slug}", inputs, files)
+        state.record(f"lesson:{outputs.slug}", inputs, files, outputs.dependencies)
 
 
 def write_index(
@@ -231,6 +281,14 @@ def check_decks(lessons: list[Lesson], out_dir: Path, screenshots: bool, report:
         raise BuildError("\n".join(problems))
 
 
+def extension_warnings(course: Course) -> list[str]:
+    return [
+        f"{course.config_path}: markdown extension '{name}' is not one the build knows; "
+        "pages are read without it"
+        for name in course.unknown_extensions
+    ]
+
+
 def check_warnings(warnings: list[str], strict: bool, report: Reporter) -> None:
     for warning in warnings:
         report.warning(warning)
@@ -240,21 +298,28 @@ def check_warnings(warnings: list[str], strict: bool, report: Reporter) -> None:
 
 def build(arguments: argparse.Namespace, report: Reporter) -> None:
     started = time.perf_counter()
-    course = load_course(arguments.course / "course.toml")
+    course = choose_course(arguments)
     out_dir = (arguments.out or course.output_dir).resolve()
-    lang = arguments.lang or course.language
+    lang = arguments.lang or (course.language if course.language in ("fi", "en") else "en")
     state = BuildState.load(out_dir)
     only_figures = arguments.targets == ["figures"]
 
-    lessons = [] if only_figures else load_lessons(lesson_paths(course, arguments.targets))
+    pages = [] if only_figures else lesson_pages(course, lesson_paths(course, arguments.targets))
+    lessons = load_lessons(pages)
     check_warnings(
-        [str(w) for lesson in lessons for w in lesson.warnings], arguments.strict, report
+        [*extension_warnings(course), *(str(w) for lesson in lessons for w in lesson.warnings)],
+        arguments.strict,
+        report,
     )
     try:
-        figure_names = build_figures(out_dir, lang, state, report)
-        results = build_lessons(
-            lessons, course, out_dir, figure_names, state, report, arguments.jobs
+        wanted = None if only_figures or course.pages is None else figures_needed(lessons)
+        figure_names = build_figures(out_dir, lang, state, report, wanted)
+        from coursebuild.lesson_build import FigureSet
+
+        figures = FigureSet(
+            out_dir / "images", frozenset(figure_names), out_dir / ".cache" / "mermaid"
         )
+        results = build_lessons(lessons, course, figures, state, report, arguments.jobs)
         check_warnings([w for _, out in results for w in out.warnings], arguments.strict, report)
         write_lessons(results, out_dir, state, report)
         if not only_figures and not arguments.targets:

@@ -1,4 +1,4 @@
-"""Load and validate course.toml; report every problem at once."""
+"""Load and validate a course: the project's course.toml, or an MkDocs site's mkdocs.yml."""
 
 from __future__ import annotations
 
@@ -10,6 +10,27 @@ from coursebuild.errors import BuildError
 
 LANGUAGES = ("fi", "en")
 REQUIRED_TEXT = ("title", "author", "licence", "language")
+SITE_CONFIG = "mkdocs.yml"
+
+# The dialect of a course.toml course: the extensions of the instructor's own
+# sites (../shared/corpus/*/mkdocs.yml), which its pages are written in.
+DEFAULT_EXTENSIONS: tuple[tuple[str, dict], ...] = (
+    ("pymdownx.highlight", {"anchor_linenums": True, "line_spans": "__span"}),
+    ("pymdownx.inlinehilite", {}),
+    ("pymdownx.snippets", {}),
+    ("pymdownx.superfences", {"custom_fences": [{"name": "mermaid", "class": "mermaid"}]}),
+    ("attr_list", {}),
+    ("pymdownx.emoji", {}),
+    ("pymdownx.keys", {}),
+    ("pymdownx.mark", {}),
+    ("admonition", {}),
+    ("pymdownx.details", {}),
+    ("footnotes", {}),
+    ("pymdownx.tasklist", {"custom_checkbox": True}),
+    ("pymdownx.tabbed", {"alternate_style": True}),
+    ("pymdownx.arithmatex", {"generic": True}),
+    ("tables", {}),
+)
 
 
 @dataclass(frozen=True)
@@ -18,13 +39,61 @@ class Course:
     author: str
     licence: str
     language: str
-    root: Path  # the folder holding course.toml: the course folder
+    root: Path  # the folder holding course.toml or mkdocs.yml: the course folder
     lessons_dir: Path
     output_dir: Path
+    config_path: Path  # course.toml or mkdocs.yml
+    # Images must stay inside this folder: an MkDocs site's docs_dir, else the root.
+    docs_dir: Path
+    markdown_extensions: tuple[tuple[str, dict], ...] = DEFAULT_EXTENSIONS
+    # An MkDocs site's pages in navigation order, as (page, chapter title or None).
+    pages: tuple[tuple[Path, str | None], ...] | None = None
+    nav_files: tuple[Path, ...] = ()
+    # mkdocs.yml's extensions the build does not know, so does not load.
+    unknown_extensions: tuple[str, ...] = ()
 
     @property
-    def config_path(self) -> Path:
-        return self.root / "course.toml"
+    def is_site(self) -> bool:
+        return self.config_path.name == SITE_CONFIG
+
+    def chapter_of(self, page: Path) -> str | None:
+        for path, chapter in self.pages or ():
+            if path == page.resolve():
+                return chapter
+        return None
+
+
+def open_course(folder: Path) -> Course:
+    """The course in ``folder``: an MkDocs site (mkdocs.yml) or this project's layout."""
+    if (folder / SITE_CONFIG).is_file():
+        return load_site_course(folder)
+    return load_course(folder / "course.toml")
+
+
+def load_site_course(root: Path) -> Course:
+    from coursebuild.markdown_reader import usable_extensions
+    from coursebuild.site import MKDOCS_BUILTIN_EXTENSIONS, load_site
+
+    site = load_site(root.resolve())
+    listed = {name for name, _ in site.markdown_extensions}
+    # MkDocs loads these whatever the site lists.
+    builtins = [(name, {}) for name in MKDOCS_BUILTIN_EXTENSIONS if name not in listed]
+    extensions, unknown = usable_extensions([*builtins, *site.markdown_extensions])
+    return Course(
+        title=site.title,
+        author=site.author,
+        licence=site.licence,
+        language=site.language,
+        root=site.root,
+        lessons_dir=site.docs_dir,
+        output_dir=site.root / "build",
+        config_path=site.config_path,
+        docs_dir=site.docs_dir,
+        markdown_extensions=tuple(extensions),
+        unknown_extensions=tuple(unknown),
+        pages=tuple((page.path, page.chapter) for page in site.pages),
+        nav_files=tuple(sorted(site.docs_dir.rglob(".nav.yml"))),
+    )
 
 
 def load_course(path: Path) -> Course:
@@ -65,4 +134,6 @@ def load_course(path: Path) -> Course:
         root=root,
         lessons_dir=root / settings.get("lessons", "slides"),
         output_dir=root / settings.get("output", "build"),
+        config_path=root / "course.toml",
+        docs_dir=root,
     )

@@ -14,8 +14,13 @@ from pathlib import Path
 from coursebuild.errors import BuildError
 
 FILTERS_DIR = Path(__file__).resolve().parent / "filters"
-READER = "markdown+mark+autolink_bare_uris"
+# Pages reach Pandoc as the HTML the site's own Markdown parser makes
+# (markdown_reader.py, html_bridge.py). --sandbox: the HTML reader would
+# otherwise fetch what an <iframe> points at, from the network or the disk.
+READER = "html"
+COMMON_ARGUMENTS = ("--sandbox", f"--lua-filter={FILTERS_DIR / 'mkdocs.lua'}")
 DECK_ARGUMENTS = (
+    *COMMON_ARGUMENTS,
     "--to=revealjs",
     "--mathml",
     "--slide-level=3",
@@ -23,6 +28,7 @@ DECK_ARGUMENTS = (
     f"--lua-filter={FILTERS_DIR / 'slides.lua'}",
 )
 HANDOUT_ARGUMENTS = (
+    *COMMON_ARGUMENTS,
     "--to=typst",
     f"--lua-filter={FILTERS_DIR / 'captions.lua'}",
     f"--lua-filter={FILTERS_DIR / 'handout.lua'}",

@@ -1,8 +1,8 @@
-"""Text-level fixes that turn the MkDocs-Material dialect into Pandoc Markdown.
+"""Line-level facts about a page found before it is parsed: sections, TODOs, images.
 
-Only what Pandoc cannot read itself is touched here: admonitions become fenced
-divs. Everything structural (captions, slides, notes) happens in the Lua
-filters, on Pandoc's AST.
+The page itself is read by the site's own parser (markdown_reader.py); these
+scans only find what the build reports with a line number before that: TODO
+sections it leaves out, images without a caption, the title.
 """
 
 from __future__ import annotations
@@ -10,14 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-ADMONITION = re.compile(
-    r"^(?P<indent>[ ]*)(?P<marker>!!!|\?\?\?\+?)[ ]+(?P<kind>[\w-]+)"
-    r'(?:[ ]+"(?P<title>[^"]*)")?[ ]*$'
-)
 FENCE = re.compile(r"^[ ]*(```|~~~)")
 HEADING = re.compile(r"^(#{1,6})[ ]+(.*?)[ ]*#*[ ]*$")
 IMAGE = re.compile(r"!\[[^\]]*\]\((?P<target>[^)\s]+)(?:[ ]+\"[^\"]*\")?\)")
-CAPTION_START = re.compile(r"^\*\*Kuva[ ]+[^*]*:\*\*")
+# The author's caption labels: **Kuva N:**, **Kuva N**:, **Kuvio N:**, **Kuvio N.**
+CAPTION_START = re.compile(r"^\*\*(?:Kuva|Kuvio)[ ]+[^*\s]+(?::\*\*|\.\*\*|\*\*[:.])")
 
 
 @dataclass(frozen=True)
@@ -40,64 +37,6 @@ def fenced_code_lines(lines: list[str]) -> set[int]:
             if line.strip().startswith(fence):
                 fence = None
     return inside
-
-
-def admonition_to_div(kind: str, title: str | None, marker: str, body: list[str]) -> list[str]:
-    classes = [".admonition", f".{kind}"]
-    if marker.startswith("???"):
-        classes.append(".collapsible")
-    attributes = " ".join(classes)
-    if title is not None:
-        escaped = title.replace("\\", "\\\\").replace('"', '\\"')
-        attributes += f' title="{escaped}"'
-    # Longer fences than any nested div, so nested admonitions stay nested.
-    return [f"::::::: {{{attributes}}}", *convert_admonitions_lines(body), ":::::::"]
-
-
-def take_indented_body(lines: list[str], start: int, indent: int) -> tuple[list[str], int]:
-    """The lines indented 4 more than ``indent`` from ``start``, dedented; and where they end."""
-    body: list[str] = []
-    prefix = " " * (indent + 4)
-    index = start
-    while index < len(lines):
-        line = lines[index]
-        if line.startswith(prefix):
-            body.append(line[len(prefix) :])
-        elif line.strip() == "":
-            body.append("")
-        else:
-            break
-        index += 1
-    while body and body[-1] == "":
-        body.pop()
-        index -= 1
-    return body, index
-
-
-def convert_admonitions_lines(lines: list[str]) -> list[str]:
-    code = fenced_code_lines(lines)
-    result: list[str] = []
-    index = 0
-    while index < len(lines):
-        match = None if index in code else ADMONITION.match(lines[index])
-        if match is None:
-            result.append(lines[index])
-            index += 1
-            continue
-        indent = len(match.group("indent"))
-        body, index = take_indented_body(lines, index + 1, indent)
-        div = admonition_to_div(match.group("kind"), match.group("title"), match["marker"], body)
-        result.extend(" " * indent + line if line else line for line in div)
-    return result
-
-
-def convert_admonitions(text: str) -> str:
-    """``!!! kind "Title"`` and ``??? kind "Title"`` blocks become Pandoc fenced divs."""
-    return "\n".join(convert_admonitions_lines(text.split("\n")))
-
-
-def to_pandoc_markdown(text: str) -> str:
-    return convert_admonitions(text)
 
 
 @dataclass(frozen=True)
@@ -169,13 +108,3 @@ def uncaptioned_images(text: str, first_line: int = 1) -> list[ImageReference]:
         if lines[index].strip().startswith("![") and not CAPTION_START.match(following.strip()):
             missing.append(reference)
     return missing
-
-
-def rewrite_image_targets(text: str, targets: dict[str, str]) -> str:
-    """Replace image targets by the resolved paths in ``targets``."""
-
-    def replace(match: re.Match[str]) -> str:
-        target = match.group("target")
-        return match.group(0).replace(target, targets.get(target, target), 1)
-
-    return IMAGE.sub(replace, text)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
 
-from coursebuild.dialect import ImageReference
 from coursebuild.errors import BuildError
 
 EXTERNAL = ("http://", "https://", "//", "data:")
@@ -14,51 +14,49 @@ def is_inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def resolve_image(
-    reference: ImageReference,
+def line_of_target(target: str, source: str, first_line: int = 1) -> int | None:
+    """The line of ``source`` (the page) where the image ``target`` is written."""
+    position = source.find(target)
+    return None if position < 0 else source[:position].count("\n") + first_line
+
+
+def resolve_page_image(
+    target: str,
     page: Path,
-    course_root: Path,
+    source: str,
+    docs_dir: Path,
     figure_dir: Path,
     figure_names: set[str],
 ) -> Path:
-    """Course figures first (``../images/NAME``), then files inside the course folder."""
-    target = PurePosixPath(reference.target)
-    if reference.target.startswith(EXTERNAL):
+    """The file an image of the page shows, found as the site finds it.
+
+    Relative to the page and inside the site's docs folder (the course folder for
+    this project's layout); a course figure (``…/images/100_ShallowNet.svg``)
+    is the build's own drawing of it.
+    """
+    line = line_of_target(target, source)
+    if target.startswith(EXTERNAL) or ":" in target.split("/")[0]:
         raise BuildError(
-            f"image {reference.target} is not a local file; decks must work offline, "
-            "so save it under images/",
+            f"image {target} is not a local file; decks must work offline, "
+            "so save it in the site's images folder",
             page,
-            reference.line,
+            line,
         )
-    if target.parent.name == "images":
-        if target.stem in figure_names:
-            return figure_dir / target.name
-        in_course_images = course_root / "images" / target.name
-        if in_course_images.is_file():
-            return in_course_images
-    candidate = (page.parent / target).resolve()
-    if not is_inside(candidate, course_root):
-        raise BuildError(
-            f"image {reference.target} leaves the course folder {course_root}",
-            page,
-            reference.line,
-        )
+    path = PurePosixPath(unquote(target))
+    if path.stem in figure_names and path.suffix == ".svg":
+        return figure_dir / path.name
+    candidate = (page.parent / path).resolve()
+    if not is_inside(candidate, docs_dir.resolve()):
+        raise BuildError(f"image {target} leaves the course folder {docs_dir}", page, line)
     if candidate.is_file():
         return candidate
     raise BuildError(
-        f"image {reference.target} not found: no course figure '{target.stem}' "
-        f"and no file {candidate}",
+        f"image {target} not found: no course figure '{path.stem}' and no file {candidate}",
         page,
-        reference.line,
+        line,
     )
 
 
-def figures_used(references: list[ImageReference], figure_names: set[str]) -> list[str]:
-    """Names of the course figures a lesson shows, in order of first use."""
-    used: list[str] = []
-    for reference in references:
-        target = PurePosixPath(reference.target)
-        is_figure = target.parent.name == "images" and target.stem in figure_names
-        if is_figure and target.stem not in used:
-            used.append(target.stem)
-    return used
+def figures_shown(source: str, figure_names: set[str]) -> list[str]:
+    """The course figures a page may show: those whose file name it mentions."""
+    return sorted(name for name in figure_names if f"{name}.svg" in source)

@@ -22,6 +22,7 @@ def index_entries(lessons: list[Lesson], out_dir: Path) -> list[dict]:
         {
             "title": lesson.title,
             "slug": lesson.slug,
+            "chapter": lesson.chapter,
             "deck_size": human_size(out_dir / f"{lesson.slug}.html"),
             "handout_size": human_size(out_dir / f"{lesson.slug}.pdf"),
         }
@@ -29,14 +30,23 @@ def index_entries(lessons: list[Lesson], out_dir: Path) -> list[dict]:
     ]
 
 
+def chapters(entries: list[dict]) -> list[tuple[str | None, list[dict]]]:
+    """Entries grouped under their chapter, in the site's order (a chapter appears once)."""
+    groups: dict[str | None, list[dict]] = {}
+    for entry in entries:
+        groups.setdefault(entry["chapter"], []).append(entry)
+    return list(groups.items())
+
+
 def index_inputs(course: Course, lessons: list[Lesson], out_dir: Path) -> str:
     return digest(
         course.config_path.read_bytes(),
+        repr((course.title, course.author, course.licence, course.language)),
         (TEMPLATES_DIR / "index.html.j2").read_bytes(),
         repr(index_entries(lessons, out_dir)),
     )
 
 
 def render_index(course: Course, lessons: list[Lesson], out_dir: Path) -> str:
-    context = {"course": course, "lessons": index_entries(lessons, out_dir)}
+    context = {"course": course, "chapters": chapters(index_entries(lessons, out_dir))}
     return render_template("index.html.j2", context, autoescape=True)

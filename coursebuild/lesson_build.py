@@ -8,6 +8,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coursebuild import dialect
 from coursebuild.config import Course
@@ -20,10 +21,14 @@ from coursebuild.convert import (
     start_typst,
 )
 from coursebuild.deck import render_deck, reveal_dir
-from coursebuild.images import figures_used, resolve_image
+from coursebuild.errors import BuildError
+from coursebuild.images import line_of_target, resolve_page_image
 from coursebuild.lessons import Lesson
 from coursebuild.render import TEMPLATES_DIR, render_lesson, render_template
 from coursebuild.state import digest, file_digest, files_digest
+
+if TYPE_CHECKING:
+    from coursebuild.html_bridge import PageContext
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 FIGURES_DIR = PACKAGE_DIR.parent / "figures"
@@ -35,6 +40,9 @@ class LessonOutputs:
     deck: bytes
     handout: bytes
     warnings: list[str]
+    # Files the page turned out to show (images, course figures): the next
+    # build checks them for changes before it may skip the lesson.
+    dependencies: list[str]
 
 
 def lesson_timestamp(lesson: Lesson) -> int:
@@ -45,29 +53,23 @@ def lesson_timestamp(lesson: Lesson) -> int:
     return int(lesson.source.stat().st_mtime)
 
 
-def resolve_images(
-    lesson: Lesson, course: Course, figure_dir: Path, figure_names: set[str]
-) -> dict[str, Path]:
-    return {
-        reference.target: resolve_image(
-            reference, lesson.source, course.root, figure_dir, figure_names
-        )
-        for reference in lesson.images
-    }
-
-
-def lesson_inputs(
-    lesson: Lesson, course: Course, images: dict[str, Path], figure_names: set[str]
-) -> str:
+def lesson_inputs(lesson: Lesson, course: Course, dependencies: list[str]) -> str:
     """Digest of everything the lesson's outputs depend on."""
     return digest(
         lesson.raw,
         str(lesson.source),
+        lesson.slug,
         str(lesson_timestamp(lesson)),
         shared_inputs(course.config_path, course.lessons_dir, reveal_dir()),
-        *(f"{target}={file_digest(path)}" for target, path in sorted(images.items())),
-        ",".join(figures_used(lesson.images, figure_names)),
+        *(f"{path}={dependency_digest(Path(path))}" for path in sorted(dependencies)),
     )
+
+
+def dependency_digest(path: Path) -> str:
+    try:
+        return file_digest(path)
+    except OSError:
+        return "missing"
 
 
 @functools.cache
@@ -84,11 +86,22 @@ def shared_inputs(config_path: Path, lessons_dir: Path, reveal: Path) -> str:
     models = lessons_dir / MODELS_FILE
     if models.exists():
         context_sources.append(models)
-    reveal_version = reveal / "package.json"
+    # reveal.js, mermaid and the emoji images, by their versions.
+    versions = [reveal / "package.json", *(folder / "package.json" for folder in npm_assets())]
     return digest(
         files_digest(code + templates + context_sources),
-        reveal_version.read_bytes() if reveal_version.exists() else b"",
+        *(path.read_bytes() if path.exists() else b"" for path in versions),
     )
+
+
+def npm_assets() -> tuple[Path, ...]:
+    modules = PACKAGE_DIR.parent / "node_modules"
+    return (modules / "mermaid", modules / "@twemoji" / "svg")
+
+
+def emoji_dir() -> Path | None:
+    folder = npm_assets()[1]
+    return folder if folder.is_dir() else None
 
 
 def template_context(course: Course, lesson: Lesson) -> dict:
@@ -101,16 +114,80 @@ def template_context(course: Course, lesson: Lesson) -> dict:
     }
 
 
-def lesson_markdown(lesson: Lesson, course: Course, images: dict[str, Path]) -> str:
-    """The page as Pandoc Markdown: Jinja filled, TODO sections out, images resolved."""
+DIAGRAM_LABELS = {"fi": "Kaavio", "en": "Diagram"}
+
+
+def lesson_html(
+    lesson: Lesson, course: Course, figure_dir: Path, figure_names: set[str], cache_dir: Path
+) -> tuple[str, PageContext]:
+    """The page as the site's parser reads it: Jinja filled, TODO sections out, images found."""
+    # Imported here: Python-Markdown is not needed by a build that skips every lesson.
+    from coursebuild.html_bridge import PageContext
+    from coursebuild.markdown_reader import page_to_html
+
     body = render_lesson(lesson.body, lesson.body_first_line, lesson.source, lesson_context(course))
     body = dialect.drop_placeholder_sections(body)
-    body = dialect.rewrite_image_targets(body, {t: str(p) for t, p in images.items()})
-    return dialect.to_pandoc_markdown(body)
+    source = lesson.raw.decode("utf-8")
+
+    def resolve(target: str) -> str:
+        path = resolve_page_image(
+            target, lesson.source, source, course.docs_dir, figure_dir, figure_names
+        )
+        return str(path)
+
+    context = PageContext(
+        resolve_image=resolve,
+        emoji_dir=emoji_dir(),
+        diagram_label=DIAGRAM_LABELS.get(course.language, "Diagram"),
+    )
+    html = page_to_html(body, list(course.markdown_extensions), course.root, context)
+    if context.diagrams:
+        html = fill_diagrams(html, context, lesson, source, cache_dir)
+    return html, context
+
+
+def fill_diagrams(
+    html: str, context: PageContext, lesson: Lesson, source: str, cache_dir: Path
+) -> str:
+    """Mermaid placeholders become the diagrams' SVG files (rendered once, then cached)."""
+    from coursebuild.html_bridge import MERMAID_PLACEHOLDER
+    from coursebuild.mermaid import render_diagrams
+
+    try:
+        files = render_diagrams(context.diagrams, cache_dir)
+    except BuildError as error:
+        failing = next(iter(context.diagrams))
+        line = line_of_target(failing.strip().split("\n")[0], source)
+        raise BuildError(f"mermaid diagram: {error.message}", lesson.source, line) from None
+    for number, diagram in enumerate(context.diagrams):
+        path = str(files[diagram])
+        context.images.append(path)
+        placeholder = f'src="{MERMAID_PLACEHOLDER.format(number)}"'
+        html = html.replace(placeholder, f'src="{path}"', 1)
+    return html
+
+
+def page_warnings(lesson: Lesson, context: PageContext) -> list[str]:
+    source = lesson.raw.decode("utf-8")
+    warnings = []
+    for label in dict.fromkeys(context.undefined_footnotes):
+        line = line_of_target(f"[^{label}]", source)
+        where = f"{lesson.source}:{line}" if line else str(lesson.source)
+        warnings.append(f"{where}: footnote [^{label}] is used but never defined; shown as text")
+    return warnings
+
+
+@dataclass(frozen=True)
+class FigureSet:
+    """Where the course figures are, which exist, and where diagrams are cached."""
+
+    folder: Path
+    names: frozenset[str]
+    diagram_cache: Path
 
 
 def build_lesson(
-    lesson: Lesson, course: Course, images: dict[str, Path], *, overlap: bool = False
+    lesson: Lesson, course: Course, figures: FigureSet, *, overlap: bool = False
 ) -> LessonOutputs:
     """The lesson's deck and handout; with ``overlap``, side by side on a spare core.
 
@@ -121,17 +198,23 @@ def build_lesson(
     # With a core to spare, Typst starts now, while this process fills the page.
     typst_child = start_typst(lesson_timestamp(lesson), warm=True) if overlap else None
     try:
-        markdown = lesson_markdown(lesson, course, images)
+        page, page_context = lesson_html(
+            lesson, course, figures.folder, set(figures.names), figures.diagram_cache
+        )
         source = lesson.raw.decode("utf-8")
         context = template_context(course, lesson)
+        language = (f"--metadata=lang={course.language}",)
 
         def make_deck() -> tuple[str, list[str]]:
-            slides, warnings = run_pandoc(markdown, DECK_ARGUMENTS, lesson.source, source)
-            embedded = {str(path): path for path in images.values()}
+            slides, warnings = run_pandoc(page, DECK_ARGUMENTS + language, lesson.source, source)
+            shown = page_context.images + page_context.emoji
+            embedded = {path: Path(path) for path in shown}
             return render_deck(context, slides, embedded), warnings
 
         def make_handout() -> tuple[bytes, list[str]]:
-            typst_body, warnings = run_pandoc(markdown, HANDOUT_ARGUMENTS, lesson.source, source)
+            typst_body, warnings = run_pandoc(
+                page, HANDOUT_ARGUMENTS + language, lesson.source, source
+            )
             handout_source = render_template(
                 "handout.typ.j2", {**context, "body": typst_body}, autoescape=False
             )
@@ -154,5 +237,7 @@ def build_lesson(
         if typst_child is not None and typst_child.returncode is None:
             typst_child.kill()  # not given its source: the build failed before
             typst_child.communicate()
-    warnings = [f"{lesson.source}: {w}" for w in dict.fromkeys(deck_warnings + handout_warnings)]
-    return LessonOutputs(lesson.slug, deck.encode("utf-8"), handout, warnings)
+    warnings = page_warnings(lesson, page_context)
+    warnings += [f"{lesson.source}: {w}" for w in dict.fromkeys(deck_warnings + handout_warnings)]
+    dependencies = sorted(set(page_context.images))
+    return LessonOutputs(lesson.slug, deck.encode("utf-8"), handout, warnings, dependencies)

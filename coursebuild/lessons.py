@@ -12,7 +12,8 @@ from coursebuild import dialect
 from coursebuild.errors import BuildError
 
 FRONT_MATTER = re.compile(r"\A---[ ]*\n(.*?\n)?---[ ]*\n", re.DOTALL)
-TITLE = re.compile(r"^#[ ]+(.+?)[ ]*#*[ ]*$", re.MULTILINE)
+# The course index is index.html: a page named index.md gets another name.
+RESERVED_SLUGS = {"index": "index-page"}
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class Lesson:
     body: str
     body_first_line: int  # line of the source where body starts
     title: str
-    images: list[dialect.ImageReference]
+    chapter: str | None = None  # the site's nav section, e.g. "1. Neuroverkot"
     warnings: list[BuildWarning] = field(default_factory=list)
 
 
@@ -82,14 +83,22 @@ def load_yaml(text: str):
     return yaml.safe_load(text)
 
 
-def lesson_title(body: str, path: Path) -> str:
-    match = TITLE.search(body)
-    if match is None:
-        raise BuildError("no '# Title' heading; a lesson needs one for its title", path, 1)
-    return match.group(1)
+def lesson_title(meta: dict, body: str, path: Path) -> str:
+    """As MkDocs titles a page: front matter ``title``, else the first ``#`` heading."""
+    if isinstance(meta.get("title"), str) and meta["title"].strip():
+        return meta["title"].strip()
+    lines = body.split("\n")
+    for _index, level, title, _end in dialect.find_sections(lines):
+        if level == 1:
+            return title
+    raise BuildError("no '# Title' heading; a lesson needs one for its title", path, 1)
 
 
-def load_lesson(path: Path) -> Lesson:
+def default_slug(path: Path) -> str:
+    return RESERVED_SLUGS.get(path.stem, path.stem)
+
+
+def load_lesson(path: Path, slug: str | None = None, chapter: str | None = None) -> Lesson:
     raw = path.read_bytes()
     text = decode_utf8(raw, path).replace("\r\n", "\n")
     meta, body, first_line = split_front_matter(text, path)
@@ -103,13 +112,13 @@ def load_lesson(path: Path) -> Lesson:
     ]
     return Lesson(
         source=path,
-        slug=path.stem,
+        slug=slug or default_slug(path),
         raw=raw,
         meta=meta,
         body=body,
         body_first_line=first_line,
-        title=lesson_title(body, path),
-        images=dialect.image_references(body, first_line),
+        title=lesson_title(meta, body, path),
+        chapter=chapter,
         warnings=warnings,
     )
 

@@ -99,9 +99,17 @@ class BuildState:
                 return False
         return True
 
-    def record(self, key: str, inputs: str, outputs: dict[str, bytes]) -> None:
+    def dependencies(self, key: str) -> list[str]:
+        """The files ``key``'s last build found it depends on (images a page shows)."""
+        found = self.entries.get(key, {}).get("dependencies", [])
+        return [path for path in found if isinstance(path, str)]
+
+    def record(
+        self, key: str, inputs: str, outputs: dict[str, bytes], dependencies: list[str] = ()
+    ) -> None:
         self.entries[key] = {
             "inputs": inputs,
+            "dependencies": list(dependencies),
             "outputs": {name: digest(data) for name, data in outputs.items()},
             # Signatures of the files as written, when they hold these bytes,
             # so the next build can skip hashing them.

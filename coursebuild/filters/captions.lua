@@ -1,18 +1,35 @@
--- Captions in the course's convention: an image paragraph followed by a
--- paragraph that starts with "**Kuva N:**" becomes one numbered figure.
--- The build numbers figures itself, whatever N the source typed.
+-- Captions in the course's conventions: an image paragraph followed by a
+-- paragraph that starts with a bold figure label becomes one numbered figure.
+-- The author writes the label as "**Kuva N:**", "**Kuva N**:", "**Kuvio N:**"
+-- or "**Kuvio N.**", the body with or without italics. The build numbers
+-- figures itself, whatever N the source typed. Emoji are not figures.
+
+local LABEL_WORDS = { Kuva = true, Kuvio = true, Figure = true }
+
+local function is_picture(inline)
+  return inline.t == "Image" and not inline.classes:includes("twemoji")
+end
 
 local function lone_image(block)
   if (block.t == "Para" or block.t == "Plain") and #block.content == 1
-      and block.content[1].t == "Image" then
+      and is_picture(block.content[1]) then
     return block.content[1]
   end
   if block.t == "Figure" and #block.content == 1 then
     local inner = block.content[1]
     if (inner.t == "Plain" or inner.t == "Para") and #inner.content == 1
-        and inner.content[1].t == "Image" then
+        and is_picture(inner.content[1]) then
       return inner.content[1]
     end
+  end
+  return nil
+end
+
+-- "Kuva 3:" / "Kuvio 3." in the bold label itself, or ":" / "." right after it.
+local function label_parts(label)
+  local word, number, mark = label:match("^(%a+)%s+([%w%-]-)%s*([:.]?)$")
+  if word and LABEL_WORDS[word] and number ~= "" then
+    return mark
   end
   return nil
 end
@@ -25,13 +42,23 @@ local function caption_text(block)
   if first.t ~= "Strong" then
     return nil
   end
-  local label = pandoc.utils.stringify(first)
-  if not label:match("^Kuva%s+[^:]*:$") then
+  local mark = label_parts(pandoc.utils.stringify(first))
+  if mark == nil then
     return nil
   end
   local rest = pandoc.List()
   for i = 2, #block.content do
     rest:insert(block.content[i])
+  end
+  if mark == "" then
+    local after = rest[1]
+    if not (after and after.t == "Str" and after.text:match("^[:.]")) then
+      return nil
+    end
+    after.text = after.text:sub(2)
+    if after.text == "" then
+      rest:remove(1)
+    end
   end
   while #rest > 0 and (rest[1].t == "Space" or rest[1].t == "SoftBreak") do
     rest:remove(1)
@@ -39,25 +66,21 @@ local function caption_text(block)
   return rest
 end
 
-function Blocks(blocks)
+local function make_figures(blocks)
   local result = pandoc.List()
-  local number = 0
   local i = 1
   while i <= #blocks do
     local image = lone_image(blocks[i])
     local caption = image and caption_text(blocks[i + 1])
     if image then
-      number = number + 1
       local inlines = caption or pandoc.List()
-      -- The caption doubles as the image's alt text for screen readers.
-      local alt = pandoc.utils.stringify(inlines):gsub("%s+$", "")
-      image.caption = pandoc.Inlines(alt)
-      local figure = pandoc.Figure(
-        { pandoc.Plain({ image }) },
-        { long = { pandoc.Plain(inlines) } },
-        pandoc.Attr("kuva-" .. number, {}, { { "number", tostring(number) } })
-      )
-      result:insert(figure)
+      -- The caption doubles as the image's alt text for screen readers;
+      -- without one, the image keeps the alt text the page gave it.
+      if caption then
+        local alt = pandoc.utils.stringify(inlines):gsub("%s+$", "")
+        image.caption = pandoc.Inlines(alt)
+      end
+      result:insert(pandoc.Figure({ pandoc.Plain({ image }) }, { long = { pandoc.Plain(inlines) } }))
       i = i + (caption and 2 or 1)
     else
       result:insert(blocks[i])
@@ -65,4 +88,24 @@ function Blocks(blocks)
     end
   end
   return result
+end
+
+-- Numbered in reading order, figures inside admonitions and tabs included
+-- (a Blocks walk would number the innermost lists first).
+local function number_figures(doc)
+  local number = 0
+  return doc:walk({
+    traverse = "topdown",
+    Figure = function(figure)
+      number = number + 1
+      figure.identifier = "kuva-" .. number
+      figure.attributes["number"] = tostring(number)
+      return figure
+    end,
+  })
+end
+
+function Pandoc(doc)
+  doc = doc:walk({ Blocks = make_figures })
+  return number_figures(doc)
 end

@@ -9,11 +9,13 @@
 
 local SOURCES_TITLE = "Lähteet"
 local VIDEO_LABEL = "Video:"
+local LINK_LABEL = "Linkki:"
 
 -- The text area of templates/handout.typ.j2 (A4 minus its margins), in pt.
 local TEXT_WIDTH_PT = 464.9
 local TEXT_HEIGHT_PT = 700.0
 local MAX_HEIGHT_SHARE = 0.55 -- a figure stays below this share of a page
+local MIN_RASTER_SHARE = 0.4 -- a small screenshot is still printed this wide
 
 -- Typst string literal for `text`.
 local function typst_string(text)
@@ -30,15 +32,59 @@ local function admonition(div)
       break
     end
   end
-  local title = div.attributes["title"]
-  local title_arg = (title and title ~= "") and typst_string(title) or "none"
-  local blocks = pandoc.List({
-    pandoc.RawBlock("typst",
-      "#admonition(kind: " .. typst_string(kind) .. ", title: " .. title_arg .. ")["),
+  local content = pandoc.List(div.content)
+  local title = pandoc.List()
+  local first = content[1]
+  if first and first.t == "Div" and first.classes:includes("admonition-title") then
+    title = pandoc.utils.blocks_to_inlines(first.content)
+    content:remove(1)
+  end
+  local opening = pandoc.List({
+    pandoc.RawInline("typst", "#admonition(kind: " .. typst_string(kind) .. ", title: "),
   })
-  blocks:extend(div.content)
+  if #title > 0 then
+    opening:insert(pandoc.RawInline("typst", "["))
+    opening:extend(title)
+    opening:insert(pandoc.RawInline("typst", "]"))
+  else
+    opening:insert(pandoc.RawInline("typst", "none"))
+  end
+  opening:insert(pandoc.RawInline("typst", ")["))
+  local blocks = pandoc.List({ pandoc.Plain(opening) })
+  blocks:extend(content)
   blocks:insert(pandoc.RawBlock("typst", "]"))
   return blocks
+end
+
+-- Content tabs are printed one after another, each under its label.
+local function tab_title(div)
+  return pandoc.Para({ pandoc.Strong(pandoc.utils.blocks_to_inlines(div.content)) })
+end
+
+-- A code block's title ("IPython", "stdout") is a small label above it.
+local function titled_code(code)
+  local title = code.attributes["title"]
+  if not title or title == "" then
+    return nil
+  end
+  code.attributes["title"] = nil
+  return { pandoc.RawBlock("typst", "#code-title(" .. typst_string(title) .. ")"), code }
+end
+
+-- Keys (++ctrl+c++) as key caps.
+local function keys(span)
+  if span.classes:includes("kbd") then
+    return pandoc.RawInline("typst", "#kbd(" .. typst_string(pandoc.utils.stringify(span)) .. ")")
+  end
+  return nil
+end
+
+-- An emoji is an image one line high, as on the site.
+local function emoji(image)
+  if image.classes:includes("twemoji") then
+    return pandoc.RawInline("typst", "#emoji(" .. typst_string(image.src) .. ")")
+  end
+  return nil
 end
 
 -- Raw HTML -----------------------------------------------------------------
@@ -56,7 +102,17 @@ local function iframe_source(html)
 end
 
 local function video_inlines(url)
-  return { pandoc.Str(VIDEO_LABEL), pandoc.Space(), pandoc.Link(url, url) }
+  local label = url:match("youtube") and VIDEO_LABEL or LINK_LABEL
+  return { pandoc.Str(label), pandoc.Space(), pandoc.Link(url, url) }
+end
+
+-- html_bridge.py made each <iframe> a link card.
+local function link_card(div)
+  local url = div.attributes["href"] or div.attributes["data-href"]
+  if not url then
+    return nil
+  end
+  return pandoc.Para(video_inlines(url))
 end
 
 -- Figure widths ------------------------------------------------------------
@@ -94,14 +150,52 @@ local function svg_size(path)
   return nil
 end
 
+-- Pixel width and height of a PNG, GIF or JPEG, read from its header.
+local function raster_size(path)
+  local file = io.open(path, "rb")
+  if not file then
+    return nil
+  end
+  local data = file:read(65536) or ""
+  file:close()
+  if data:sub(1, 8) == "\137PNG\r\n\26\n" and #data >= 24 then
+    return string.unpack(">I4I4", data, 17)
+  end
+  if data:sub(1, 3) == "GIF" and #data >= 10 then
+    return string.unpack("<I2I2", data, 7)
+  end
+  if data:sub(1, 2) == "\255\216" then
+    local position = 3
+    while position + 9 <= #data do
+      local marker, length = string.unpack(">BBI2", data, position)
+      local kind = select(2, string.unpack(">BB", data, position))
+      if marker ~= 255 then
+        return nil
+      end
+      if kind >= 192 and kind <= 207 and kind ~= 196 and kind ~= 200 and kind ~= 204 then
+        local height, width = string.unpack(">I2I2", data, position + 5)
+        return width, height
+      end
+      position = position + 2 + length
+    end
+  end
+  return nil
+end
+
 -- Full text width, but never wider than the drawing's own size (its labels
 -- were drawn for that size) nor so wide that it gets too tall for a page.
+-- A raster image is not printed much larger than at 96 dpi.
 local function image_width(image)
   local width, height = svg_size(image.src)
+  local natural_share = width and width / TEXT_WIDTH_PT
   if not width then
+    width, height = raster_size(image.src)
+    natural_share = width and math.max(MIN_RASTER_SHARE, 1.5 * 0.75 * width / TEXT_WIDTH_PT)
+  end
+  if not width or width == 0 or height == 0 then
     return "100%"
   end
-  local share = math.min(1, width / TEXT_WIDTH_PT,
+  local share = math.min(1, natural_share,
     MAX_HEIGHT_SHARE * TEXT_HEIGHT_PT / (height / width) / TEXT_WIDTH_PT)
   return string.format("%d%%", math.floor(share * 100))
 end
@@ -226,8 +320,15 @@ local shape = {
   Div = function(div)
     if div.classes:includes("admonition") then
       return admonition(div)
+    elseif div.classes:includes("link-card") then
+      return link_card(div)
+    elseif div.classes:includes("tab-title") then
+      return tab_title(div)
     end
   end,
+  CodeBlock = titled_code,
+  Span = keys,
+  Image = emoji,
   Figure = function(figure)
     return size_images(figure)
   end,

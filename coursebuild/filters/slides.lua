@@ -75,21 +75,72 @@ local function highlighted_points(block)
   return points
 end
 
-local function short_caption(figure)
-  -- The slide shows "Kuva N:", the caption's first sentence and its credit,
-  -- the parenthesis that ends the caption, e.g. "(mukaillen Prince 2023 [1])".
-  local text = pandoc.utils.stringify(figure.caption.long)
-  local first = text:match("^(.-[%.!?])%s") or text
-  local credit = text:match("(%b())%s*$")
-  local number = figure.attributes["number"]
-  local caption = pandoc.List({ pandoc.Strong({ pandoc.Str("Kuva " .. number .. ":") }) })
-  if first ~= "" then
-    caption:insert(pandoc.Space())
-    caption:extend(pandoc.Inlines(first))
+-- The inlines of ``inlines`` up to the end of its first sentence, and whether
+-- anything was left out. An italic caption body is shortened inside its italics.
+local function first_sentence(inlines)
+  if #inlines >= 1 and (inlines[1].t == "Emph" or inlines[1].t == "Strong") then
+    local inner, cut = first_sentence(inlines[1].content)
+    local wrapped = pandoc.List({ inlines[1].t == "Emph" and pandoc.Emph(inner)
+      or pandoc.Strong(inner) })
+    return wrapped, cut or #inlines > 1
   end
-  if credit and first ~= text and not first:find(credit, 1, true) then
+  local out = pandoc.List()
+  for i, inline in ipairs(inlines) do
+    out:insert(inline)
+    if inline.t == "Str" and inline.text:match("[%.!?]$") then
+      local after = inlines[i + 1]
+      if after == nil or after.t == "Space" or after.t == "SoftBreak" then
+        return out, i < #inlines
+      end
+    end
+  end
+  return out, false
+end
+
+-- The credit that ends a caption: "(mukaillen Prince 2023 [1])" or a source mark.
+local function credit(inlines)
+  local last = inlines[#inlines]
+  if last and last.t == "Superscript" then
+    return pandoc.List({ last })
+  end
+  if not pandoc.utils.stringify(inlines):match("%)%s*$") then
+    return nil
+  end
+  for i = #inlines, 1, -1 do
+    local inline = inlines[i]
+    if inline.t == "Str" and inline.text:match("^%(") then
+      local tail = pandoc.List()
+      for j = i, #inlines do
+        tail:insert(inlines[j])
+      end
+      return tail
+    end
+  end
+  return nil
+end
+
+local function short_caption(figure)
+  -- The slide shows "Kuva N:", the caption's first sentence and its credit.
+  local inlines = pandoc.utils.blocks_to_inlines(figure.caption.long or {})
+  while #inlines > 0 and (inlines[#inlines].t == "Space" or inlines[#inlines].t == "SoftBreak") do
+    inlines:remove()
+  end
+  local first, cut = first_sentence(inlines)
+  local number = figure.attributes["number"]
+  local caption = pandoc.List()
+  if number then
+    caption:insert(pandoc.Strong({ pandoc.Str("Kuva " .. number .. ":") }))
+  end
+  if #first > 0 then
+    if #caption > 0 then
+      caption:insert(pandoc.Space())
+    end
+    caption:extend(first)
+  end
+  local source = credit(inlines)
+  if cut and source then
     caption:insert(pandoc.Space())
-    caption:insert(pandoc.Span(pandoc.Inlines(credit), pandoc.Attr("", { "credit" })))
+    caption:insert(pandoc.Span(source, pandoc.Attr("", { "credit" })))
   end
   figure.caption = { long = { pandoc.Plain(caption) } }
   return figure
@@ -105,14 +156,12 @@ local function table_for_slides(tbl)
 end
 
 local function admonition_for_slides(div)
+  -- The title is the div.admonition-title that mkdocs.lua keeps first.
   local title = div.attributes["title"]
-  local content = pandoc.List()
   if title and title ~= "" then
-    content:insert(pandoc.Div({ pandoc.Plain(pandoc.Inlines(title)) },
+    div.content:insert(1, pandoc.Div({ pandoc.Plain(pandoc.Inlines(title)) },
       pandoc.Attr("", { "admonition-title" })))
   end
-  content:extend(div.content)
-  div.content = content
   div.attributes["title"] = nil
   return div
 end

@@ -1,0 +1,158 @@
+-- Give the site's constructs, as html_bridge.py hands them to Pandoc, the
+-- shape the later filters work on (run first, for the deck and the handout).
+--
+--   span.math[data-tex]       -> Math (the TeX exactly as the page wrote it)
+--   div.admonition            -> keeps its div.admonition-title; an untitled
+--                                one gets the localised name of its kind
+--   pre[data-title]           -> CodeBlock with a "title" attribute
+--   code + ordered list       -> code annotations: "# (1)!" markers become
+--                                "(1)" and the list a div.code-annotations
+--   task list check boxes     -> the ballot box characters alone
+--   event handlers, javascript: URLs on any element -> removed
+
+local DEFAULT_TITLES = {
+  fi = {
+    note = "Huomio", abstract = "Tiivistelmä", summary = "Tiivistelmä", tldr = "Tiivistelmä",
+    info = "Tietoa", todo = "Tietoa", tip = "Vinkki", hint = "Vinkki", important = "Vinkki",
+    success = "Onnistui", check = "Onnistui", done = "Onnistui", question = "Tehtävä",
+    help = "Tehtävä", faq = "Tehtävä", warning = "Varoitus", caution = "Varoitus",
+    attention = "Varoitus", failure = "Epäonnistui", fail = "Epäonnistui",
+    missing = "Epäonnistui", danger = "Vaara", error = "Vaara", bug = "Bugi",
+    example = "Esimerkki", quote = "Lainaus", cite = "Lainaus",
+  },
+}
+
+local language = "fi"
+
+local function admonition_kind(div)
+  for _, class in ipairs(div.classes) do
+    if class ~= "admonition" and class ~= "collapsible" then
+      return class
+    end
+  end
+  return "note"
+end
+
+-- Python-Markdown titles an untitled admonition with its kind ("Tip"); in a
+-- Finnish course the reader gets the Finnish name instead.
+local function localise_title(div)
+  local kind = admonition_kind(div)
+  local first = div.content[1]
+  if not (first and first.t == "Div" and first.classes:includes("admonition-title")) then
+    return div
+  end
+  local text = pandoc.utils.stringify(first)
+  local default = kind:sub(1, 1):upper() .. kind:sub(2)
+  local names = DEFAULT_TITLES[language]
+  if names and text == default then
+    local name = names[kind] or names.note
+    first.content = { pandoc.Plain({ pandoc.Str(name) }) }
+  end
+  return div
+end
+
+local function is_safe_url(url)
+  local scheme = url:match("^%s*([%a][%w+.-]*):")
+  return scheme == nil or ({ http = true, https = true, mailto = true, file = true,
+    data = true })[scheme:lower()] == true
+end
+
+local function scrub(element)
+  if element.attributes then
+    for key, _ in pairs(element.attributes) do
+      if key:lower():match("^on") then
+        element.attributes[key] = nil
+      end
+    end
+  end
+  return element
+end
+
+local inline_filter = {
+  Span = function(span)
+    scrub(span)
+    local tex = span.attributes["tex"]
+    if span.classes:includes("math") and tex then
+      local kind = span.classes:includes("display") and "DisplayMath" or "InlineMath"
+      return pandoc.Math(kind, tex)
+    end
+    if span.classes:includes("task-list-indicator") then
+      return {}
+    end
+    return span
+  end,
+  Image = function(image)
+    scrub(image)
+    if not is_safe_url(image.src) then
+      return pandoc.Str(pandoc.utils.stringify(image.caption))
+    end
+    return image
+  end,
+  Link = function(link)
+    scrub(link)
+    if not is_safe_url(link.target) then
+      return link.content
+    end
+    return link
+  end,
+}
+
+-- Code annotations: "(N)!" in a comment marks note N of the list that follows.
+local ANNOTATION = "%((%d+)%)!"
+
+local function has_annotations(code)
+  return code.text:match(ANNOTATION) ~= nil
+end
+
+local function mark_annotations(code)
+  code.text = code.text:gsub(ANNOTATION, "(%1)")
+  return code
+end
+
+local function code_block(code)
+  scrub(code)
+  local title = code.attributes["data-title"]
+  if title then
+    code.attributes["data-title"] = nil
+    code.attributes["title"] = title
+  end
+  return code
+end
+
+local function shape_blocks(blocks)
+  local result = pandoc.List()
+  local i = 1
+  while i <= #blocks do
+    local block = blocks[i]
+    local following = blocks[i + 1]
+    if block.t == "CodeBlock" and following and following.t == "OrderedList"
+        and has_annotations(block) then
+      result:insert(mark_annotations(block))
+      result:insert(pandoc.Div({ following }, pandoc.Attr("", { "code-annotations" })))
+      i = i + 2
+    else
+      result:insert(block)
+      i = i + 1
+    end
+  end
+  return result
+end
+
+local block_filter = {
+  Div = function(div)
+    scrub(div)
+    if div.classes:includes("admonition") then
+      return localise_title(div)
+    end
+    return div
+  end,
+  CodeBlock = code_block,
+  Blocks = shape_blocks,
+}
+
+function Pandoc(doc)
+  local lang = doc.meta.lang and pandoc.utils.stringify(doc.meta.lang) or "fi"
+  language = lang:match("^(%a+)") or "fi"
+  doc = doc:walk(inline_filter)
+  return doc:walk(block_filter)
+end

@@ -1,0 +1,182 @@
+"""Read a page with the site's own parser: Python-Markdown, configured from mkdocs.yml.
+
+The site's ``markdown_extensions`` list is the page dialect, so the page is read
+by the same extensions MkDocs would load, with the same options. Three kinds of
+option are replaced, because a lesson page and its site are untrusted input:
+``!!python/name:`` values (which would import and run code) map to the known
+functions they name or are dropped; pymdownx.snippets reads only inside the
+site; an extension outside the allow-list is not loaded and gives one warning.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+# Extensions whose code is known and reads no file outside the site.
+KNOWN_EXTENSIONS = frozenset(
+    {
+        "abbr",
+        "admonition",
+        "attr_list",
+        "def_list",
+        "fenced_code",
+        "footnotes",
+        "md_in_html",
+        "meta",
+        "nl2br",
+        "sane_lists",
+        "smarty",
+        "tables",
+        "toc",
+        "wikilinks",
+        "pymdownx.arithmatex",
+        "pymdownx.betterem",
+        "pymdownx.caret",
+        "pymdownx.critic",
+        "pymdownx.details",
+        "pymdownx.emoji",
+        "pymdownx.escapeall",
+        "pymdownx.fancylists",
+        "pymdownx.highlight",
+        "pymdownx.inlinehilite",
+        "pymdownx.keys",
+        "pymdownx.magiclink",
+        "pymdownx.mark",
+        "pymdownx.saneheaders",
+        "pymdownx.smartsymbols",
+        "pymdownx.snippets",
+        "pymdownx.striphtml",
+        "pymdownx.superfences",
+        "pymdownx.tabbed",
+        "pymdownx.tasklist",
+        "pymdownx.tilde",
+    }
+)
+# Extensions that only change how the site looks in a browser: nothing to read.
+IGNORED_EXTENSIONS = frozenset({"toc", "material.extensions.emoji"})
+MARKDOWN_PREFIX = "markdown.extensions."
+
+# The fence formats a site may name with !!python/name:, mapped to pymdownx's own.
+FENCE_FORMATS = {
+    "pymdownx.superfences.fence_code_format": "fence_code_format",
+    "pymdownx.superfences.fence_div_format": "fence_div_format",
+}
+
+
+def extension_name(name: str) -> str:
+    return name.removeprefix(MARKDOWN_PREFIX)
+
+
+def python_name(value) -> str | None:
+    """The dotted name of a ``!!python/name:`` value as site.py loads it, else None."""
+    text = getattr(value, "name", value)
+    if isinstance(text, str) and text.startswith("python/name:"):
+        return text.removeprefix("python/name:")
+    return None
+
+
+def without_python_names(config: dict) -> dict:
+    return {key: value for key, value in config.items() if python_name(value) is None}
+
+
+def superfences_config(config: dict) -> dict:
+    """Custom fences keep their name and class; their format is pymdownx's, never the site's."""
+    from pymdownx import superfences
+
+    fences = []
+    for fence in config.get("custom_fences") or ():
+        if not isinstance(fence, dict) or "name" not in fence:
+            continue
+        format_name = FENCE_FORMATS.get(python_name(fence.get("format")) or "")
+        fences.append(
+            {
+                "name": str(fence["name"]),
+                "class": str(fence.get("class", fence["name"])),
+                "format": getattr(superfences, format_name or "fence_code_format"),
+            }
+        )
+    return {**without_python_names(config), "custom_fences": fences}
+
+
+def extension_config(name: str, config: dict, site_root: Path, emoji_generator) -> dict:
+    """The options ``name`` is loaded with: the site's, made safe and offline."""
+    config = dict(config or {})
+    if name == "pymdownx.superfences":
+        return superfences_config(config)
+    if name == "pymdownx.emoji":
+        from pymdownx import emoji
+
+        # The site's twemoji index; the images come from the npm package, offline.
+        return {"emoji_index": emoji.twemoji, "emoji_generator": emoji_generator}
+    if name == "pymdownx.arithmatex":
+        # Generic output (\( \) in spans) is what html_bridge reads; the math is the same.
+        return {**without_python_names(config), "generic": True, "preview": False}
+    if name == "pymdownx.snippets":
+        # Only files inside the site, never a URL.
+        return {
+            **without_python_names(config),
+            "base_path": [str(site_root)],
+            "restrict_base_path": True,
+            "url_download": False,
+            "check_paths": True,
+        }
+    if name == "pymdownx.highlight":
+        # Pygments' classes are dropped by html_bridge; the title/linenums syntax needs it.
+        return {**without_python_names(config), "use_pygments": True}
+    return without_python_names(config)
+
+
+def usable_extensions(
+    extensions: Iterable[tuple[str, dict]],
+) -> tuple[list[tuple[str, dict]], list[str]]:
+    """The extensions to load, and the names that are not (each a warning)."""
+    chosen, unknown = [], []
+    for raw_name, config in extensions:
+        name = extension_name(raw_name)
+        if name in IGNORED_EXTENSIONS:
+            continue
+        if name in KNOWN_EXTENSIONS:
+            chosen.append((name, config if isinstance(config, dict) else {}))
+        else:
+            unknown.append(raw_name)
+    return chosen, unknown
+
+
+def configured_markdown(extensions: list[tuple[str, dict]], site_root: Path, bridge):
+    """A Markdown instance reading the site's dialect, with ``bridge`` as its last extension."""
+    import markdown
+
+    from coursebuild.html_bridge import emoji_image
+
+    return markdown.Markdown(
+        extensions=[*(name for name, _ in extensions), bridge],
+        extension_configs={
+            name: extension_config(name, config, site_root, emoji_image)
+            for name, config in extensions
+        },
+        output_format="html",
+    )
+
+
+# One configured instance per extension list and process: setting one up costs ~30 ms.
+_instances: dict[str, object] = {}
+
+
+def markdown_for(extensions: list[tuple[str, dict]], site_root: Path, bridge_factory):
+    key = json.dumps([extensions, str(site_root)], default=str, sort_keys=True)
+    if key not in _instances:
+        _instances[key] = configured_markdown(extensions, site_root, bridge_factory())
+    md = _instances[key]
+    md.reset()
+    return md
+
+
+def page_to_html(text: str, extensions: list[tuple[str, dict]], site_root: Path, context) -> str:
+    """The page as the site's HTML, reshaped for Pandoc (html_bridge.PageContext ``context``)."""
+    from coursebuild.html_bridge import PandocBridge
+
+    md = markdown_for(extensions, site_root, PandocBridge)
+    md.page_context = context
+    return md.convert(text)
