@@ -32,6 +32,8 @@ HANDOUT_ARGUMENTS = (
     "--to=typst",
     f"--lua-filter={FILTERS_DIR / 'captions.lua'}",
     f"--lua-filter={FILTERS_DIR / 'handout.lua'}",
+    # Last: the filters before it still see Pandoc math, not raw Typst.
+    f"--lua-filter={FILTERS_DIR / 'typst_math.lua'}",
 )
 BAD_MATH = re.compile(r"Could not convert TeX math (.*?), rendering as TeX", re.DOTALL)
 
