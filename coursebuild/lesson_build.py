@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 import os
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,10 +141,23 @@ def lesson_html(
         emoji_dir=emoji_dir(),
         diagram_label=DIAGRAM_LABELS.get(course.language, "Diagram"),
     )
-    html = page_to_html(body, list(course.markdown_extensions), course.root, context)
+    try:
+        html = page_to_html(body, list(course.markdown_extensions), course.root, context)
+    except BuildError:
+        raise
+    except Exception as error:  # an extension rejecting the page, e.g. a missing snippet
+        raise page_error(error, lesson, source) from None
     if context.diagrams:
         html = fill_diagrams(html, context, lesson, source, cache_dir)
     return html, context
+
+
+def page_error(error: Exception, lesson: Lesson, source: str) -> BuildError:
+    """An extension's exception as one line; the line of what it quotes, if any."""
+    message = str(error).strip().split("\n")[0]
+    quoted = re.search(r"'([^']+)'", message)
+    line = line_of_target(quoted.group(1), source) if quoted else None
+    return BuildError(f"cannot read the page: {message}", lesson.source, line)
 
 
 def fill_diagrams(
