@@ -209,6 +209,8 @@ def timed_build(build_lesson, lesson, course, figures, overlap=False):
 def run_lesson_builds(build_lesson, stale, course: Course, figures, jobs: int):
     """Yield (lesson, outputs, seconds) in order, in worker processes when it pays."""
     if jobs <= 1 or len(stale) <= 1:
+        if len(stale) > 1:
+            draw_diagrams(map, stale, course, figures)
         # One lesson and spare cores: its deck and handout are made side by side.
         overlap = jobs > 1 and len(stale) == 1
         for lesson in stale:
@@ -217,6 +219,7 @@ def run_lesson_builds(build_lesson, stale, course: Course, figures, jobs: int):
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=min(jobs, len(stale))) as pool:
+        draw_diagrams(pool.map, stale, course, figures)
         futures = [
             pool.submit(timed_build, build_lesson, lesson, course, figures) for lesson in stale
         ]
@@ -227,6 +230,32 @@ def run_lesson_builds(build_lesson, stale, course: Course, figures, jobs: int):
             # The build fails with this error: the lessons not started are not built.
             pool.shutdown(wait=True, cancel_futures=True)
             raise
+
+
+def draw_diagrams(map_pages, lessons: list[Lesson], course: Course, figures) -> None:
+    """Every diagram the lessons show that is not cached yet, drawn in one browser.
+
+    Each lesson's build would otherwise start a browser of its own (~3 s) for
+    a page with a new diagram. ``map_pages`` reads the pages (in the workers,
+    or in this process); each is read again by its build, which costs a few
+    milliseconds.
+    """
+    from coursebuild.lesson_build import diagram_error, page_diagrams
+    from coursebuild.markdown_reader import diagram_fence_names
+    from coursebuild.mermaid import DiagramError, render_diagrams
+
+    # A page that never names a diagram fence has no diagram: not read twice.
+    names = diagram_fence_names(course.markdown_extensions)
+    lessons = [lesson for lesson in lessons if any(name.encode() in lesson.raw for name in names)]
+    count = len(lessons)
+    found = list(map_pages(page_diagrams, lessons, [course] * count, [figures] * count))
+    sources = list(dict.fromkeys(source for diagrams in found for source in diagrams))
+    try:
+        render_diagrams(sources, figures.diagram_cache)
+    except DiagramError as error:
+        pages = zip(lessons, found, strict=True)
+        lesson = next(page for page, diagrams in pages if error.source in diagrams)
+        raise diagram_error(error, lesson) from None
 
 
 # -- write --------------------------------------------------------------------

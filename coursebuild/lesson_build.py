@@ -30,6 +30,7 @@ from coursebuild.state import digest, file_digest, files_digest
 
 if TYPE_CHECKING:
     from coursebuild.html_bridge import PageContext
+    from coursebuild.mermaid import DiagramError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 FIGURES_DIR = PACKAGE_DIR.parent / "figures"
@@ -115,13 +116,37 @@ def template_context(course: Course, lesson: Lesson) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class FigureSet:
+    """Where the course figures are, which exist, and where diagrams are cached."""
+
+    folder: Path
+    names: frozenset[str]
+    diagram_cache: Path
+
+
 DIAGRAM_LABELS = {"fi": "Kaavio", "en": "Diagram"}
 
 
 def lesson_html(
     lesson: Lesson, course: Course, figure_dir: Path, figure_names: set[str], cache_dir: Path
 ) -> tuple[str, PageContext]:
-    """The page as the site's parser reads it: Jinja filled, TODO sections out, images found."""
+    """The page as the site's parser reads it, its diagrams drawn (or taken from the cache)."""
+    html, context = read_page(lesson, course, figure_dir, figure_names)
+    if context.diagrams:
+        html = fill_diagrams(html, context, lesson, cache_dir)
+    return html, context
+
+
+def page_diagrams(lesson: Lesson, course: Course, figures: FigureSet) -> list[str]:
+    """The mermaid sources of a page, so a build can draw all its pages' in one browser."""
+    return read_page(lesson, course, figures.folder, set(figures.names))[1].diagrams
+
+
+def read_page(
+    lesson: Lesson, course: Course, figure_dir: Path, figure_names: set[str]
+) -> tuple[str, PageContext]:
+    """The page's HTML for Pandoc: Jinja filled, TODO sections out, images found."""
     # Imported here: Python-Markdown is not needed by a build that skips every lesson.
     from coursebuild.html_bridge import PageContext
     from coursebuild.markdown_reader import page_to_html
@@ -147,8 +172,6 @@ def lesson_html(
         raise
     except Exception as error:  # an extension rejecting the page, e.g. a missing snippet
         raise page_error(error, lesson, source) from None
-    if context.diagrams:
-        html = fill_diagrams(html, context, lesson, source, cache_dir)
     return html, context
 
 
@@ -160,19 +183,22 @@ def page_error(error: Exception, lesson: Lesson, source: str) -> BuildError:
     return BuildError(f"cannot read the page: {message}", lesson.source, line)
 
 
-def fill_diagrams(
-    html: str, context: PageContext, lesson: Lesson, source: str, cache_dir: Path
-) -> str:
+def diagram_error(error: DiagramError, lesson: Lesson) -> BuildError:
+    """A mermaid error, at the line where the failing diagram starts in the page."""
+    first_line = error.source.strip().split("\n")[0]
+    line = line_of_target(first_line, lesson.raw.decode("utf-8"))
+    return BuildError(f"mermaid diagram: {error.message}", lesson.source, line)
+
+
+def fill_diagrams(html: str, context: PageContext, lesson: Lesson, cache_dir: Path) -> str:
     """Mermaid placeholders become the diagrams' SVG files (rendered once, then cached)."""
     from coursebuild.html_bridge import MERMAID_PLACEHOLDER
-    from coursebuild.mermaid import render_diagrams
+    from coursebuild.mermaid import DiagramError, render_diagrams
 
     try:
         files = render_diagrams(context.diagrams, cache_dir)
-    except BuildError as error:
-        failing = next(iter(context.diagrams))
-        line = line_of_target(failing.strip().split("\n")[0], source)
-        raise BuildError(f"mermaid diagram: {error.message}", lesson.source, line) from None
+    except DiagramError as error:
+        raise diagram_error(error, lesson) from None
     for number, diagram in enumerate(context.diagrams):
         path = str(files[diagram])
         context.images.append(path)
@@ -189,15 +215,6 @@ def page_warnings(lesson: Lesson, context: PageContext) -> list[str]:
         where = f"{lesson.source}:{line}" if line else str(lesson.source)
         warnings.append(f"{where}: footnote [^{label}] is used but never defined; shown as text")
     return warnings
-
-
-@dataclass(frozen=True)
-class FigureSet:
-    """Where the course figures are, which exist, and where diagrams are cached."""
-
-    folder: Path
-    names: frozenset[str]
-    diagram_cache: Path
 
 
 def build_lesson(

@@ -100,6 +100,17 @@ def superfences_config(config: dict) -> dict:
     return {**without_python_names(config), "custom_fences": fences}
 
 
+def diagram_fence_names(extensions: Iterable[tuple[str, dict]]) -> list[str]:
+    """The names of the custom fences that make mermaid diagrams (```mermaid)."""
+    names = []
+    for name, config in extensions:
+        if extension_name(name) == "pymdownx.superfences":
+            for fence in (config or {}).get("custom_fences") or ():
+                if isinstance(fence, dict) and fence.get("class", fence.get("name")) == "mermaid":
+                    names.append(str(fence.get("name")))
+    return names
+
+
 def extension_config(name: str, config: dict, site_root: Path, emoji_generator) -> dict:
     """The options ``name`` is loaded with: the site's, made safe and offline."""
     config = dict(config or {})

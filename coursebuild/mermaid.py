@@ -154,6 +154,8 @@ def diagram_hash(source: str, version: str) -> str:
 
 def render_diagrams(sources: list[str], cache_dir: Path) -> dict[str, Path]:
     """SVG file for each mermaid source; renders only the ones not in cache_dir yet."""
+    if not sources:
+        return {}  # a course without diagrams needs no mermaid installed
     version = mermaid_version()
     paths = {source: cache_dir / f"{diagram_hash(source, version)}.svg" for source in sources}
     missing = {paths[source].stem: source for source in sources if not paths[source].is_file()}
