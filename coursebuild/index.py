@@ -31,11 +31,13 @@ def index_entries(lessons: list[Lesson], out_dir: Path) -> list[dict]:
 
 
 def chapters(entries: list[dict]) -> list[tuple[str | None, list[dict]]]:
-    """Entries grouped under their chapter, in the site's order (a chapter appears once)."""
-    groups: dict[str | None, list[dict]] = {}
+    """Runs of entries under the same chapter, in the site's order."""
+    groups: list[tuple[str | None, list[dict]]] = []
     for entry in entries:
-        groups.setdefault(entry["chapter"], []).append(entry)
-    return list(groups.items())
+        if not groups or groups[-1][0] != entry["chapter"]:
+            groups.append((entry["chapter"], []))
+        groups[-1][1].append(entry)
+    return groups
 
 
 def index_inputs(course: Course, lessons: list[Lesson], out_dir: Path) -> str:

@@ -56,7 +56,7 @@ copyright: |
   Copyright &copy; 2026 <a href="https://example.org">Testikoulu Oy</a>.
 """
 
-NAV = 'nav:\n  - index.md\n  - "1. Luku": luku\n'
+NAV = 'nav:\n  - index.md\n  - "1. Luku": luku\n  - tehtavat.md\n'
 
 PAGE = """\
 ---
@@ -151,6 +151,7 @@ def site(tmp_path_factory):
             "mkdocs.yml": MKDOCS_YML,
             "docs/.nav.yml": NAV,
             "docs/index.md": "# Etusivu\n\nTervetuloa.\n",
+            "docs/tehtavat.md": "# Tehtäväkooste\n\n- [ ] Tehtävä\n",
             "docs/katkelma.md": "Katkelma tiedostosta.\n",
             "docs/luku/sivu.md": PAGE,
             "docs/images/kissa.png": png_bytes(),
@@ -176,6 +177,8 @@ def test_site_pages_index_and_chapters(site):
     assert "<title>Testisivusto</title>" in index
     chapter = index.index("<h2>1. Luku</h2>")
     assert index.index("Murteen sivu") > chapter > index.index("Etusivu")
+    # The top-level page last in the nav stays last, after the chapter.
+    assert index.index("Tehtäväkooste") > index.index("Murteen sivu")
 
 
 def test_collapsible_admonitions_typed_untyped_open_and_nested(site):
