@@ -177,6 +177,8 @@ def test_site_pages_index_and_chapters(site):
     assert "<title>Testisivusto</title>" in index
     chapter = index.index("<h2>1. Luku</h2>")
     assert index.index("Murteen sivu") > chapter > index.index("Etusivu")
+    # The site shows none of the course figures, so none is drawn.
+    assert not list(out.glob("images/*.svg"))
     # The top-level page last in the nav stays last, after the chapter.
     assert index.index("Tehtäväkooste") > index.index("Murteen sivu")
 
