@@ -13,7 +13,7 @@ PDFTOPPM := /usr/bin/pdftoppm
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 OUT ?= build
 
-.PHONY: all setup course figures test lint format lock clean distclean bench
+.PHONY: all setup course figures test lint format lock clean distclean bench corpus
 
 all: course
 
@@ -61,6 +61,11 @@ lock: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	{ echo "# Every Python package the project and its tests use, pinned; regenerate with 'make lock'."; \
 	  $(BIN)/python -m pip freeze --exclude-editable --disable-pip-version-check; } > requirements.lock
+
+# Every page of the instructor's two MkDocs sites (../shared/corpus), built and checked;
+# prints a table a page (also in build/corpus-report.txt). `make test` runs it too.
+corpus: setup $(CHROMIUM) $(PDFTOPPM)
+	$(BIN)/python -m tests.corpus_check
 
 clean:
 	rm -rf $(OUT) .pytest_cache .ruff_cache

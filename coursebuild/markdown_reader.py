@@ -176,7 +176,9 @@ _instances: dict[str, object] = {}
 
 
 def markdown_for(extensions: list[tuple[str, dict]], site_root: Path, bridge_factory):
-    key = json.dumps([extensions, str(site_root)], default=str, sort_keys=True)
+    key = json.dumps(
+        [extensions, str(site_root), bridge_factory.__qualname__], default=str, sort_keys=True
+    )
     if key not in _instances:
         _instances[key] = configured_markdown(extensions, site_root, bridge_factory())
     md = _instances[key]

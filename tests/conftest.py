@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,3 +15,12 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def project_root() -> Path:
     return PROJECT_ROOT
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The corpus check's per-page table, when this session ran it (also in build/)."""
+    corpus_check = sys.modules.get("tests.corpus_check")
+    if corpus_check is None or not corpus_check.CHECKED:
+        return
+    terminalreporter.write_sep("=", "corpus: every page of the instructor's sites")
+    terminalreporter.write_line(corpus_check.write_report(corpus_check.CHECKED))

@@ -132,7 +132,8 @@ graph LR
 
 **Kuvio 2.** Kaavio.
 
-<iframe width="560" height="315" src="https://www.youtube.com/embed/abc" title="YouTube video player"></iframe>
+<iframe width="560" height="315" src="https://www.youtube.com/embed/abc" \
+title="YouTube video player"></iframe>
 """
 
 
