@@ -292,17 +292,29 @@ class TagAttributes(HTMLParser):
             self.attributes = {name: value or "" for name, value in attrs}
 
 
+YOUTUBE_EMBED = re.compile(r"^https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]+)")
+
+
+def watch_address(source: str) -> str:
+    """Where a student opens an embedded video: a YouTube embed's watch page."""
+    video = YOUTUBE_EMBED.match(source)
+    return f"https://www.youtube.com/watch?v={video.group(1)}" if video else source
+
+
 def link_card(match: re.Match[str]) -> str:
-    """An embedded frame becomes a card linking to what it showed."""
+    """An embedded frame becomes a card linking to what it showed: its title and address."""
     parser = TagAttributes()
     parser.feed(match.group(0))
     source = parser.attributes.get("src", "")
     if not source.startswith(("https://", "http://")):
         return ""
-    title = parser.attributes.get("title") or source
+    address = watch_address(source)
+    title = parser.attributes.get("title") or address
+    shown = re.sub(r"^https?://(www\.)?", "", address)
     return (
-        f'<div class="link-card" data-href="{html.escape(source)}">'
-        f'<p><a href="{html.escape(source)}">{html.escape(title)}</a></p></div>'
+        f'<div class="link-card" data-href="{html.escape(address)}">'
+        f'<p><a href="{html.escape(address)}">{html.escape(title)}</a><br />'
+        f'<span class="link-address">{html.escape(shown)}</span></p></div>'
     )
 
 

@@ -282,12 +282,13 @@ def test_images_captions_diagrams_and_link_cards(site):
     )
     assert "<strong>Kuva 2:</strong> Kaavio." in later
     assert not any("<iframe" in slide.shown + slide.notes for slide in slides(deck))
-    assert re.search(
-        r'class="link-card".*href="https://www.youtube.com/embed/abc"', later, re.DOTALL
-    )
+    # The card links to the video's own page and shows its title and address.
+    card = " ".join(re.search(r"<div class=.link-card.*?</div>", later, re.DOTALL).group(0).split())
+    assert 'href="https://www.youtube.com/watch?v=abc"' in card
+    assert "YouTube video player" in card and "youtube.com/watch?v=abc" in card
     assert "Kuva 1: Kuvateksti 𝐷𝑘 tässä. Toinen lause." in handout
     assert "Syöte Tuloste Kuva 2: Kaavio." in handout
-    assert "Video: https://www.youtube.com/embed/abc" in handout
+    assert "Video: https://www.youtube.com/watch?v=abc" in handout
     assert len(list((out / ".cache" / "mermaid").glob("*.svg"))) == 1
 
 
