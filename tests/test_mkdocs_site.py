@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -358,3 +359,40 @@ def test_snippet_outside_the_site_is_an_error_naming_the_line(tmp_path):
         r"vuoto\.md:5: cannot read the page: Snippet at path '/etc/hostname'", result.stderr
     )
     assert not (tmp_path / "out" / "vuoto.html").exists()
+
+
+def imported_modules(result: subprocess.CompletedProcess) -> set[str]:
+    """Top-level modules a build imported, from its -X importtime report."""
+    names = re.findall(r"^import time:\s+\d+ \|\s+\d+ \|\s+(\S+)", result.stderr, re.MULTILINE)
+    return {name.split(".")[0] for name in names}
+
+
+def test_no_op_reads_no_page_and_an_edit_keeps_its_cached_diagram(site, tmp_path):
+    out, _, _ = site
+    copy = tmp_path / "site"
+    shutil.copytree(out.parent, copy, ignore=shutil.ignore_patterns("out"))
+    shutil.copytree(out, copy / "out")  # the state file names the old paths: rebuilt once
+    environment = {"PYTHONPROFILEIMPORTTIME": "1"}
+
+    def build():
+        result = run_build(copy, "--out", str(copy / "out"), env=environment)
+        assert result.returncode == 0, result.stderr
+        return result
+
+    build()
+    diagrams = {path: path.stat().st_mtime_ns for path in (copy / "out").glob(".cache/*/*.svg")}
+    no_op = build()
+    assert "lesson  " not in no_op.stdout and "skip     " in no_op.stdout
+    assert "coursebuild" in imported_modules(no_op)  # the report is read
+    assert not {"markdown", "pymdownx", "playwright", "matplotlib"} & imported_modules(no_op)
+
+    page = copy / "docs" / "luku" / "sivu.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("Auki.", "Auki nyt."), "utf-8")
+    edit = build()
+    assert re.search(r"^lesson\s+\S*sivu\.md", edit.stdout, re.MULTILINE)
+    assert "markdown" in imported_modules(edit)
+    assert "playwright" not in imported_modules(edit)  # the diagram came from the cache
+    assert diagrams == {
+        path: path.stat().st_mtime_ns for path in (copy / "out").glob(".cache/*/*.svg")
+    }
+    assert "Auki nyt." in slide_titled(copy / "out" / "sivu.html", "Laatikot").text
