@@ -127,17 +127,23 @@ local function to_pt(value)
   return per_unit[unit] and number * per_unit[unit] or nil
 end
 
--- The natural width and height in pt of an SVG, read from its <svg> tag.
-local function svg_size(path)
-  if not path:lower():match("%.svg$") then
-    return nil
-  end
-  local file = io.open(path, "r")
+-- The first ``size`` bytes of a file, or nil.
+local function file_head(path, size)
+  local file = io.open(path, "rb")
   if not file then
     return nil
   end
-  local head = file:read(4096) or ""
+  local head = file:read(size) or ""
   file:close()
+  return head
+end
+
+-- The natural width and height in pt of an SVG, read from its <svg> tag.
+local function svg_size(path)
+  local head = path:lower():match("%.svg$") and file_head(path, 4096)
+  if not head then
+    return nil
+  end
   local tag = head:match("<svg[^>]*>")
   if not tag then
     return nil
@@ -152,12 +158,10 @@ end
 
 -- Pixel width and height of a PNG, GIF or JPEG, read from its header.
 local function raster_size(path)
-  local file = io.open(path, "rb")
-  if not file then
+  local data = file_head(path, 65536)
+  if not data then
     return nil
   end
-  local data = file:read(65536) or ""
-  file:close()
   if data:sub(1, 8) == "\137PNG\r\n\26\n" and #data >= 24 then
     return string.unpack(">I4I4", data, 17)
   end
