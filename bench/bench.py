@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build speed and scale, measured against the bare tools and a peer (issue 5).
 
-    make bench                                # the full run: about 3–4 minutes on 2 cores
+    make bench                                # the full run: about 8–9 minutes on 2 cores
     .venv/bin/python bench/bench.py --quick   # 3 runs, a 20-lesson course, while developing
 
 Every time is a whole command run as a subprocess, timed with perf_counter from
@@ -9,12 +9,17 @@ start to reap, with SOURCE_DATE_EPOCH fixed: the median of several runs, min–m
 in brackets. Runs of things that are compared are interleaved (floor, figures,
 clean build, no-op, edit; then the next round), so a busy moment on the machine
 hits all of them alike. Nothing in the project is modified: the courses live in
-a temporary folder, and the figure edit is made in a temporary copy of the code.
+a temporary folder, the figure edit is made in a temporary copy of the code,
+and the corpus sites (read-only) are built and edited in temporary copies.
 
 - floor: the pipeline's own tool calls for the first lesson, one after another,
-  with the inputs the pipeline gives them (its Markdown and Typst source, made
-  by coursebuild itself): Pandoc to reveal.js slides, Pandoc to Typst, and the
-  Typst compile (`python -S -c`, typst.compile: the command the build runs).
+  with the inputs the pipeline gives them (the page's HTML from lesson_html and
+  the handout's Typst source, made by coursebuild itself, untimed): Pandoc (HTML
+  in, with the build's `--metadata=lang=…`) to reveal.js slides, Pandoc to
+  Typst, and the Typst compile (the build's own `python -S` Typst child).
+- a site's floor: the same three calls for every page of an MkDocs site of the
+  corpus (../shared/corpus), summed. The bare tools draw no mermaid diagram; the
+  diagrams alone, in one browser session, are a reference row of their own.
 - figures alone: the five figures in a fresh interpreter, timed inside it, so
   without interpreter start-up: numpy and matplotlib imports, computation,
   drawing, SVG.
@@ -28,6 +33,7 @@ a temporary folder, and the figure edit is made in a temporary copy of the code.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
@@ -52,9 +58,16 @@ MARP_VERSION = "4.5.1"
 MARP_DIR = ROOT / "bench" / ".marp"
 MARP = MARP_DIR / "node_modules" / ".bin" / "marp"
 CHROMIUM = "/usr/bin/chromium"
+CORPUS = ROOT.parent / "shared" / "corpus"  # the instructor's sites, read-only in CI
+# The corpus sites, each with the page its text edit changes: one with mermaid diagrams.
+SITES = {
+    "syvaoppiminen": "docs/aikasarjat/aikasarjat.md",
+    "ml-perusteet": "docs/3_puut/puu.md",
+}
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
 ENV.pop("PANDOC", None)  # the pipeline and the floor use the same Pandoc
 SAMPLE_SECONDS = 0.05
+STARTED = time.perf_counter()
 
 # The figures alone, timed inside a fresh interpreter (so without its start-up):
 # importing numpy and matplotlib, the network's computation, drawing, SVG.
@@ -73,6 +86,40 @@ for spec in FIGURES:
 print(time.perf_counter() - started)
 for name, seconds in times.items():
     print(name, seconds)
+"""
+
+# The page read by Python-Markdown alone, timed inside a fresh interpreter once
+# the course and page are loaded (as a build has them): importing the reader and
+# the extensions, setting the Markdown instance up, converting the page. Then
+# the page again, with the instance set up: the conversion alone.
+MARKDOWN_SNIPPET = """\
+import sys, time
+from pathlib import Path
+from coursebuild.config import open_course
+from coursebuild.lesson_build import lesson_html
+from coursebuild.lessons import load_lesson
+course, lesson = open_course(Path(sys.argv[1])), load_lesson(Path(sys.argv[2]))
+out = Path(sys.argv[3])
+names = {path.stem for path in (out / "images").glob("*.svg")}
+arguments = (lesson, course, out / "images", names, out / ".cache" / "mermaid")
+started = time.perf_counter()
+import coursebuild.html_bridge, coursebuild.markdown_reader
+imported = time.perf_counter()
+lesson_html(*arguments)
+first = time.perf_counter()
+lesson_html(*arguments)
+print(first - started, imported - started, first - imported, time.perf_counter() - first)
+"""
+
+# A site's mermaid diagrams alone, in one browser session, timed inside a fresh
+# interpreter: importing Playwright, starting Chromium, rendering, the SVG files.
+MERMAID_SNIPPET = """\
+import json, sys, time
+from pathlib import Path
+started = time.perf_counter()
+from coursebuild.mermaid import render_diagrams
+render_diagrams(json.loads(Path(sys.argv[1]).read_text("utf-8")), Path(sys.argv[2]))
+print(time.perf_counter() - started)
 """
 
 
@@ -350,61 +397,137 @@ def code_copy(folder: Path) -> Path:
 # -- the floor --------------------------------------------------------------------
 
 
-def floor_inputs(course_dir: Path, out: Path, work: Path) -> tuple[Path, Path]:
-    """The first lesson as the pipeline hands it to the tools: its Markdown and Typst source.
+@dataclass(frozen=True)
+class ToolInputs:
+    """One page as the pipeline hands it to the tools, and where they write."""
+
+    html: Path  # what Pandoc reads on stdin: lesson_html's HTML
+    typst: Path  # the handout's Typst source (written once its body is known)
+    language: tuple[str, ...]  # the `--metadata=lang=…` argument build_lesson adds
+    folder: Path  # where the tools write their outputs
+
+
+def built_figures(out: Path):
+    """The FigureSet build.py passes to build_lesson, for the build in ``out``."""
+    from coursebuild.lesson_build import FigureSet
+    from figures.catalogue import FIGURES
+
+    folder = out / "images"
+    names = frozenset(spec.name for spec in FIGURES if (folder / f"{spec.name}.svg").is_file())
+    return FigureSet(folder, names, out / ".cache" / "mermaid")
+
+
+def page_inputs(lesson, course, figures, folder: Path) -> tuple[ToolInputs, list[str]]:
+    """The page's HTML as build_lesson makes it (in-process, untimed), and its diagrams.
+
+    Run after a build into the figures' output folder, so the course figures
+    exist and every diagram is in its cache: no browser starts here.
+    """
+    from coursebuild.lesson_build import lesson_html
+
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    html, context = lesson_html(
+        lesson, course, figures.folder, set(figures.names), figures.diagram_cache
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "page.html").write_text(html, encoding="utf-8")
+    language = (f"--metadata=lang={course.language}",)
+    inputs = ToolInputs(folder / "page.html", folder / "handout.typ", language, folder)
+    return inputs, list(context.diagrams)
+
+
+def write_typst_source(inputs: ToolInputs, lesson, course, body: str) -> None:
+    """The handout's Typst source: Pandoc's Typst ``body`` in the pipeline's template."""
+    from coursebuild.lesson_build import template_context
+    from coursebuild.render import render_template
+
+    context = {**template_context(course, lesson), "body": body}
+    source = render_template("handout.typ.j2", context, autoescape=False)
+    inputs.typst.write_text(source, encoding="utf-8")
+
+
+def floor_inputs(course_dir: Path, out: Path, work: Path) -> tuple[ToolInputs, Path]:
+    """The first lesson as the pipeline hands it to the tools: its HTML and Typst source.
 
     Made in-process with the pipeline's own functions (untimed), after a build
-    of ``course_dir`` into ``out`` has drawn the figures the handout includes.
+    of ``course_dir`` into ``out`` has drawn the figures the page shows. Also
+    the page's Markdown for Marp.
     """
     from coursebuild.config import load_course
     from coursebuild.convert import HANDOUT_ARGUMENTS, run_pandoc
-    from coursebuild.lesson_build import lesson_markdown, resolve_images, template_context
     from coursebuild.lessons import find_lessons, load_lesson
-    from coursebuild.render import render_template
-    from figures.catalogue import FIGURES
 
-    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     course = load_course(course_dir / "course.toml")
     lesson = load_lesson(find_lessons(course.lessons_dir)[0])
-    images = resolve_images(lesson, course, out / "images", {spec.name for spec in FIGURES})
-    markdown = lesson_markdown(lesson, course, images)
-    markdown_path = work / "lesson.md"
-    markdown_path.write_text(markdown, encoding="utf-8")
-    body, _ = run_pandoc(markdown, HANDOUT_ARGUMENTS, lesson.source, "")
-    context = {**template_context(course, lesson), "body": body}
-    typst_path = work / "handout.typ"
-    typst_path.write_text(render_template("handout.typ.j2", context, autoescape=False), "utf-8")
-    return markdown_path, typst_path
+    figures = built_figures(out)
+    inputs, _ = page_inputs(lesson, course, figures, work)
+    html = inputs.html.read_text(encoding="utf-8")
+    body, _ = run_pandoc(html, HANDOUT_ARGUMENTS + inputs.language, lesson.source, "")
+    write_typst_source(inputs, lesson, course, body)
+    return inputs, marp_page(lesson, course, figures, work)
 
 
-def floor_commands(markdown: Path, typst_source: Path, work: Path) -> dict[str, dict]:
+def marp_page(lesson, course, figures, work: Path) -> Path:
+    """The page's Markdown for Marp: Jinja filled, TODO sections out, images resolved."""
+    from coursebuild import dialect
+    from coursebuild.context import lesson_context
+    from coursebuild.images import resolve_page_image
+    from coursebuild.render import render_lesson
+
+    body = render_lesson(lesson.body, lesson.body_first_line, lesson.source, lesson_context(course))
+    body = dialect.drop_placeholder_sections(body)
+    source = lesson.raw.decode("utf-8")
+    for target in {reference.target for reference in dialect.image_references(body)}:
+        path = resolve_page_image(
+            target, lesson.source, source, course.docs_dir, figures.folder, set(figures.names)
+        )
+        body = body.replace(f"]({target}", f"]({path}")
+    page = work / "lesson.md"
+    page.write_text(body, encoding="utf-8")
+    return page
+
+
+def floor_commands(inputs: ToolInputs) -> dict[str, dict]:
     """The bare tool calls, with the pipeline's own command lines (coursebuild.convert)."""
     from coursebuild.convert import DECK_ARGUMENTS, HANDOUT_ARGUMENTS, pandoc_command, typst_command
-    from coursebuild.deck import reveal_dir
 
     typst, environment = typst_command(int(EPOCH))
-
-    single_file = ("--standalone", "--embed-resources", f"--variable=revealjs-url={reveal_dir()}")
+    folder, html = inputs.folder, inputs.html
     return {
         "deck": {
-            "command": [*pandoc_command(DECK_ARGUMENTS), "-o", str(work / "slides.html")],
-            "stdin": markdown,
+            "command": [
+                *pandoc_command(DECK_ARGUMENTS + inputs.language),
+                "-o",
+                str(folder / "slides.html"),
+            ],
+            "stdin": html,
         },
         "handout": {
-            "command": [*pandoc_command(HANDOUT_ARGUMENTS), "-o", str(work / "body.typ")],
-            "stdin": markdown,
-        },
-        "typst": {"command": typst, "stdin": typst_source, "env": {**ENV, **environment}},
-        # For reference only: Pandoc making a single-file deck itself.
-        "single": {
             "command": [
-                *pandoc_command((*DECK_ARGUMENTS, *single_file)),
+                *pandoc_command(HANDOUT_ARGUMENTS + inputs.language),
                 "-o",
-                str(work / "single.html"),
+                str(folder / "body.typ"),
             ],
-            "stdin": markdown,
+            "stdin": html,
         },
+        "typst": {"command": typst, "stdin": inputs.typst, "env": {**ENV, **environment}},
     }
+
+
+def single_file_command(inputs: ToolInputs) -> dict:
+    """For reference only: Pandoc making a single-file deck itself.
+
+    Without the pipeline's --sandbox, which would stop Pandoc reading the
+    reveal.js files and images it is to embed (it only warns, and embeds nothing).
+    """
+    from coursebuild.convert import DECK_ARGUMENTS, pandoc_command
+    from coursebuild.deck import reveal_dir
+
+    single_file = ("--standalone", "--embed-resources", f"--variable=revealjs-url={reveal_dir()}")
+    deck = tuple(argument for argument in DECK_ARGUMENTS if argument != "--sandbox")
+    arguments = (*deck, *inputs.language, *single_file)
+    output = str(inputs.folder / "single.html")
+    return {"command": [*pandoc_command(arguments), "-o", output], "stdin": inputs.html}
 
 
 # -- Marp -------------------------------------------------------------------------
@@ -441,7 +564,7 @@ def install_marp() -> None:
 
 
 def marp_commands(markdown: Path, work: Path) -> dict[str, dict]:
-    """Marp gets the lesson as Pandoc gets it, with a slide at each heading down to ###."""
+    """Marp gets the lesson's Markdown (marp_page), with a slide at each heading down to ###."""
     page = work / "marp.md"
     text = markdown.read_text(encoding="utf-8")
     page.write_text("---\nmarp: true\nheadingDivider: 3\n---\n\n" + text, encoding="utf-8")
@@ -510,7 +633,8 @@ class Table:
 
 
 def section(title: str) -> None:
-    print(f"\n== {title}", flush=True)
+    """A section's title, with the time the benchmark has taken so far."""
+    print(f"\n== {title} (at {time.perf_counter() - STARTED:.0f} s, load {load()})", flush=True)
 
 
 def load() -> str:
@@ -529,17 +653,33 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="3 runs, 1 big run, 20 lessons")
     parser.add_argument("--no-marp", action="store_true", help="leave out the Marp comparison")
     parser.add_argument("--markdown", type=Path, help="also write the table to this file")
+    parser.add_argument(
+        "--corpus", type=Path, default=CORPUS, help="the folder of the sites (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--sites", nargs="*", choices=sorted(SITES), default=list(SITES), help="sites to build"
+    )
     arguments = parser.parse_args()
     if arguments.quick:
         arguments.runs, arguments.large_runs, arguments.lessons = 3, 1, 20
     return arguments
 
 
+def code_version() -> str:
+    """The commit benchmarked, and whether the build's files differ from it."""
+    git = ["git", "-C", str(ROOT)]
+    commit = subprocess.run([*git, "log", "-1", "--format=%h %s"], capture_output=True, text=True)
+    paths = ["build.py", "coursebuild", "figures", "templates"]
+    status = subprocess.run([*git, "status", "--porcelain", *paths], capture_output=True, text=True)
+    dirty = " (+ uncommitted changes to the build)" if status.stdout.strip() else ""
+    return commit.stdout.strip() + dirty
+
+
 def print_header(lesson_page: Path, arguments: argparse.Namespace) -> None:
     print(
         f"bench: {lesson_page.name}; {arguments.runs} runs, big builds {arguments.large_runs}; "
         f"{os.cpu_count()} CPUs; Python {sys.version.split()[0]}; "
-        f"SOURCE_DATE_EPOCH={EPOCH}; load {load()}"
+        f"SOURCE_DATE_EPOCH={EPOCH}; load {load()}\ncode: {code_version()}"
     )
 
 
@@ -554,12 +694,14 @@ class Bench:
     lesson_page: Path
     one: Path  # a course of the first lesson alone
     out_one: Path
-    markdown: Path  # the first lesson as the pipeline hands it to Pandoc
+    inputs: ToolInputs  # the first lesson as the pipeline hands it to the tools
+    marp_page: Path  # the first lesson's Markdown, for Marp
     floor: dict[str, dict]
     edit_one: TextEdit
     table: Table = field(default_factory=Table)
     series: Series = field(default_factory=Series)
     figure_parts: dict[str, list[float]] = field(default_factory=dict)  # seconds, by part
+    markdown_parts: dict[str, list[float]] = field(default_factory=dict)  # seconds, by part
     clean_memory: Run | None = None  # a 1-lesson clean build, its memory sampled
 
     def floor_seconds(self) -> float:
@@ -571,7 +713,7 @@ def prepare(work: Path, lesson_page: Path, arguments: argparse.Namespace) -> Ben
     one = make_course(work / "one", {lesson_page.name: lesson_page.read_text("utf-8")})
     out_one = work / "out-one"
     run(build_command(one, out_one))  # untimed: the figures the floor's handout needs
-    markdown, typst_source = floor_inputs(one, out_one, work)
+    inputs, page = floor_inputs(one, out_one, work)
     return Bench(
         runs=arguments.runs,
         large=arguments.large_runs,
@@ -580,8 +722,9 @@ def prepare(work: Path, lesson_page: Path, arguments: argparse.Namespace) -> Ben
         lesson_page=lesson_page,
         one=one,
         out_one=out_one,
-        markdown=markdown,
-        floor=floor_commands(markdown, typst_source, work),
+        inputs=inputs,
+        marp_page=page,
+        floor=floor_commands(inputs),
         edit_one=TextEdit(one / "slides" / lesson_page.name),
     )
 
@@ -599,6 +742,17 @@ def time_figures(bench: Bench, lang: str) -> None:
         bench.figure_parts.setdefault(name, []).append(float(seconds))
 
 
+def time_markdown(bench: Bench) -> None:
+    """The first lesson read by Python-Markdown alone, in a fresh interpreter."""
+    page = bench.one / "slides" / bench.lesson_page.name
+    command = [PYTHON, "-c", MARKDOWN_SNIPPET, str(bench.one), str(page), str(bench.out_one)]
+    result = run(command, cwd=ROOT)
+    total, *parts = (float(value) for value in result.stdout.split())
+    bench.series.add("markdown", Run(total, 0, "", "", result.max_rss_mb))
+    for name, seconds in zip(("imports", "set-up and page", "page again"), parts, strict=True):
+        bench.markdown_parts.setdefault(name, []).append(seconds)
+
+
 def first_lesson_rounds(bench: Bench, lang: str) -> tuple[bool, bool]:
     """The interleaved rounds; whether the no-op wrote nothing, the edit only the lesson."""
     series, one, out_one = bench.series, bench.one, bench.out_one
@@ -610,6 +764,7 @@ def first_lesson_rounds(bench: Bench, lang: str) -> tuple[bool, bool]:
         for name in ("deck", "handout", "typst"):
             series.run(name, **bench.floor[name])
         time_figures(bench, lang)
+        time_markdown(bench)
         shutil.rmtree(out_one)
         series.run("clean", build_command(one, out_one))
         before = snapshot(out_one)
@@ -640,6 +795,16 @@ def report_floor(bench: Bench, single: Timing) -> None:
     )
     table.add(
         "figures alone: 5 figures, in-process (imports, compute, SVG)", series["figures"].text()
+    )
+    markdown = series["markdown"].median
+    parts = "; ".join(
+        f"{name} {statistics.median(values):.3f} s" for name, values in bench.markdown_parts.items()
+    )
+    table.add(
+        "(reference) Python-Markdown alone: first lesson → HTML (lesson_html), in-process",
+        series["markdown"].text(),
+        f"{parts}; the text edit below is "
+        f"{series['edit'].median / (floor_seconds + markdown):.2f} × (floor + it)",
     )
 
 
@@ -689,7 +854,7 @@ def bench_first_lesson(bench: Bench) -> None:
     section("1–4. the first lesson: floor, figures, clean build, no-op, text edit")
     lang = load_course(ROOT / "course.toml").language
     noop_untouched, edit_rebuilt = first_lesson_rounds(bench, lang)
-    single = measure(max(1, bench.runs // 2), **bench.floor["single"])
+    single = measure(max(1, bench.runs // 2), **single_file_command(bench.inputs))
     imports = run([PYTHON, "-X", "importtime", *build_command(bench.one, bench.out_one)[1:]])
     no_matplotlib = not re.search(r"\|\s+matplotlib\b", imports.stderr)
     shutil.rmtree(bench.out_one)
@@ -835,7 +1000,7 @@ def bench_marp(bench: Bench) -> None:
     series, table = bench.series, bench.table
     section(f"7. peer: Marp CLI {MARP_VERSION} → HTML and PDF (Chromium)")
     install_marp()
-    marp = marp_commands(bench.markdown, bench.work)
+    marp = marp_commands(bench.marp_page, bench.work)
     for _ in range(bench.runs):
         series.run("marp html", **marp["html"])
         series.run("marp pdf", **marp["pdf"])
@@ -855,6 +1020,278 @@ def bench_marp(bench: Bench) -> None:
     )
 
 
+# -- the corpus sites ---------------------------------------------------------------
+
+
+@dataclass
+class SitePage:
+    """One page of a site: the lesson, its inputs to the tools, and the tool calls."""
+
+    lesson: object  # coursebuild.lessons.Lesson, as build.py loads it
+    inputs: ToolInputs
+    floor: dict[str, dict]
+    diagrams: int  # how many mermaid diagrams the page shows
+
+
+@dataclass
+class Site:
+    """A corpus site, copied into the temporary folder, and what its rows need."""
+
+    name: str
+    copy: Path  # the site, copied: the corpus is read-only
+    out: Path  # the output folder of its last clean build
+    edit_page: Path  # the page the text edit changes (one with diagrams), in the copy
+    course: object = None  # coursebuild.config.Course, once the site is loaded
+    pages: list[SitePage] = field(default_factory=list)
+    diagrams: list[str] = field(default_factory=list)  # every page's, in page order
+    figures: int = 0  # the course figures the site shows, which its build draws
+
+    @property
+    def edited(self) -> SitePage:
+        wanted = self.edit_page.resolve()
+        return next(page for page in self.pages if page.lesson.source.resolve() == wanted)
+
+
+def writable_copy(source: Path, target: Path) -> Path:
+    """A copy of ``source`` that can be edited and removed (the corpus is read-only)."""
+    shutil.copytree(source, target)
+    for folder, _, files in os.walk(target):
+        os.chmod(folder, 0o755)
+        for name in files:
+            os.chmod(os.path.join(folder, name), 0o644)
+    return target
+
+
+def build_script():
+    """build.py as a module, for the functions that find and load a site's pages."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_build_script", BUILD)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def site_lessons(copy: Path) -> tuple[object, list]:
+    """The site's course and its lessons, loaded as build.py loads them."""
+    from coursebuild.config import open_course
+
+    script = build_script()
+    course = open_course(copy)
+    pages = script.lesson_pages(course, script.lesson_paths(course, []))
+    return course, script.load_lessons(pages)
+
+
+def site_inputs(site: Site) -> None:
+    """Every page's HTML as the pipeline makes it (after a build: figures, diagrams cached)."""
+    site.course, lessons = site_lessons(site.copy)
+    figures = built_figures(site.out)
+    site.figures = len(figures.names)
+    for number, lesson in enumerate(lessons):
+        folder = site.copy.parent / f"page-{number}"
+        inputs, diagrams = page_inputs(lesson, site.course, figures, folder)
+        site.pages.append(SitePage(lesson, inputs, floor_commands(inputs), len(diagrams)))
+        site.diagrams += diagrams
+
+
+def page_floor(page: SitePage, course) -> float:
+    """The page's three tool calls, one after another; the seconds they took.
+
+    The handout's Typst source is made from this run's Pandoc output the first
+    time (untimed), as the pipeline fills its template with it.
+    """
+    seconds = 0.0
+    for name in ("deck", "handout"):
+        seconds += run(**page.floor[name]).seconds
+    if not page.inputs.typst.exists():
+        body = (page.inputs.folder / "body.typ").read_text(encoding="utf-8")
+        write_typst_source(page.inputs, page.lesson, course, body)
+    return seconds + run(**page.floor["typst"]).seconds
+
+
+def site_floor(site: Site) -> Run:
+    """The bare tools for every page of the site, summed (no mermaid: the tools draw none)."""
+    seconds = sum(page_floor(page, site.course) for page in site.pages)
+    return Run(seconds, 0, "", "", 0.0)
+
+
+def time_mermaid(site: Site) -> Run:
+    """The site's diagrams alone, in one browser session, into an empty cache."""
+    sources = site.copy.parent / "diagrams.json"
+    sources.write_text(json.dumps(site.diagrams), encoding="utf-8")
+    cache = site.copy.parent / "mermaid-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    result = run([PYTHON, "-c", MERMAID_SNIPPET, str(sources), str(cache)], cwd=ROOT)
+    return Run(float(result.stdout.split()[-1]), 0, "", "", result.max_rss_mb)
+
+
+def site_clean_rounds(bench: Bench, site: Site) -> None:
+    """Clean builds at -j 1 and -j 2, each in a fresh --out (so an empty mermaid cache),
+    interleaved with the floor and the mermaid reference; the last -j 2 output stays."""
+    series, name = bench.series, site.name
+    for attempt in range(bench.large):
+        for jobs in ("1", "2"):
+            shutil.rmtree(site.out, ignore_errors=True)
+            series.run(f"{name} j{jobs}", build_command(site.copy, site.out, "-j", jobs))
+            print(f"  -j {jobs}: {series[f'{name} j{jobs}'].runs[-1].seconds:.1f} s", flush=True)
+            if attempt == 0 and jobs == "1":
+                site_inputs(site)
+        series.add(f"{name} floor", site_floor(site))
+        series.add(f"{name} mermaid", time_mermaid(site))
+
+
+def cache_times(out: Path) -> dict[str, int]:
+    """Each cached diagram's mtime: a diagram drawn again gets a new file."""
+    return {path.name: path.stat().st_mtime_ns for path in (out / ".cache" / "mermaid").iterdir()}
+
+
+def imported(stderr: str, module: str) -> bool:
+    """Whether ``-X importtime`` output (``stderr``) shows ``module`` imported."""
+    return re.search(rf"\|\s+{re.escape(module)}\b", stderr) is not None
+
+
+def site_edit_rounds(bench: Bench, site: Site) -> tuple[bool, bool]:
+    """No-op builds and text edits of one page, interleaved with that page's floor;
+    whether every no-op wrote nothing and every edit rewrote only that page's outputs,
+    drawing no diagram again."""
+    series, name, page = bench.series, site.name, site.edited
+    edit = TextEdit(site.edit_page)
+    expected = {f"{page.lesson.slug}.html", f"{page.lesson.slug}.pdf"}
+    written, rebuilt, redrawn = set(), set(), False
+    for _ in range(bench.runs):
+        before = snapshot(site.out)
+        series.run(f"{name} noop", build_command(site.copy, site.out))
+        written |= changed(before, snapshot(site.out))
+        series.add(f"{name} page floor", Run(page_floor(page, site.course), 0, "", "", 0.0))
+        edit()
+        before, drawn = snapshot(site.out), cache_times(site.out)
+        series.run(f"{name} edit", build_command(site.copy, site.out))
+        rebuilt |= changed(before, snapshot(site.out))
+        redrawn |= cache_times(site.out) != drawn
+    print(f"  no-op wrote: {', '.join(sorted(written)) or 'nothing'}")
+    print(f"  edit rewrote: {', '.join(sorted(rebuilt))}; diagrams drawn again: {redrawn}")
+    return not written, rebuilt - {"index.html"} == expected and not redrawn
+
+
+def site_import_checks(site: Site) -> tuple[list[str], bool]:
+    """What a no-op build imports of matplotlib and Playwright, and whether an edit
+    build (of the page with diagrams) imports Playwright: untimed, with -X importtime."""
+    command = [PYTHON, "-X", "importtime", *build_command(site.copy, site.out)[1:]]
+    noop = run(command)
+    found = [module for module in ("matplotlib", "playwright") if imported(noop.stderr, module)]
+    TextEdit(site.edit_page)()
+    edit = run(command)
+    return found, imported(edit.stderr, "playwright")
+
+
+def report_site_builds(bench: Bench, site: Site) -> None:
+    """The rows of a site's floor, mermaid reference and clean builds."""
+    table, series, name = bench.table, bench.series, site.name
+    floor, mermaid = series[f"{name} floor"], series[f"{name} mermaid"]
+    count, drawn = len(site.pages), len(dict.fromkeys(site.diagrams))
+    with_diagrams = sum(1 for page in site.pages if page.diagrams)
+    table.add(
+        f"site {name} ({count} pages): floor, the 3 tool calls of every page, summed",
+        floor.text(),
+        "pandoc → slides, pandoc → Typst, Typst → PDF a page; no mermaid diagram"
+        + (f", nor the {site.figures} course figures the build draws" if site.figures else ""),
+    )
+    table.add(
+        f"(reference) site {name}: mermaid alone, its {drawn} diagrams in one browser session",
+        mermaid.text(),
+        f"in a fresh interpreter: Playwright import, Chromium, render, SVG; "
+        f"{with_diagrams} pages have diagrams",
+    )
+    reference = floor.median + mermaid.median
+    serial = series[f"{name} j1"].median
+    for jobs in ("1", "2"):
+        clean = series[f"{name} j{jobs}"]
+        speedup = f"; {serial / clean.median:.2f} × faster than `-j 1`" if jobs == "2" else ""
+        table.add(
+            f"clean build, site {name}, `-j {jobs}` (fresh --out: empty mermaid cache)",
+            clean.text(),
+            f"{clean.median / floor.median:.2f} × floor; "
+            f"{clean.median / reference:.2f} × (floor + mermaid = {reference:.3f} s){speedup}",
+        )
+    print(f"  CPU: -j 1 {cpu(series[f'{name} j1'])}, -j 2 {cpu(series[f'{name} j2'])}")
+
+
+def report_site_edits(
+    bench: Bench, site: Site, checks: tuple[bool, bool], imports: tuple[list[str], bool]
+) -> None:
+    """The rows of a site's no-op build, its imports, and the text edit of one page."""
+    table, series, name = bench.table, bench.series, site.name
+    (noop_untouched, edit_rebuilt), (noop_imports, edit_playwright) = checks, imports
+    noop = series[f"{name} noop"]
+    table.add(
+        f"no-op build, site {name}",
+        noop.text(),
+        f"{noop.median / series['python'].median:.1f} × `python -c pass`",
+        "writes nothing",
+        noop_untouched,
+    )
+    table.add(
+        f"no-op build, site {name}, imports matplotlib or playwright",
+        ", ".join(noop_imports) or "neither",
+        target="neither (no browser starts)",
+        passed=not noop_imports,
+    )
+    edit, floor = series[f"{name} edit"], series[f"{name} page floor"]
+    page = site.edit_page.relative_to(site.copy)
+    diagrams = site.edited.diagrams
+    ratio = edit.median / floor.median
+    table.add(
+        f"text edit of {page} ({diagrams} diagrams), site {name}, in a copy",
+        edit.text(),
+        f"{ratio:.2f} × that page's floor ({floor.median:.3f} s, interleaved); "
+        f"playwright imported: {'yes' if edit_playwright else 'no'}",
+        "≤ 1.2 ×, rebuilds only that page, no diagram drawn again (cache mtimes, no playwright)",
+        ratio <= 1.2 and edit_rebuilt and not edit_playwright,
+    )
+
+
+def bench_site(bench: Bench, name: str, corpus: Path, number: int) -> None:
+    """Sections 8–9: a real MkDocs site of the corpus: clean builds against the bare tools,
+    the mermaid rendering alone, a no-op build, and a text edit of one page."""
+    section(f"{number}. site {name}: clean builds, floor, mermaid, no-op, text edit")
+    folder = bench.work / f"site-{name}"
+    copy = writable_copy(corpus / name, folder / name)
+    site = Site(name, copy, folder / "out", copy / SITES[name])
+    site_clean_rounds(bench, site)
+    checks = site_edit_rounds(bench, site)
+    imports = site_import_checks(site)
+    report_site_builds(bench, site)
+    report_site_edits(bench, site, checks, imports)
+
+
+def code_state() -> dict[str, tuple[int, int]]:
+    """Size and mtime of each file of the build's code: whether it changed during the run."""
+    files = {}
+    for name in ("build.py", "coursebuild", "figures", "templates"):
+        path = ROOT / name
+        for file in [path] if path.is_file() else path.rglob("*"):
+            if file.is_file() and "__pycache__" not in file.parts:
+                stat = file.stat()
+                files[str(file.relative_to(ROOT))] = (stat.st_size, stat.st_mtime_ns)
+    return files
+
+
+def check_code(table: Table, before: dict[str, tuple[int, int]]) -> None:
+    """A failing row when the build's code changed during the run: the rows mix two builds,
+    and a no-op after the change rebuilds everything."""
+    after = code_state()
+    differ = sorted(
+        name for name in before.keys() | after.keys() if before.get(name) != after.get(name)
+    )
+    if differ:
+        table.add(
+            "the build's code changed during the run (rows may mix two versions)",
+            ", ".join(differ),
+            target="unchanged",
+            passed=False,
+        )
+
+
 def print_table(table: Table, started: float, markdown: Path | None) -> None:
     """The whole benchmark's time, then the table (also to ``markdown``, if given)."""
     total = time.perf_counter() - started
@@ -868,7 +1305,7 @@ def print_table(table: Table, started: float, markdown: Path | None) -> None:
 def main() -> int:
     arguments = parse_arguments()
     os.environ.pop("PANDOC", None)  # the floor and the builds use the same Pandoc
-    started = time.perf_counter()
+    started, code = time.perf_counter(), code_state()
     lesson_page = first_lesson()
     print_header(lesson_page, arguments)
     with tempfile.TemporaryDirectory(prefix="bench-") as temporary:
@@ -878,6 +1315,9 @@ def main() -> int:
         bench_scale(bench)
         if not arguments.no_marp:
             bench_marp(bench)
+        for number, name in enumerate(arguments.sites, 8):
+            bench_site(bench, name, arguments.corpus, number)
+    check_code(bench.table, code)
     print_table(bench.table, started, arguments.markdown)
     return 0
 
