@@ -76,6 +76,6 @@ clean:
 distclean: clean
 	rm -rf $(VENV) node_modules *.egg-info
 
-# Build speed against the bare tools and Marp (bench/bench.py; about 5 minutes).
+# Build speed against the bare tools and Marp (bench/bench.py; about 9 minutes).
 bench: setup
 	$(BIN)/python bench/bench.py
