@@ -396,3 +396,24 @@ def test_no_op_reads_no_page_and_an_edit_keeps_its_cached_diagram(site, tmp_path
         path: path.stat().st_mtime_ns for path in (copy / "out").glob(".cache/*/*.svg")
     }
     assert "Auki nyt." in slide_titled(copy / "out" / "sivu.html", "Laatikot").text
+
+
+def test_a_broken_diagram_or_a_missing_image_names_the_page_and_line(tmp_path):
+    make_course(
+        tmp_path,
+        {
+            "mkdocs.yml": MKDOCS_YML,
+            "docs/kaavio.md": "# Kaavio\n\nTeksti.\n\n```mermaid\ngraph LR\n  A --> \n```\n",
+            "docs/kuva.md": "# Kuva\n\nTeksti.\n\n![Puuttuu](images/ei-ole.png)\n",
+        },
+    )
+    (tmp_path / "course.toml").unlink()
+    for page, pattern in (
+        ("kaavio.md", r"kaavio\.md:6: mermaid diagram: .*Parse error"),
+        ("kuva.md", r"kuva\.md:5: image images/ei-ole\.png not found"),
+    ):
+        result = run_build(tmp_path, str(tmp_path / "docs" / page), "--out", str(tmp_path / "out"))
+        assert result.returncode == 1
+        assert re.search(pattern, result.stderr), result.stderr
+        errors = [line for line in result.stderr.splitlines() if not line.startswith("warning:")]
+        assert len(errors) == 1, result.stderr  # one line, no traceback
