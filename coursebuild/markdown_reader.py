@@ -29,7 +29,6 @@ KNOWN_EXTENSIONS = frozenset(
         "sane_lists",
         "smarty",
         "tables",
-        "toc",
         "wikilinks",
         "pymdownx.arithmatex",
         "pymdownx.betterem",
