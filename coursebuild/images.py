@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
+from coursebuild.convert import line_of
 from coursebuild.errors import BuildError
 
 EXTERNAL = ("http://", "https://", "//", "data:")
@@ -12,12 +13,6 @@ EXTERNAL = ("http://", "https://", "//", "data:")
 
 def is_inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
-
-
-def line_of_target(target: str, source: str, first_line: int = 1) -> int | None:
-    """The line of ``source`` (the page) where the image ``target`` is written."""
-    position = source.find(target)
-    return None if position < 0 else source[:position].count("\n") + first_line
 
 
 def resolve_page_image(
@@ -34,7 +29,7 @@ def resolve_page_image(
     this project's layout); a course figure (``…/images/100_ShallowNet.svg``)
     is the build's own drawing of it.
     """
-    line = line_of_target(target, source)
+    line = line_of(target, source, 1)
     if target.startswith(EXTERNAL) or ":" in target.split("/")[0]:
         raise BuildError(
             f"image {target} is not a local file; decks must work offline, "

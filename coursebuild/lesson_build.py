@@ -18,12 +18,13 @@ from coursebuild.convert import (
     DECK_ARGUMENTS,
     HANDOUT_ARGUMENTS,
     finish_typst,
+    line_of,
     run_pandoc,
     start_typst,
 )
 from coursebuild.deck import render_deck, reveal_dir
 from coursebuild.errors import BuildError
-from coursebuild.images import line_of_target, resolve_page_image
+from coursebuild.images import resolve_page_image
 from coursebuild.lessons import Lesson
 from coursebuild.render import TEMPLATES_DIR, render_lesson, render_template
 from coursebuild.state import digest, file_digest, files_digest
@@ -179,14 +180,13 @@ def page_error(error: Exception, lesson: Lesson, source: str) -> BuildError:
     """An extension's exception as one line; the line of what it quotes, if any."""
     message = str(error).strip().split("\n")[0]
     quoted = re.search(r"'([^']+)'", message)
-    line = line_of_target(quoted.group(1), source) if quoted else None
+    line = line_of(quoted.group(1), source, 1) if quoted else None
     return BuildError(f"cannot read the page: {message}", lesson.source, line)
 
 
 def diagram_error(error: DiagramError, lesson: Lesson) -> BuildError:
     """A mermaid error, at the line where the failing diagram starts in the page."""
-    first_line = error.source.strip().split("\n")[0]
-    line = line_of_target(first_line, lesson.raw.decode("utf-8"))
+    line = line_of(error.source, lesson.raw.decode("utf-8"), 1)
     return BuildError(f"mermaid diagram: {error.message}", lesson.source, line)
 
 
@@ -211,7 +211,7 @@ def page_warnings(lesson: Lesson, context: PageContext) -> list[str]:
     source = lesson.raw.decode("utf-8")
     warnings = []
     for label in dict.fromkeys(context.undefined_footnotes):
-        line = line_of_target(f"[^{label}]", source)
+        line = line_of(f"[^{label}]", source, 1)
         where = f"{lesson.source}:{line}" if line else str(lesson.source)
         warnings.append(f"{where}: footnote [^{label}] is used but never defined; shown as text")
     return warnings
