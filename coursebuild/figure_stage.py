@@ -1,5 +1,10 @@
 """The figures stage: run each figure module and save its Figure as SVG.
 
+A figure with slide steps (FigureSpec.slide_steps) also gets its slide
+figures saved, as images/<name>-slide-<k>.svg beside images/<name>.svg. Every
+SVG records its smallest text size in points in a ``data-min-text-pt``
+attribute on its root element, for the decks' check that slides stay readable.
+
 matplotlib is imported only when a figure has to be drawn, so a build where
 nothing changed never pays for it.
 """
@@ -13,11 +18,15 @@ import io
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coursebuild.atomic import write_atomic
 from coursebuild.errors import BuildError
 from coursebuild.state import BuildState, digest, files_digest
-from figures.catalogue import FIGURES, FigureSpec
+from figures.catalogue import FIGURES, FigureSpec, slide_figure_names
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 FIGURES_DIR = Path(__file__).resolve().parent.parent / "figures"
 
@@ -25,9 +34,27 @@ FIGURES_DIR = Path(__file__).resolve().parent.parent / "figures"
 @dataclass(frozen=True)
 class BuiltFigure:
     spec: FigureSpec
-    path: Path
+    path: Path  # the handout figure, images/<name>.svg
     size: int
     skipped: bool
+    slide_paths: tuple[Path, ...] = ()  # images/<name>-slide-<k>.svg, in slide order
+
+
+@dataclass(frozen=True)
+class FigureSVGs:
+    """One figure's SVGs: the handout layout, and its slide figures if it has any."""
+
+    handout: bytes
+    slides: tuple[bytes, ...] = ()
+
+    def by_name(self, spec: FigureSpec) -> dict[str, bytes]:
+        """Each SVG under its path in the output folder, the handout figure first."""
+        return dict(zip(output_names(spec), (self.handout, *self.slides), strict=True))
+
+
+def output_names(spec: FigureSpec) -> list[str]:
+    """The files a figure writes, relative to the output folder."""
+    return [f"images/{name}.svg" for name in (spec.name, *slide_figure_names(spec))]
 
 
 def module_file(spec: FigureSpec) -> Path:
@@ -69,28 +96,53 @@ def matplotlib_version() -> str:
 
 
 def figure_to_svg(figure, title: str) -> bytes:
-    """Serialise a matplotlib Figure to SVG bytes that are the same on every run."""
+    """Serialise a matplotlib Figure to SVG bytes that are the same on every run.
+
+    The root element carries the smallest text size, ``data-min-text-pt``.
+    """
     from figures.style import course_style
+    from figures.text_size import smallest_text_pt, with_min_text_attribute
 
     buffer = io.BytesIO()
     # Saving reads rcParams too (svg.hashsalt names the clip paths), so save in
-    # the course style. No date; the title becomes the SVG's <title>.
+    # the course style. No date; the title becomes the SVG's <title>. Measure in
+    # the style as well: tick labels made outside it would get other sizes.
     with course_style():
         figure.savefig(buffer, format="svg", metadata={"Title": title, "Date": None})
-    return buffer.getvalue()
+        smallest = smallest_text_pt(figure)
+    return with_min_text_attribute(buffer.getvalue(), smallest)
 
 
-def render_figure(spec: FigureSpec, lang: str) -> bytes:
-    """Import the figure's module, draw it, and return its SVG; errors name the module file."""
+def slide_title(spec: FigureSpec, lang: str, step: int) -> str:
+    return f"{spec.title(lang)} ({step}/{spec.slide_steps})"
+
+
+def draw_figures(spec: FigureSpec, lang: str) -> tuple[Figure, list[Figure]]:
+    """The module's handout Figure and its slide Figures (none without slide steps)."""
+    module = importlib.import_module(spec.module)
+    handout = module.make_figure(lang)
+    slides = module.make_slide_figures(lang) if spec.slide_steps else []
+    if len(slides) != spec.slide_steps:
+        raise ValueError(f"expected {spec.slide_steps} slide figures, got {len(slides)}")
+    return handout, slides
+
+
+def render_figure(spec: FigureSpec, lang: str) -> FigureSVGs:
+    """Import the figure's module, draw it, and return its SVGs; errors name the module file."""
     try:
-        module = importlib.import_module(spec.module)
-        figure = module.make_figure(lang)
+        handout, slides = draw_figures(spec, lang)
     except Exception as error:
         raise figure_error(spec, error) from error
-    return figure_to_svg(figure, spec.title(lang))
+    return FigureSVGs(
+        handout=figure_to_svg(handout, spec.title(lang)),
+        slides=tuple(
+            figure_to_svg(slide, slide_title(spec, lang, step))
+            for step, slide in enumerate(slides, start=1)
+        ),
+    )
 
 
-def render_elsewhere(specs: list[FigureSpec], lang: str) -> list[bytes]:
+def render_elsewhere(specs: list[FigureSpec], lang: str) -> list[FigureSVGs]:
     """Render in a child process, so that matplotlib never loads in the build's own.
 
     The build process then stays small (about 60 MB less), and so do the
@@ -126,14 +178,16 @@ def build_figures(
     state = state or BuildState(out_dir / ".unused")
     digests = {spec.name: figure_inputs(spec, lang) for spec in specs}
     stale = [s for s in specs if not state.is_fresh(f"figure:{s.name}", digests[s.name])]
-    svgs = {s.name: svg for s, svg in zip(stale, render_elsewhere(stale, lang), strict=True)}
-    rendered = [(spec, digests[spec.name], svgs.get(spec.name)) for spec in specs]
-    built = []
-    for spec, inputs, svg in rendered:
-        name = f"images/{spec.name}.svg"
-        path = out_dir / name
-        if svg is not None:
-            write_atomic(path, svg)
-            state.record(f"figure:{spec.name}", inputs, {name: svg})
-        built.append(BuiltFigure(spec, path, path.stat().st_size, skipped=svg is None))
-    return built
+    rendered = dict(zip((s.name for s in stale), render_elsewhere(stale, lang), strict=True))
+    for spec in stale:
+        files = rendered[spec.name].by_name(spec)
+        for name, svg in files.items():
+            write_atomic(out_dir / name, svg)
+        # One key for all of a figure's files: they are redrawn together.
+        state.record(f"figure:{spec.name}", digests[spec.name], files)
+    return [built_figure(out_dir, spec, skipped=spec.name not in rendered) for spec in specs]
+
+
+def built_figure(out_dir: Path, spec: FigureSpec, *, skipped: bool) -> BuiltFigure:
+    path, *slide_paths = (out_dir / name for name in output_names(spec))
+    return BuiltFigure(spec, path, path.stat().st_size, skipped, slide_paths=tuple(slide_paths))

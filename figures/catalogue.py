@@ -13,6 +13,9 @@ class FigureSpec:
     name: str  # file name without .svg, as the lesson pages reference it
     module: str  # module in figures/ with make_figure(lang) -> Figure
     titles: dict[str, str]
+    # How many slide figures make_slide_figures(lang) draws: a figure too big to be
+    # read on one slide is shown there in steps. 0: the slides show make_figure's.
+    slide_steps: int = 0
 
     def title(self, lang: str) -> str:
         return self.titles[lang]
@@ -50,6 +53,7 @@ FIGURES = (
             "fi": "Matalan neuroverkon laskennan vaiheet a–j",
             "en": "Building up a shallow network's output, steps a–j",
         },
+        slide_steps=4,
     ),
     FigureSpec(
         name="100_ShallowApproximate",
@@ -60,3 +64,8 @@ FIGURES = (
         },
     ),
 )
+
+
+def slide_figure_names(spec: FigureSpec) -> list[str]:
+    """File names (without .svg) of the figure's slide figures, in slide order."""
+    return [f"{spec.name}-slide-{k}" for k in range(1, spec.slide_steps + 1)]

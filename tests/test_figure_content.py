@@ -18,6 +18,16 @@ def texts(ax) -> list[str]:
     return [text.get_text() for text in ax.texts]
 
 
+def panel_letters(fig) -> list[str]:
+    return [t for ax in fig.axes for t in texts(ax) if t.endswith(")")]
+
+
+def curve(ax):
+    """The panel's one plotted function (the zero line has only two points)."""
+    (line,) = [line for line in ax.lines if len(line.get_xdata()) > 2]
+    return line
+
+
 def test_buildup_shades_where_only_units_one_and_three_are_active():
     # By hand: h1 turns on at 0.2/0.4 = 0.5, h2 at 0.9/0.9 = 1.0, h3 turns off at 1.1/0.7.
     output_ax = shallow_buildup.make_figure().axes[-1]
@@ -29,8 +39,40 @@ def test_buildup_shades_where_only_units_one_and_three_are_active():
 
 def test_buildup_has_ten_lettered_panels():
     fig = shallow_buildup.make_figure()
-    letters = [t for ax in fig.axes for t in texts(ax) if t.endswith(")")]
-    assert letters == [f"{letter})" for letter in "abcdefghij"]
+    assert panel_letters(fig) == [f"{letter})" for letter in "abcdefghij"]
+
+
+def test_buildup_slides_show_the_handout_panels_in_four_steps():
+    slides = shallow_buildup.make_slide_figures("fi")
+    assert [panel_letters(fig) for fig in slides] == [
+        ["a)", "b)", "c)"],
+        ["d)", "e)", "f)"],
+        ["g)", "h)", "i)"],
+        ["j)"],
+    ]
+
+
+def test_buildup_slides_draw_the_handout_curves_and_formulas():
+    handout = shallow_buildup.make_figure("en").axes
+    slides = [ax for fig in shallow_buildup.make_slide_figures("en") for ax in fig.axes]
+    assert len(slides) == len(handout) == 10
+    for slide_ax, handout_ax in zip(slides, handout, strict=True):
+        assert texts(slide_ax) == texts(handout_ax)
+        assert curve(slide_ax).get_color() == curve(handout_ax).get_color()
+        assert (curve(slide_ax).get_xydata() == curve(handout_ax).get_xydata()).all()
+
+
+def test_buildup_slide_j_shades_the_same_region():
+    output_ax = shallow_buildup.make_slide_figures("fi")[-1].axes[0]
+    shading = [patch for patch in output_ax.patches if isinstance(patch, Rectangle)]
+    assert len(shading) == 1
+    assert shading[0].get_x() == pytest.approx(0.5)
+    assert shading[0].get_x() + shading[0].get_width() == pytest.approx(1.0)
+
+
+def test_every_buildup_slide_panel_names_its_input_axis():
+    for fig in shallow_buildup.make_slide_figures("fi"):
+        assert [ax.get_xlabel() for ax in fig.axes] == ["Syöte, $x$"] * len(fig.axes)
 
 
 def test_shallow_net_panel_a_has_every_parameter_as_an_arrow():
