@@ -188,16 +188,47 @@ def build_lessons(
             report.step("skip", str(lesson.source))
         else:
             stale.append(lesson)
-    results = []
-    for done, (lesson, outputs, seconds) in enumerate(
-        run_lesson_builds(build_lesson, stale, course, figures, jobs), 1
-    ):
-        # Recorded with the files this build found the page to show.
-        inputs = lesson_inputs(lesson, course, outputs.dependencies)
-        results.append((inputs, outputs))
-        report.step("lesson", str(lesson.source), f"{seconds:.1f} s")
-        report.progress(done, len(stale))
+    if not stale:
+        return []
+    from coursebuild.layout import LayoutService
+
+    services: list[LayoutService] = []
+    try:
+        built = []
+        # The browser starts as soon as the workers exist, beside Pandoc and
+        # Typst, and lays out each deck as its lesson comes back.
+        lesson_builds = run_lesson_builds(
+            build_lesson, stale, course, figures, jobs, lambda: services.append(LayoutService())
+        )
+        for done, (lesson, outputs, seconds) in enumerate(lesson_builds, 1):
+            built.append((lesson, outputs, services[0].submit(laid_out_deck(lesson, outputs))))
+            report.step("lesson", str(lesson.source), f"{seconds:.1f} s")
+            report.progress(done, len(stale))
+        results = []
+        for lesson, outputs, deck in built:
+            deck_bytes, warnings = deck.result()
+            # Recorded with the files this build found the page to show.
+            inputs = lesson_inputs(lesson, course, outputs.dependencies)
+            results.append((inputs, outputs, deck_bytes, outputs.warnings + warnings))
+    finally:
+        for service in services:
+            service.close()
     return results
+
+
+def laid_out_deck(lesson: Lesson, outputs):
+    """A layout job: the deck, laid out in the build's browser, and its warnings."""
+
+    def job(page) -> tuple[bytes, list[str]]:
+        from coursebuild.deck import render_deck
+        from coursebuild.layout import lay_out
+
+        laid = lay_out(page, outputs.deck_page, lesson.source)
+        deck = render_deck(outputs.deck_context, laid.slides, {}, title_size=laid.title_size)
+        warnings = [f"{lesson.source}: {warning}" for warning in laid.warnings]
+        return deck.encode("utf-8"), warnings
+
+    return job
 
 
 def timed_build(build_lesson, lesson, course, figures, overlap=False):
@@ -206,9 +237,15 @@ def timed_build(build_lesson, lesson, course, figures, overlap=False):
     return outputs, time.perf_counter() - started
 
 
-def run_lesson_builds(build_lesson, stale, course: Course, figures, jobs: int):
-    """Yield (lesson, outputs, seconds) in order, in worker processes when it pays."""
+def run_lesson_builds(build_lesson, stale, course: Course, figures, jobs: int, ready):
+    """Yield (lesson, outputs, seconds) in order, in worker processes when it pays.
+
+    ``ready`` is called once no more processes will be forked: it starts a
+    thread, and a process forked beside a running thread may inherit a lock
+    that thread holds (an import, say) and hang on it forever.
+    """
     if jobs <= 1 or len(stale) <= 1:
+        ready()
         if len(stale) > 1:
             draw_diagrams(map, stale, course, figures)
         # One lesson and spare cores: its deck and handout are made side by side.
@@ -219,6 +256,10 @@ def run_lesson_builds(build_lesson, stale, course: Course, figures, jobs: int):
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=min(jobs, len(stale))) as pool:
+        # Forked here, all of them at once (the fork start method starts every worker
+        # at the first task).
+        pool.submit(int).result()
+        ready()
         draw_diagrams(pool.map, stale, course, figures)
         futures = [
             pool.submit(timed_build, build_lesson, lesson, course, figures) for lesson in stale
@@ -264,8 +305,8 @@ def draw_diagrams(map_pages, lessons: list[Lesson], course: Course, figures) -> 
 def write_lessons(results, out_dir: Path, state: BuildState, report: Reporter) -> None:
     from coursebuild.atomic import write_atomic
 
-    for inputs, outputs in results:
-        files = {f"{outputs.slug}.html": outputs.deck, f"{outputs.slug}.pdf": outputs.handout}
+    for inputs, outputs, deck, _warnings in results:
+        files = {f"{outputs.slug}.html": deck, f"{outputs.slug}.pdf": outputs.handout}
         for name, data in files.items():
             write_atomic(out_dir / name, data)
             report.step("write", str(out_dir / name), f"{len(data) / 1024:.0f} KiB")
@@ -292,7 +333,7 @@ def write_index(
 
 
 def check_decks(lessons: list[Lesson], out_dir: Path, screenshots: bool, report: Reporter) -> None:
-    """Render every slide in a real browser; every overflowing slide is an error."""
+    """Show every slide in a real browser; every slide not fit to show is an error."""
     from coursebuild.browser import inspect_deck, open_browser
 
     problems = []
@@ -301,11 +342,19 @@ def check_decks(lessons: list[Lesson], out_dir: Path, screenshots: bool, report:
             deck = out_dir / f"{lesson.slug}.html"
             shots = out_dir / "check" / lesson.slug if screenshots else None
             inspection = inspect_deck(browser, deck, shots)
-            too_big = [slide for slide in inspection.slides if slide.overflows]
-            problems += [f"{lesson.source}: {slide.overflow_message()}" for slide in too_big]
+            bad = [slide for slide in inspection.slides if slide.problems()]
+            for slide in bad:
+                where = f"{lesson.source}: slide {slide.number} '{slide.title}'"
+                problems += [f"{where}: {problem}" for problem in slide.problems()]
             problems += [f"{deck}: browser error: {e}" for e in inspection.console_errors]
-            detail = f"{inspection.total_slides} slides, {len(too_big)} overflowing"
+            problems += [f"{deck}: request failed: {url}" for url in inspection.failed_requests]
+            problems += [f"{deck}: request blocked: {url}" for url in inspection.blocked_requests]
+            detail = f"{inspection.total_slides} slides, {len(bad)} with problems"
             report.step("check", str(deck), detail + (f", screenshots in {shots}" if shots else ""))
+            for slide in inspection.slides:
+                for figure in slide.figure_text:
+                    where = f"{deck.name} slide {slide.number} {figure['label']}"
+                    report.step("text", where, f"smallest figure text {figure['px']:.1f} px")
     if problems:
         raise BuildError("\n".join(problems))
 
@@ -349,7 +398,7 @@ def build(arguments: argparse.Namespace, report: Reporter) -> None:
             out_dir / "images", frozenset(figure_names), out_dir / ".cache" / "mermaid"
         )
         results = build_lessons(lessons, course, figures, state, report, arguments.jobs)
-        check_warnings([w for _, out in results for w in out.warnings], arguments.strict, report)
+        check_warnings([w for *_, warnings in results for w in warnings], arguments.strict, report)
         write_lessons(results, out_dir, state, report)
         if not only_figures and not arguments.targets:
             write_index(course, lessons, out_dir, state, report)  # all the course's lessons

@@ -24,66 +24,26 @@ LAUNCH_ARGUMENTS = [
 ]
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 
-# Measures the current slide in slide pixels (reveal.js scales the 1280×720
-# slide to the window). Content below the section's bottom padding or right of
-# the slide counts as overflow, and so does content the deck had to shrink.
-MEASURE_SLIDE = r"""
-() => {
-  const slide = Reveal.getCurrentSlide();
-  const area = document.querySelector('.reveal .slides').getBoundingClientRect();
-  const scale = Reveal.getScale();
-  const padding = parseFloat(getComputedStyle(slide).paddingBottom) * scale;
-  let bottom = area.top, right = area.left, tooWide = 0;
-  for (const child of slide.children) {
-    if (child.matches('aside.notes, .notes, section')) continue;
-    const box = child.getBoundingClientRect();
-    if (box.width === 0 && box.height === 0) continue;
-    bottom = Math.max(bottom, box.bottom);
-    right = Math.max(right, box.right);
-    tooWide = Math.max(tooWide, child.scrollWidth - child.clientWidth);
-  }
-  const visible = (el) => {
-    const b = el.getBoundingClientRect();
-    return b.width > 0 && b.height > 0;
-  };
-  // What is in the speaker notes is not on the slide.
-  const shown = (selector) =>
-    [...slide.querySelectorAll(selector)].filter((el) => !el.closest('aside.notes'));
-  const images = shown('img');
-  const drawings = shown('svg').filter((s) => !s.closest('math'));
-  const maths = shown('math');
-  const heading = slide.querySelector('h1, h2, h3');
-  const notes = slide.querySelector('aside.notes');
-  return {
-    title: heading ? heading.textContent.trim() : '',
-    overflow_y: Math.max(0, (bottom - (area.bottom - padding)) / scale),
-    overflow_x: Math.max(0, (right - area.right) / scale, tooWide),
-    autofit: slide.hasAttribute('data-autofit') ? parseFloat(slide.dataset.autofit) : null,
-    images: images.length + drawings.length,
-    broken_images: images.filter((i) => !i.complete || i.naturalWidth === 0 || !visible(i)).length
-      + drawings.filter((s) => !visible(s)).length,
-    maths: maths.length,
-    empty_maths: maths.filter((m) => !visible(m)).length,
-    notes: notes ? notes.textContent.trim().length : 0,
-    // TeX that reached the slide as text: math that did not become MathML.
-    raw_tex: [...slide.children]
-      .filter((child) => !child.matches('aside.notes'))
-      .map((child) => ((child.innerText || '').match(/\\[a-zA-Z]+/g) || []).length)
-      .reduce((a, b) => a + b, 0),
-  };
-}
-"""
+# Measures the current slide (see the script for what counts).
+MEASURE_SLIDE = (Path(__file__).parent / "measure_slide.js").read_text(encoding="utf-8")
+# A figure never takes less than this share of the room under the title (the
+# layout pass sizes figures by it, the check measures them against it).
+MIN_FIGURE_SHARE = 0.4
+MIN_FIGURE_TEXT_PX = 18  # a course figure's text as drawn on the slide
 
 
 @dataclass(frozen=True)
 class SlideInfo:
     number: int  # 1-based, in reading order
     title: str
+    heading_only: bool
     overflow_x: float
     overflow_y: float
     autofit: float | None
     images: int
     broken_images: int
+    small_figures: list[dict]
+    figure_text: list[dict]  # {label, px}: a course figure's smallest text
     maths: int
     empty_maths: int
     notes: int  # characters of speaker notes
@@ -95,6 +55,9 @@ class SlideInfo:
         return shrunk or self.overflow_x > 1 or self.overflow_y > 1
 
     def overflow_message(self) -> str:
+        return f"slide {self.number} '{self.title}': content {', '.join(self.overflow_reasons())}"
+
+    def overflow_reasons(self) -> list[str]:
         parts = []
         if self.overflow_y > 1:
             parts.append(f"{self.overflow_y:.0f} px too tall")
@@ -102,7 +65,29 @@ class SlideInfo:
             parts.append(f"{self.overflow_x:.0f} px too wide")
         if self.autofit is not None and self.autofit < 0.999:
             parts.append(f"fits only shrunk to {self.autofit:.0%}")
-        return f"slide {self.number} '{self.title}': content {', '.join(parts)}"
+        return parts
+
+    def problems(self) -> list[str]:
+        """Every reason this slide is not fit to show, one phrase each."""
+        found = [f"content {reason}" for reason in self.overflow_reasons()]
+        if self.heading_only:
+            found.append("a heading and nothing else")
+        found += [
+            f"{f['label']} drawn {f['height']:.0f} px high, under the minimum {f['minimum']:.0f} px"
+            for f in self.small_figures
+        ]
+        found += [
+            f"{f['label']}: smallest text {f['px']:.1f} px, under {MIN_FIGURE_TEXT_PX} px"
+            for f in self.figure_text
+            if f["px"] < MIN_FIGURE_TEXT_PX
+        ]
+        if self.broken_images:
+            found.append(f"{self.broken_images} image(s) did not load or are drawn at 0 px")
+        if self.empty_maths:
+            found.append(f"{self.empty_maths} equation(s) drawn at 0 px")
+        if self.raw_tex:
+            found.append(f"{self.raw_tex} TeX command(s) shown as text")
+        return found
 
 
 @dataclass
@@ -187,7 +172,8 @@ def inspect_deck(browser, path: Path, screenshots: Path | None = None) -> DeckRe
         report.total_slides = page.evaluate("Reveal.getTotalSlides()")
         for number, indices in enumerate(slide_indices(page), 1):
             show_slide(page, indices)
-            report.slides.append(SlideInfo(number=number, **page.evaluate(MEASURE_SLIDE)))
+            measured = page.evaluate(MEASURE_SLIDE, {"minFigureShare": MIN_FIGURE_SHARE})
+            report.slides.append(SlideInfo(number=number, **measured))
             if screenshots is not None:
                 screenshots.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(screenshots / f"slide-{number:02d}.png"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import os
+import re
 from pathlib import Path
 
 from markupsafe import Markup
@@ -47,13 +48,67 @@ def data_uri(path: Path) -> str:
 
 
 def embed_images(fragment: str, images: dict[str, Path]) -> str:
-    """Replace each local image source by the file's bytes as a data URI."""
+    """Replace each local image source by the file's bytes as a data URI.
+
+    A course figure also gets its smallest text size in pt (recorded in the
+    SVG by the figures stage), so the deck check can tell how big it is drawn.
+    """
+    fragment = str(fragment)  # Markup.replace would escape the new attributes
     for target, path in images.items():
-        fragment = fragment.replace(f'src="{html.escape(target)}"', f'src="{data_uri(path)}"')
+        embedded = f'src="{data_uri(path)}"'
+        smallest = min_text_pt(path)
+        if smallest:
+            embedded += f' data-min-text-pt="{smallest}"'
+        fragment = fragment.replace(f'src="{html.escape(target)}"', embedded)
     return fragment
 
 
-def render_deck(context: dict, slides_fragment: str, images: dict[str, Path]) -> str:
+MIN_TEXT = re.compile(rb'<svg\b[^>]*\sdata-min-text-pt="([0-9.]+)"')
+
+
+def min_text_pt(path: Path) -> str | None:
+    if path.suffix.lower() != ".svg":
+        return None
+    with path.open("rb") as stream:
+        match = MIN_TEXT.search(stream.read(4096))
+    return match.group(1).decode("ascii") if match else None
+
+
+def title_notes_apart(fragment: str) -> dict[str, Markup]:
+    """Split Pandoc's slides into the slides and the title slide's speaker notes.
+
+    slides.lua writes the prose before a lesson's first section as a
+    ``div.title-notes`` first in the fragment; Pandoc wraps it in a section of
+    its own, which is lifted out whole. Both stay Pandoc's HTML, as Markup.
+    Without that div the fragment is the slides and ``title_notes`` is left out,
+    so a ``title_notes`` the context gives still reaches the template.
+    """
+    start, end = '<div class="title-notes">', "</div>"
+    fragment = fragment.lstrip()
+    section_end = fragment.find("</section>")
+    body = fragment[:section_end].partition(">")[2].strip()
+    if not (
+        fragment.startswith("<section")
+        and section_end >= 0
+        and body.startswith(start)
+        and body.endswith(end)
+    ):
+        return {"slides": Markup(fragment)}
+    return {
+        "slides": Markup(fragment[section_end + len("</section>") :].lstrip()),
+        "title_notes": Markup(body[len(start) : -len(end)].strip()),
+    }
+
+
+def render_deck(
+    context: dict,
+    slides_fragment: str,
+    images: dict[str, Path],
+    *,
+    layout_pass: bool = False,
+    title_size: int | None = None,
+) -> str:
+    """The deck's HTML; with ``layout_pass``, the page the build's layout pass measures."""
     theme = (TEMPLATES_DIR / "deck.css").read_text(encoding="utf-8")
     return render_template(
         "deck.html.j2",
@@ -63,6 +118,8 @@ def render_deck(context: dict, slides_fragment: str, images: dict[str, Path]) ->
             **reveal_assets(),
             "theme_css": Markup(theme),
             "slides": Markup(embed_images(slides_fragment, images)),
+            "layout_pass": layout_pass,
+            "title_size": title_size,
         },
         autoescape=True,
     )

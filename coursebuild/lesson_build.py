@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from markupsafe import Markup
 
 from coursebuild import dialect
 from coursebuild.config import Course
@@ -22,7 +25,7 @@ from coursebuild.convert import (
     run_pandoc,
     start_typst,
 )
-from coursebuild.deck import render_deck, reveal_dir
+from coursebuild.deck import embed_images, render_deck, reveal_dir, title_notes_apart
 from coursebuild.errors import BuildError
 from coursebuild.images import resolve_page_image
 from coursebuild.lessons import Lesson
@@ -40,7 +43,10 @@ FIGURES_DIR = PACKAGE_DIR.parent / "figures"
 @dataclass(frozen=True)
 class LessonOutputs:
     slug: str
-    deck: bytes
+    # The deck before the layout pass (coursebuild/layout.py), which the build
+    # runs in its one browser, and what the deck is then rendered with.
+    deck_page: str
+    deck_context: dict
     handout: bytes
     warnings: list[str]
     # Files the page turned out to show (images, course figures): the next
@@ -83,7 +89,11 @@ def shared_inputs(config_path: Path, lessons_dir: Path, reveal: Path) -> str:
     and the reveal.js version: in a 100-lesson course, reading them for every
     lesson cost an edit 25 ms.
     """
-    code = [*PACKAGE_DIR.glob("*.py"), *PACKAGE_DIR.glob("filters/*.lua")]
+    code = [
+        *PACKAGE_DIR.glob("*.py"),
+        *PACKAGE_DIR.glob("*.js"),
+        *PACKAGE_DIR.glob("filters/*.lua"),
+    ]
     templates = list(TEMPLATES_DIR.glob("*"))
     context_sources = [FIGURES_DIR / "examples.py", config_path]
     models = lessons_dir / MODELS_FILE
@@ -234,13 +244,26 @@ def build_lesson(
         )
         source = lesson.raw.decode("utf-8")
         context = template_context(course, lesson)
+        deck_context = dict(context)
         language = (f"--metadata=lang={course.language}",)
 
+        variants = slide_variants(page_context.images, figures)
+
         def make_deck() -> tuple[str, list[str]]:
-            slides, warnings = run_pandoc(page, DECK_ARGUMENTS + language, lesson.source, source)
+            options = language
+            if variants:
+                options += (f"--metadata=slide-variants={json.dumps(variants)}",)
+            slides, warnings = run_pandoc(page, DECK_ARGUMENTS + options, lesson.source, source)
             shown = page_context.images + page_context.emoji
+            shown += [path for paths in variants.values() for path in paths]
             embedded = {path: Path(path) for path in shown}
-            return render_deck(context, slides, embedded), warnings
+            # The title slide's notes go with the context: the deck is rendered
+            # again from it after the layout pass, which sees only the slides.
+            parts = title_notes_apart(slides)
+            notes = embed_images(str(parts.get("title_notes", "")), embedded)
+            deck_context["title_notes"] = Markup(notes)
+            layout_html = render_deck(deck_context, parts["slides"], embedded, layout_pass=True)
+            return layout_html, warnings
 
         def make_handout() -> tuple[bytes, list[str]]:
             typst_body, warnings = run_pandoc(
@@ -270,5 +293,24 @@ def build_lesson(
             typst_child.communicate()
     warnings = page_warnings(lesson, page_context)
     warnings += [f"{lesson.source}: {w}" for w in dict.fromkeys(deck_warnings + handout_warnings)]
-    dependencies = sorted(set(page_context.images))
-    return LessonOutputs(lesson.slug, deck.encode("utf-8"), handout, warnings, dependencies)
+    shown = page_context.images + [path for paths in variants.values() for path in paths]
+    dependencies = sorted(set(shown))
+    return LessonOutputs(lesson.slug, deck, deck_context, handout, warnings, dependencies)
+
+
+def slide_variants(images: list[str], figures: FigureSet) -> dict[str, list[str]]:
+    """Course figures the page shows that have a layout of their own for slides.
+
+    Maps the image's path, as the page's HTML has it, to its slide figures' paths.
+    """
+    from figures.catalogue import FIGURES, slide_figure_names
+
+    variants = {}
+    for spec in FIGURES:
+        if spec.name not in figures.names:
+            continue
+        path = str(figures.folder / f"{spec.name}.svg")
+        names = slide_figure_names(spec)
+        if path in images and names:
+            variants[path] = [str(figures.folder / f"{name}.svg") for name in names]
+    return variants

@@ -55,9 +55,10 @@ code cannot be told from prose, so only kinds the page shows nowhere, not even i
 code, are looked for there. What the site itself shows as prose (an undefined
 ``[^x]`` stays text on the site) is allowed as often as the site shows it.
 
-Decks: each opened once in one headless Chromium (coursebuild.browser): every image
-(data: URIs, loaded without visiting the slides) decodes with a width; no console
-error, no failed or blocked request.
+Decks: each shown slide by slide in one headless Chromium (coursebuild.browser), as
+``build.py --check`` shows them: no slide overflows or is shrunk, no figure is under
+its minimum, no course figure's text under 18 px, every image decodes, no TeX as
+text, no heading-only slide; no console error, no failed or blocked request.
 """
 
 from __future__ import annotations
@@ -860,49 +861,27 @@ def check_pages(site: SiteBuild) -> SiteBuild:
 
 # -- the decks in Chromium ------------------------------------------------------------------
 
-# Every image of every slide, without visiting the slides. Pandoc's reveal.js
-# images wait in data-src for reveal.js to load them near their slide; here each
-# gets its data: URI at once. Numbered as deck_slides numbers the slides.
-BROKEN_IMAGES = r"""
-async () => {
-  const slides = [...document.querySelectorAll('.reveal .slides section')]
-    .filter((section) => !section.querySelector('section'));
-  const images = [...document.querySelectorAll('.reveal .slides img')];
-  const settled = (img) => {
-    const lazy = img.getAttribute('data-src');
-    if (!img.getAttribute('src') && lazy) img.setAttribute('src', lazy);
-    return img.complete ? null : new Promise((done) => {
-      img.addEventListener('load', done);
-      img.addEventListener('error', done);
-    });
-  };
-  const timeout = new Promise((done) => setTimeout(done, 10000));
-  await Promise.race([Promise.all(images.map(settled)), timeout]);
-  const broken = images.filter((img) => !img.complete || img.naturalWidth === 0);
-  return {
-    total: images.length,
-    broken: broken.map((img) => {
-      const number = slides.indexOf(img.closest('section')) + 1;
-      const source = (img.getAttribute('src') || '(no source)').slice(0, 40);
-      return `slide ${number}: image '${img.getAttribute('alt') || ''}' (${source}…) did not load`;
-    }),
-  };
-}
-"""
-
 
 def deck_problems(browser, path: Path) -> tuple[int, list[str]]:
-    """The deck opened once: its image count, and every broken image, error and request."""
-    from coursebuild.browser import DeckReport, open_deck
+    """Every slide shown as --check shows it: the deck's image count, and every problem.
 
-    report = DeckReport(path)
-    with open_deck(browser, path, report) as tab:
-        images = tab.evaluate(BROKEN_IMAGES)
-    problems = list(images["broken"])
+    A slide's problems are those of ``build.py --check``: overflow, a shrunk
+    block, a figure under its minimum, a course figure's text under 18 px, an
+    image that did not load, TeX left as text, a heading with nothing else;
+    then the deck's console errors and failed or blocked requests.
+    """
+    from coursebuild.browser import inspect_deck
+
+    report = inspect_deck(browser, path)
+    problems = [
+        f"slide {slide.number} '{slide.title}': {problem}"
+        for slide in report.slides
+        for problem in slide.problems()
+    ]
     problems += [f"console error: {message}" for message in report.console_errors]
     problems += [f"failed request: {url[:100]}" for url in report.failed_requests]
     problems += [f"blocked request: {url[:100]}" for url in report.blocked_requests]
-    return images["total"], problems
+    return sum(slide.images for slide in report.slides), problems
 
 
 def check_decks(sites: Iterable[SiteBuild], browser) -> None:

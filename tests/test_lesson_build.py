@@ -9,6 +9,8 @@ import pypdf
 import pytest
 
 from tests.course_factory import PROJECT_ROOT, SEED_PAGE, make_course, outputs, run_build
+from tests.deck_slides import slide_titled, slides
+from tests.slide_rules import prose_only_sections
 
 LESSON = "100_neuroverkot_101"
 MAX_DECK_BYTES = 1_500_000
@@ -55,7 +57,8 @@ def test_deck_is_one_offline_file_within_budget(course_build):
     assert len(html.encode("utf-8")) <= MAX_DECK_BYTES
     assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=\"(https?:)?//", html)
     assert "@import" not in html and "url(http" not in html
-    assert html.count('src="data:image/svg+xml;base64,') == 5
+    # Four figures and the build-up's four slide figures (its a–j figure is the handout's).
+    assert html.count('src="data:image/svg+xml;base64,') == 8
     assert "Reveal.initialize" in html and "RevealNotes" in html
 
 
@@ -68,6 +71,43 @@ def test_deck_has_title_slide_math_notes_points_and_sources(course_build):
     assert "Lähteet" in html and "Understanding Deep Learning" in html
     assert "(jatkuu)" in html  # several figures in one section are split
     assert "Historia" not in html  # the TODO section is left out
+
+
+def figure_numbers(deck_path) -> list[int]:
+    """The "Kuva N:" of every figure caption on the slides, in deck order."""
+    pattern = r"<figcaption[^>]*>\s*<strong>Kuva (\d+):</strong>"
+    return [int(n) for slide in slides(deck_path) for n in re.findall(pattern, slide.shown)]
+
+
+def test_deck_numbers_figures_in_order(course_build, seed_build):
+    for deck_path in (course_build[0] / f"{LESSON}.html", seed_build / "seed.html"):
+        numbers = figure_numbers(deck_path)
+        # A figure shown step by step repeats its number; none is skipped or reordered.
+        assert numbers[0] == 1 and numbers == sorted(numbers), numbers
+        assert sorted(set(numbers)) == [1, 2, 3, 4, 5], numbers
+        assert "Kuva 3s" not in deck_path.read_text(encoding="utf-8")
+
+
+def test_prose_only_slides_show_their_lead(course_build):
+    deck_path = course_build[0] / f"{LESSON}.html"
+    page = (PROJECT_ROOT / "slides" / f"{LESSON}.md").read_text(encoding="utf-8")
+    assert prose_only_sections(page) == ["Koulutus ja inferenssi", "Koulutus"]
+    training = slide_titled(deck_path, "Koulutus")
+    assert training.points == [
+        "Koulutusvaiheessa mallille syötetään koulutusdataa.",
+        "Neuroverkkojen koulutukseen liittyy yksi hyvinkin keskeinen ero perinteisiin "
+        "malleihin verrattuna: Neuroverkot oppivat itse piirteet (feature learning).",
+        "Koulutuksen aikana tarvittu muistin määrä riippuu monesta tekijästä.",
+    ]
+    assert "Tätä toistetaan useita kertoja" in training.notes_text
+    assert slide_titled(deck_path, "Koulutus ja inferenssi").points[0] == (
+        "Kurssilla käsitellään neuroverkkojen koulutusta ja inferenssiä (eli mallin käyttöä)."
+    )
+    # A section with nothing of its own stays a divider; highlights are points.
+    assert slide_titled(deck_path, "Matalat neuroverkot").points == []
+    assert slide_titled(deck_path, "Määritelmä").points == [
+        "tekee matalan se, että siinä on vain yksi piilokerros"
+    ]
 
 
 def test_jinja_values_come_from_the_network_and_the_model_table(course_build):
@@ -111,7 +151,7 @@ def test_index_links_every_lesson(course_build):
 def test_untouched_seed_page_builds_too(seed_build):
     html = deck(seed_build, "seed")
     assert "Yhteensä painoja on siis kuusi" in html
-    assert html.count('src="data:image/svg+xml;base64,') == 5
+    assert html.count('src="data:image/svg+xml;base64,') == 8  # as above
     assert (seed_build / "seed.pdf").stat().st_size > 10_000
     text = handout_text(seed_build / "seed.pdf")
     assert "Kuva 5:" in text

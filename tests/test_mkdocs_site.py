@@ -241,8 +241,9 @@ def test_emoji_keys_and_task_list(site):
     assert all('src="data:image/svg+xml;base64,' in tag for tag in emoji)
     assert 'alt="🐍"' in emoji[0]
     assert re.search(r"<kbd[^>]*>Ctrl</kbd>.*<kbd[^>]*>C</kbd>", slide.shown, re.DOTALL)
-    assert re.search(r'<input type="checkbox" checked="" />\s*tehty', slide.shown)
-    assert re.search(r'<input type="checkbox" />\s*tekemättä', slide.shown)
+    # As Pandoc writes them, or as the layout pass's browser writes them back.
+    assert re.search(r'<input type="checkbox" checked=""\s*/?>\s*tehty', slide.shown)
+    assert re.search(r'<input type="checkbox"\s*/?>\s*tekemättä', slide.shown)
     # "SGD:lle:" is Finnish, not an emoji; the prose is in the notes.
     assert "SGD:lle:" in slide.notes_text
     for raw in (":snake:", ":one:", "++"):
@@ -307,7 +308,8 @@ def test_a_page_inside_a_site_finds_its_site(site, tmp_path):
     assert result.returncode == 0, result.stderr
     deck = tmp_path / "sivu.html"
     assert '<p class="deck-course">Testisivusto</p>' in deck.read_text(encoding="utf-8")
-    assert [slide.title for slide in slides(deck)][1:3] == ["Laatikot", "Koodi"]
+    titles = [slide.title for slide in slides(deck) if not slide.title.endswith(" (jatkuu)")]
+    assert titles[1:3] == ["Laatikot", "Koodi"]
 
 
 SITE_WITHOUT_MATH = """\
@@ -391,7 +393,7 @@ def test_no_op_reads_no_page_and_an_edit_keeps_its_cached_diagram(site, tmp_path
     edit = build()
     assert re.search(r"^lesson\s+\S*sivu\.md", edit.stdout, re.MULTILINE)
     assert "markdown" in imported_modules(edit)
-    assert "playwright" not in imported_modules(edit)  # the diagram came from the cache
+    # The browser starts for the layout pass; the diagram came from the cache.
     assert diagrams == {
         path: path.stat().st_mtime_ns for path in (copy / "out").glob(".cache/*/*.svg")
     }

@@ -3,16 +3,37 @@
 -- "##" starts a section and "###" a slide. On a slide: headings, figures,
 -- display math, lists, tables, admonitions, code, and the sentences the
 -- instructor highlighted with ==...== as points. Prose goes to the speaker
--- notes. A slide holds at most one figure or long equation block; more start
--- a continuation slide. Footnotes become numbered sources on a last
--- "Lähteet" slide.
+-- notes. A slide that would show only its heading shows its lead instead: the
+-- first sentence of each prose paragraph. Prose before the first section goes
+-- to the title slide's notes (a div.title-notes first in the output, which
+-- deck.py moves there); visible blocks before it get a slide titled with the
+-- lesson title. A slide holds at most one figure, which the build's layout
+-- pass sizes to fill it; another starts a continuation slide (how much else
+-- fits is measured there, in the browser). A figure with a slide layout (metadata
+-- "slide-variants") is shown step by step, one slide per variant. Footnotes
+-- become numbered sources on a last "Lähteet" slide.
 
 local SOURCES_TITLE = "Lähteet"
 local CONTINUED = " (jatkuu)"
-local LONG_MATH_LINES = 3 -- display math with this many rows counts as heavy
+local MAX_LEAD_POINTS = 4 -- first sentences shown on a slide that has only prose
+local SHORT_HIGHLIGHT_WORDS = 4 -- a highlight shorter than this is shown in its sentence
+local TITLE_NOTES_CLASS = "title-notes" -- deck.py looks for this class
+
+-- Words ending in a full stop that do not end a sentence, lowercased and
+-- without the stop. Those that often do end one ("jne.", "yms.") are left out:
+-- they end a sentence when a capital letter follows.
+local ABBREVIATIONS = {}
+for _, word in ipairs({
+  "esim", "mm", "engl", "eng", "ts", "n", "ns", "nk", "suom", "ruots", "lat", "vrt", "ks",
+  "ko", "em", "ml", "pl", "yl", "huom", "so", "vs", "e.g", "i.e", "cf", "prof", "dos", "tri",
+  "toim", "s", "v", "nro", "no", "klo", "kpl", "milj", "mrd", "tuh", "fig", "eq", "ca",
+}) do
+  ABBREVIATIONS[word] = true
+end
 
 local sources = pandoc.List()
 local source_numbers = {}
+local slide_variants = {} -- image src -> list of its slide layout's srcs
 
 local function register_source(blocks)
   local key = pandoc.utils.stringify(blocks)
@@ -45,57 +66,221 @@ local function is_display_math(block)
   return seen
 end
 
-local function math_rows(block)
-  local rows = 1
-  for _, inline in ipairs(block.content) do
-    if inline.t == "Math" then
-      local _, breaks = inline.text:gsub("\\\\", "")
-      rows = math.max(rows, breaks + 1)
+local function is_heavy(block)
+  return block.t == "Figure"
+end
+
+-- Sentences ------------------------------------------------------------------
+
+local SPACES = { Space = true, SoftBreak = true, LineBreak = true }
+
+local function is_space(inline)
+  return inline ~= nil and SPACES[inline.t] == true
+end
+
+local TEXT_CONTAINERS = {
+  Emph = true, Strong = true, Underline = true, Strikeout = true, SmallCaps = true,
+  Span = true, Quoted = true,
+}
+
+-- The text an inline ends with, when its end can end a sentence: a word, or
+-- an emphasised or highlighted phrase. A link's, code's or formula's cannot.
+local function closing_text(inline)
+  if inline.t == "Str" then
+    return inline.text
+  elseif TEXT_CONTAINERS[inline.t] then
+    return pandoc.utils.stringify(inline)
+  end
+  return nil
+end
+
+-- Quotes and brackets that may close a sentence after its stop. (Lua patterns
+-- see bytes: the class holds the bytes of ” ’ », and after a stop only these
+-- marks, in valid UTF-8, are made of them.)
+local CLOSERS = "[\"'”’»%)%]]*$"
+
+local function ends_with_stop(inline)
+  local text = closing_text(inline)
+  return text ~= nil and (text:match("[%.!?]" .. CLOSERS) or text:match("…" .. CLOSERS)) ~= nil
+end
+
+local function starts_lowercase(inline)
+  local text = (inline.t == "Str" and inline.text) or closing_text(inline)
+    or (inline.t == "Link" and pandoc.utils.stringify(inline))
+  if not text or text == "" then
+    return false
+  end
+  local first = pandoc.text.sub(text, 1, 1)
+  return pandoc.text.lower(first) == first and pandoc.text.upper(first) ~= first
+end
+
+local OPENERS = { "(", "[", "\"", "'", "“", "‘", "«" }
+
+-- The word a Str ends with a full stop, without the brackets and quotes before it.
+local function stopped_word(inline)
+  if inline.t ~= "Str" or not inline.text:match("%.$") then
+    return nil
+  end
+  local word = inline.text
+  local stripped = true
+  while stripped do
+    stripped = false
+    for _, opener in ipairs(OPENERS) do
+      if word:sub(1, #opener) == opener then
+        word = word:sub(#opener + 1)
+        stripped = true
+      end
     end
   end
-  return rows
+  return word
 end
 
-local function is_heavy(block)
-  return block.t == "Figure" or (is_display_math(block) and math_rows(block) >= LONG_MATH_LINES)
-end
-
-local function highlighted_points(block)
-  local points = pandoc.List()
-  if block.t ~= "Para" and block.t ~= "Plain" then
-    return points
+-- A word that a full stop ends without ending the sentence: "esim.", an
+-- initial ("S. Prince").
+local function is_abbreviation(inline)
+  local word = stopped_word(inline)
+  if not word then
+    return false
   end
-  block:walk({
-    Span = function(span)
-      if span.classes:includes("mark") then
-        points:insert({ pandoc.Plain(span.content) })
+  word = word:gsub("%.$", "")
+  return word:match("^%u$") ~= nil or ABBREVIATIONS[pandoc.text.lower(word)] == true
+end
+
+-- A stop that goes on when a small letter follows: a quoted question ("Miksi?"
+-- kysyi), an ellipsis, an ordinal ("3. kerros"), a short word that is likely an
+-- abbreviation ("kts. alla"). A long word's full stop ends the sentence even
+-- then ("algoritmeista. k-NN toimii").
+local function may_continue(inline)
+  local text = closing_text(inline) or ""
+  for _, mark in ipairs({ "[!?]", "…", "%.%." }) do
+    if text:match(mark .. CLOSERS) then
+      return true
+    end
+  end
+  local word = stopped_word(inline)
+  return word ~= nil and (word:match("^%d+%.$") ~= nil or pandoc.text.len(word) <= 5)
+end
+
+local function trimmed(inlines)
+  local first, last = 1, #inlines
+  while first <= last and is_space(inlines[first]) do
+    first = first + 1
+  end
+  while last >= first and is_space(inlines[last]) do
+    last = last - 1
+  end
+  local out = pandoc.List()
+  for i = first, last do
+    out:insert(inlines[i])
+  end
+  return out
+end
+
+-- ``inlines`` cut into sentences. A sentence ends at ".", "!" or "?" before a
+-- space, unless the word is an abbreviation ("esim.") or an ordinal, an
+-- ellipsis or a short word before a small letter ("1. kerros"). Source marks
+-- right after the stop stay with their sentence. Links, math, code and
+-- emphasis are never cut.
+local function sentences(inlines)
+  local found = pandoc.List()
+  local current = pandoc.List()
+  local i = 1
+  while i <= #inlines do
+    local inline = inlines[i]
+    current:insert(inline)
+    local split_after = nil
+    if ends_with_stop(inline) and not is_abbreviation(inline) then
+      -- Source marks ("[1]") after the stop, with or without a space between.
+      local last = i
+      local probe = i + 1
+      while true do
+        while is_space(inlines[probe]) do
+          probe = probe + 1
+        end
+        if inlines[probe] and inlines[probe].t == "Superscript" then
+          last = probe
+          probe = probe + 1
+        else
+          break
+        end
       end
-    end,
-  })
-  return points
+      local after = inlines[last + 1]
+      local next_word = inlines[probe]
+      local goes_on = next_word and starts_lowercase(next_word) and may_continue(inline)
+      if after == nil or (is_space(after) and not goes_on) then
+        split_after = last
+      end
+    end
+    if split_after then
+      for j = i + 1, split_after do
+        current:insert(inlines[j])
+      end
+      found:insert(trimmed(current))
+      current = pandoc.List()
+      i = split_after + 1
+    else
+      i = i + 1
+    end
+  end
+  current = trimmed(current)
+  if #current > 0 then
+    found:insert(current)
+  end
+  return found
 end
 
 -- The inlines of ``inlines`` up to the end of its first sentence, and whether
--- anything was left out. An italic caption body is shortened inside its italics.
+-- anything was left out. Text wholly in italics is shortened inside its italics.
 local function first_sentence(inlines)
-  if #inlines >= 1 and (inlines[1].t == "Emph" or inlines[1].t == "Strong") then
-    local inner, cut = first_sentence(inlines[1].content)
-    local wrapped = pandoc.List({ inlines[1].t == "Emph" and pandoc.Emph(inner)
-      or pandoc.Strong(inner) })
-    return wrapped, cut or #inlines > 1
+  local all = sentences(inlines)
+  local first = all[1] or pandoc.List()
+  if #first == 1 and (first[1].t == "Emph" or first[1].t == "Strong") then
+    local inner, cut = first_sentence(first[1].content)
+    local wrapped = first[1].t == "Emph" and pandoc.Emph(inner) or pandoc.Strong(inner)
+    return pandoc.List({ wrapped }), cut or #all > 1
   end
-  local out = pandoc.List()
-  for i, inline in ipairs(inlines) do
-    out:insert(inline)
-    if inline.t == "Str" and inline.text:match("[%.!?]$") then
-      local after = inlines[i + 1]
-      if after == nil or after.t == "Space" or after.t == "SoftBreak" then
-        return out, i < #inlines
+  return first, #all > 1
+end
+
+-- Highlights -----------------------------------------------------------------
+
+local function highlights(inlines)
+  local marks = pandoc.List()
+  pandoc.Inlines(inlines):walk({
+    Span = function(span)
+      if span.classes:includes("mark") then
+        marks:insert(span)
       end
+    end,
+  })
+  return marks
+end
+
+local function word_count(inline)
+  local count = 0
+  for _ in pandoc.utils.stringify(inline):gmatch("%S+") do
+    count = count + 1
+  end
+  return count
+end
+
+-- The points a prose paragraph's highlights make: a highlight of four or more
+-- words alone, otherwise the whole sentence with its highlights marked. A
+-- sentence gives one point however many highlights it has.
+local function highlighted_points(block)
+  local points = pandoc.List()
+  for _, sentence in ipairs(sentences(block.content)) do
+    local marks = highlights(sentence)
+    if #marks == 1 and word_count(marks[1]) >= SHORT_HIGHLIGHT_WORDS then
+      points:insert({ pandoc.Plain(marks[1].content) })
+    elseif #marks > 0 then
+      points:insert({ pandoc.Plain(sentence) })
     end
   end
-  return out, false
+  return points
 end
+
+-- Captions -------------------------------------------------------------------
 
 -- The credit that ends a caption: "(mukaillen Prince 2023 [1])" or a source mark.
 local function credit(inlines)
@@ -146,6 +331,63 @@ local function short_caption(figure)
   return figure
 end
 
+-- Figures inside a box or a list are numbered and shortened like the others.
+local function with_short_captions(block)
+  return block:walk({ Figure = short_caption })
+end
+
+-- A figure as its slide layout shows it: one copy per variant image, each
+-- with the same caption and number. Without variants, the figure itself.
+local function figure_steps(figure)
+  local source = nil
+  figure.content:walk({
+    Image = function(image)
+      if source == nil and slide_variants[image.src] then
+        source = image.src
+      end
+    end,
+  })
+  local variants = source and slide_variants[source]
+  if type(variants) ~= "table" or #variants == 0 then
+    return { figure }
+  end
+  local steps = {}
+  for index, variant in ipairs(variants) do
+    local step = figure:clone()
+    step.content = step.content:walk({
+      Image = function(image)
+        if image.src == source then
+          image.src = variant
+          -- Sizes given for the page's figure do not fit the slide's layout.
+          image.attributes["width"] = nil
+          image.attributes["height"] = nil
+          return image
+        end
+      end,
+    })
+    if index > 1 then
+      step.identifier = "" -- one figure, one id
+    end
+    steps[index] = step
+  end
+  return steps
+end
+
+local function read_slide_variants(meta)
+  local value = meta["slide-variants"]
+  if value == nil then
+    return {}
+  end
+  local text = pandoc.utils.type(value) == "string" and value or pandoc.utils.stringify(value)
+  local ok, decoded = pcall(pandoc.json.decode, text, false)
+  if not ok or type(decoded) ~= "table" then
+    error("metadata slide-variants is not a JSON object of image -> variant images: " .. text)
+  end
+  return decoded
+end
+
+-- Other blocks ---------------------------------------------------------------
+
 local function table_for_slides(tbl)
   -- Column widths from the source's dashes make no sense on a slide; let the
   -- browser size the columns from their content.
@@ -166,13 +408,26 @@ local function admonition_for_slides(div)
   return div
 end
 
--- One slide under construction: visible blocks, notes, and its title.
+-- Slides ---------------------------------------------------------------------
+
+-- One slide under construction: visible blocks, notes, and its title. The
+-- lesson's opening (``opening``: what comes before the first section) sends
+-- its prose to the title slide's notes and gets a heading only if it shows
+-- something.
 local Slide = {}
 Slide.__index = Slide
 
-function Slide.new(title)
-  return setmetatable({ title = title, visible = pandoc.List(), notes = pandoc.List(),
-    heavy = false, points = nil }, Slide)
+function Slide.new(title, opening)
+  return setmetatable({ title = title, opening = opening or false, visible = pandoc.List(),
+    notes = pandoc.List(), prose = pandoc.List(), heavy = false, points = nil,
+    titled = false }, Slide)
+end
+
+function Slide:continued()
+  local next_slide = Slide.new(self.title, self.opening)
+  next_slide:add(pandoc.Header(self.opening and 2 or 3, pandoc.Inlines(self.title .. CONTINUED)))
+  next_slide.titled = true
+  return next_slide
 end
 
 function Slide:add_point(point)
@@ -188,16 +443,60 @@ function Slide:add(block)
   self.visible:insert(block)
 end
 
+function Slide:add_prose(block, title_notes)
+  for _, point in ipairs(highlighted_points(block)) do
+    self:add_point(point)
+  end
+  if self.opening then
+    title_notes:insert(block)
+  else
+    self.prose:insert(block)
+    self.notes:insert(block)
+  end
+end
+
+-- A slide that would show only its heading shows the first sentence of each
+-- of its prose paragraphs; the whole prose stays in the notes.
+function Slide:add_lead()
+  local only_heading = #self.visible == 1 and self.visible[1].t == "Header"
+  if not only_heading then
+    return
+  end
+  for index, paragraph in ipairs(self.prose) do
+    if index > MAX_LEAD_POINTS then
+      break
+    end
+    local first = first_sentence(paragraph.content)
+    if #first > 0 then
+      self:add_point({ pandoc.Plain(first) })
+    end
+  end
+end
+
 function Slide:finish(out)
+  if self.opening and #self.visible > 0 and not self.titled then
+    self.visible:insert(1, pandoc.Header(2, pandoc.Inlines(self.title)))
+  end
+  self:add_lead()
   out:extend(self.visible)
   if #self.notes > 0 then
     out:insert(pandoc.Div(self.notes, pandoc.Attr("", { "notes" })))
   end
 end
 
-local function shape_slides(blocks)
+local function lesson_title(blocks, meta)
+  for _, block in ipairs(blocks) do
+    if block.t == "Header" and block.level == 1 then
+      return pandoc.utils.stringify(block.content)
+    end
+  end
+  return meta.title and pandoc.utils.stringify(meta.title) or ""
+end
+
+local function shape_slides(blocks, meta)
   local out = pandoc.List()
-  local slide = Slide.new("")
+  local title_notes = pandoc.List()
+  local slide = Slide.new(lesson_title(blocks, meta), true)
   for _, block in ipairs(blocks) do
     if block.t == "Header" and block.level == 1 then
       -- The title slide comes from the deck template.
@@ -205,34 +504,39 @@ local function shape_slides(blocks)
       slide:finish(out)
       slide = Slide.new(pandoc.utils.stringify(block.content))
       slide:add(block)
+      slide.titled = true
     elseif is_heavy(block) then
-      if slide.heavy then
-        slide:finish(out)
-        slide = Slide.new(slide.title)
-        slide:add(pandoc.Header(3, pandoc.Inlines(slide.title .. CONTINUED)))
+      local steps = block.t == "Figure" and figure_steps(short_caption(block)) or { block }
+      for _, step in ipairs(steps) do
+        if slide.heavy then
+          slide:finish(out)
+          slide = slide:continued()
+        end
+        slide.heavy = true
+        slide:add(step)
       end
-      slide.heavy = true
-      slide:add(block.t == "Figure" and short_caption(block) or block)
     elseif block.t == "Para" or block.t == "Plain" then
       if is_display_math(block) then
         slide:add(block)
       else
-        for _, point in ipairs(highlighted_points(block)) do
-          slide:add_point(point)
-        end
-        slide.notes:insert(block)
+        slide:add_prose(block, title_notes)
       end
     elseif block.t == "Div" and block.classes:includes("admonition") then
-      slide:add(admonition_for_slides(block))
+      slide:add(admonition_for_slides(with_short_captions(block)))
     elseif block.t == "Table" then
       slide:add(table_for_slides(block))
     elseif block.t == "HorizontalRule" then
       -- A rule means nothing on a slide.
     else
-      slide:add(block)
+      slide:add(with_short_captions(block))
     end
   end
   slide:finish(out)
+  if #title_notes > 0 then
+    -- First in the output: Pandoc puts it in a section of its own, before
+    -- every slide, which deck.py lifts into the title slide's notes.
+    out:insert(1, pandoc.Div(title_notes, pandoc.Attr("", { TITLE_NOTES_CLASS })))
+  end
   return out
 end
 
@@ -258,7 +562,8 @@ local function append_sources(blocks)
 end
 
 function Pandoc(doc)
+  slide_variants = read_slide_variants(doc.meta)
   doc = doc:walk(notes_filter)
-  doc.blocks = append_sources(shape_slides(doc.blocks))
+  doc.blocks = append_sources(shape_slides(doc.blocks, doc.meta))
   return doc
 end

@@ -1,0 +1,556 @@
+// The build's layout pass: runs once per deck in headless Chromium, on the
+// deck's own HTML and CSS shown without reveal.js, every slide laid out at
+// 1280×720 one under the other. It sizes figures, splits slides whose content
+// is taller than the slide into "(jatkuu)" slides at block boundaries, marks
+// dividers, and returns the slides as HTML. Nothing here runs in a student's
+// browser: the deck carries the result, not this script.
+//
+// Deterministic: every size it writes is a whole pixel, and it reads nothing
+// but the layout of the page it was given.
+async ({ continued, minFigureShare, minTextPx, rasterUpscale }) => {
+  const CONTENT_BOTTOM = 720;
+  // Room an enclosing block takes around a figure inside it: its title and padding.
+  const NESTED_FIGURE_ALLOWANCE = 110;
+  // Display math is 1.3em (39 px); a long or tall equation may step down to
+  // 0.8em (24 px), still well above the 18 px a projector needs.
+  const DISPLAY_MATH_SIZES = ["1.2em", "1.1em", "1em", "0.9em", "0.8em"];
+  const root = document.querySelector(".reveal .slides");
+  const warnings = [];
+
+  // Images are lazy in the deck (data-src); here they must be decoded to be measured.
+  const lazy = [...root.querySelectorAll("img[data-src]")];
+  for (const img of lazy) img.setAttribute("src", img.getAttribute("data-src"));
+  await Promise.all(
+    [...root.querySelectorAll("img")].map((img) => img.decode().catch(() => undefined)),
+  );
+
+  const isNotes = (el) => el.matches("aside.notes, div.notes");
+  const leafSlides = () =>
+    [...root.querySelectorAll("section")].filter(
+      (s) => s.id !== "deck-title" && !s.querySelector("section"),
+    );
+  const shownChildren = (section) => [...section.children].filter((el) => !isNotes(el));
+  // The slide's title: its first element when that is a heading of level 1–3.
+  const titleOf = (section) => {
+    const first = shownChildren(section)[0];
+    return first && /^H[1-3]$/.test(first.tagName) ? first : null;
+  };
+  const body = (section) => shownChildren(section).filter((el) => el !== titleOf(section));
+  const px = (el, property) => parseFloat(getComputedStyle(el)[property]) || 0;
+  const top = (el) => el.getBoundingClientRect().top;
+  const bottom = (el) => el.getBoundingClientRect().bottom;
+
+  function contentBox(section) {
+    const box = section.getBoundingClientRect();
+    const heading = titleOf(section);
+    const start = heading ? bottom(heading) + px(heading, "marginBottom") : box.top + px(section, "paddingTop");
+    return {
+      top: start,
+      bottom: box.top + CONTENT_BOTTOM - px(section, "paddingBottom"),
+      left: box.left + px(section, "paddingLeft"),
+      width: section.clientWidth - px(section, "paddingLeft") - px(section, "paddingRight"),
+    };
+  }
+
+  function describe(el) {
+    const text = (el.textContent || "").trim().replace(/\s+/g, " ");
+    const kind = el.matches(".admonition") ? "admonition" : el.tagName.toLowerCase();
+    return text ? `${kind} "${text.slice(0, 50)}${text.length > 50 ? "…" : ""}"` : kind;
+  }
+
+  // ------------------------------------------------------------- figures
+
+  function naturalSize(img) {
+    return { width: img.naturalWidth || 0, height: img.naturalHeight || 0 };
+  }
+
+  function isRaster(img) {
+    const src = img.getAttribute("src") || "";
+    return !src.startsWith("data:image/svg") && !/\.svg$/i.test(src);
+  }
+
+  // The largest whole-pixel size of ``img`` inside width × height, aspect kept.
+  function fitInside(img, width, height) {
+    const natural = naturalSize(img);
+    if (!natural.width || !natural.height) return null;
+    let scale = Math.min(width / natural.width, height / natural.height);
+    if (isRaster(img)) scale = Math.min(scale, rasterUpscale);
+    return {
+      width: Math.max(1, Math.floor(natural.width * scale)),
+      height: Math.max(1, Math.floor(natural.height * scale)),
+    };
+  }
+
+  function setSize(img, size) {
+    img.style.width = `${size.width}px`;
+    img.style.height = `${size.height}px`;
+    img.style.maxWidth = "none";
+    img.style.maxHeight = "none";
+  }
+
+  function figureImage(section) {
+    const figure = section.querySelector(":scope > figure");
+    const img = figure && figure.querySelector(":scope > img");
+    return img && img.naturalWidth ? { figure, img } : null;
+  }
+
+  function blockHeight(el) {
+    return el.getBoundingClientRect().height + px(el, "marginTop") + px(el, "marginBottom");
+  }
+
+  // Height the figure's image may take alone under the title: the content
+  // area less the caption.
+  function roomAlone(section, figure) {
+    const box = contentBox(section);
+    const caption = figure.querySelector("figcaption");
+    const captionHeight = caption ? caption.getBoundingClientRect().height + px(caption, "marginTop") : 0;
+    return Math.floor(box.bottom - box.top - px(figure, "marginBottom") - captionHeight - 1);
+  }
+
+  function minimumHeight(section, img) {
+    const box = contentBox(section);
+    const share = Math.floor((box.bottom - box.top) * minFigureShare);
+    // A course figure knows its smallest text (pt at its natural size): drawn
+    // any smaller than this, that text would be under minTextPx.
+    const smallest = img && parseFloat(img.dataset.minTextPt);
+    if (!smallest || !img.naturalHeight) return share;
+    return Math.max(share, Math.ceil((img.naturalHeight * minTextPx) / (smallest * 4 / 3)));
+  }
+
+  // A figure fills the room under the title, less what follows it on the
+  // slide, but never below the minimum (what does not fit then continues on
+  // the next slide). With lists after it, the figure may stand beside them,
+  // each in half of the slide, when that draws it clearly larger.
+  function arrangeFigure(section) {
+    const found = figureImage(section);
+    if (!found) return;
+    const { figure, img } = found;
+    section.classList.remove("figure-beside");
+    const others = body(section).filter((el) => el !== figure);
+    const width = contentBox(section).width;
+    const alone = roomAlone(section, figure);
+    const rest = others.reduce((sum, el) => sum + blockHeight(el), 0);
+    const height = Math.min(alone, Math.max(alone - rest, minimumHeight(section, img)));
+    const under = fitInside(img, width, height);
+    if (!under) return;
+    if (others.length && others.every((el) => el.matches("ul, ol"))) {
+      section.classList.add("figure-beside");
+      const beside = fitInside(img, figure.getBoundingClientRect().width, roomAlone(section, figure));
+      if (beside && beside.width > 1.15 * under.width) {
+        setSize(img, beside);
+        if (others.every((el) => bottom(el) <= contentBox(section).bottom + 0.5)) return;
+      }
+      section.classList.remove("figure-beside");
+    }
+    setSize(img, under);
+  }
+
+  // A figure inside a block (an admonition, a list item) is sized to fit a
+  // slide of its own with that block's title above it.
+  function sizeNestedFigures(section) {
+    const box = contentBox(section);
+    for (const img of section.querySelectorAll(":scope > * figure > img")) {
+      if (!img.naturalWidth || img.closest("aside.notes")) continue;
+      const figure = img.parentElement;
+      const caption = figure.querySelector("figcaption");
+      const captionHeight = caption ? caption.getBoundingClientRect().height + px(caption, "marginTop") : 0;
+      const room = box.bottom - box.top - captionHeight - NESTED_FIGURE_ALLOWANCE;
+      const height = Math.max(minimumHeight(section, img), Math.floor(room));
+      const size = fitInside(img, figure.getBoundingClientRect().width, height);
+      if (size) setSize(img, size);
+    }
+  }
+
+  // After splitting, a figure under the title grows into the room left.
+  function growFigure(section) {
+    if (section.classList.contains("figure-beside")) return;
+    const found = figureImage(section);
+    if (!found) return;
+    const { img } = found;
+    const limit = contentBox(section).bottom;
+    const last = body(section).at(-1);
+    const spare = Math.floor(limit - bottom(last) - 1);
+    if (spare <= 0) return;
+    const current = img.getBoundingClientRect();
+    const grown = fitInside(img, contentBox(section).width, current.height + spare);
+    if (!grown || grown.height <= current.height) return;
+    setSize(img, grown);
+    if (bottom(last) > limit + 0.5) {
+      setSize(img, { width: Math.floor(current.width), height: Math.floor(current.height) });
+    }
+  }
+
+  // -------------------------------------------------------------- splits
+
+  // The parts a block may be split between, or null when it is never split.
+  function partsOf(el) {
+    if (el.matches("ul, ol")) return [...el.children].filter((c) => c.tagName === "LI");
+    if (el.tagName === "TABLE") return [...el.querySelectorAll(":scope > tbody > tr")];
+    if (el.matches("div.sourceCode, pre")) return codeLines(el);
+    if (el.matches("figure, p, math, h1, h2, h3, h4, h5, h6, img, svg")) return null;
+    if (el.matches(".admonition")) return [...el.children].filter((c) => !c.matches(".admonition-title"));
+    if (el.matches("div, blockquote, li, details")) {
+      if (!wrapInlineRuns(el)) return null;
+      return [...el.children].filter((c) => c.tagName !== "SUMMARY");
+    }
+    return null;
+  }
+
+  const isInline = (node) =>
+    node.nodeType === Node.TEXT_NODE ||
+    (node.nodeType === Node.ELEMENT_NODE && getComputedStyle(node).display.startsWith("inline"));
+
+  // Text directly in a block beside blocks ("<li>text<ul>…</ul></li>"): each
+  // run of it is put in a <div class="run">, the block the browser drew it in
+  // anyway, so that the parts can be moved. False when the block holds text only.
+  function wrapInlineRuns(el) {
+    const nodes = [...el.childNodes];
+    const hasText = (n) => n.nodeType !== Node.TEXT_NODE || n.data.trim();
+    if (!nodes.some((n) => !isInline(n))) return !nodes.some((n) => isInline(n) && hasText(n));
+    let run = null;
+    for (const node of nodes) {
+      if (!isInline(node)) {
+        run = null;
+      } else if (run || hasText(node)) {
+        if (!run) {
+          run = document.createElement("div");
+          run.className = "run";
+          node.before(run);
+        }
+        run.appendChild(node);
+      }
+    }
+    return true;
+  }
+
+  // ---- code: lines are ranges of the <code> element's child nodes
+
+  function codeElement(el) {
+    return el.matches("pre") ? el.querySelector(":scope > code") : el.querySelector(":scope > pre > code");
+  }
+
+  // Split text nodes so that every "\n" ends a text node; return the lines as
+  // arrays of nodes (the "\n" node ends its line).
+  function codeLineNodes(code) {
+    for (const node of [...code.childNodes]) {
+      if (node.nodeType !== Node.TEXT_NODE) continue;
+      let current = node;
+      let at = current.data.indexOf("\n");
+      while (at >= 0 && at < current.data.length - 1) {
+        current = current.splitText(at + 1);
+        at = current.data.indexOf("\n");
+      }
+    }
+    const lines = [[]];
+    for (const node of [...code.childNodes]) {
+      lines.at(-1).push(node);
+      if (node.nodeType === Node.TEXT_NODE && node.data.endsWith("\n")) lines.push([]);
+    }
+    if (!lines.at(-1).length) lines.pop();
+    return lines;
+  }
+
+  function codeLines(el) {
+    const code = codeElement(el);
+    if (!code) return null;
+    return codeLineNodes(code).map((nodes) => ({ code, nodes, line: true }));
+  }
+
+  function partBottom(part) {
+    if (part.line) {
+      const range = document.createRange();
+      range.setStartBefore(part.nodes[0]);
+      range.setEndAfter(part.nodes.at(-1));
+      const rects = [...range.getClientRects()].filter((r) => r.height > 0);
+      if (!rects.length) return top(part.code);
+      // A text rectangle is the glyphs' height; the line is taller by its leading.
+      const last = rects.reduce((a, b) => (b.bottom > a.bottom ? b : a));
+      const leading = Math.max(0, px(part.code, "lineHeight") - last.height) / 2;
+      return last.bottom + leading;
+    }
+    // Inside a flex item, a block's bottom margin takes room too.
+    return bottom(part) + px(part, "marginBottom");
+  }
+
+  // What of a container lies under its last child: padding and border.
+  function innerLimit(el, limit) {
+    let inner = limit - px(el, "paddingBottom") - px(el, "borderBottomWidth");
+    // A flex item holds its last child's bottom margin: the <pre>'s counts;
+    // and the "⋯" a split code block ends with takes a line.
+    const pre = el.matches("div.sourceCode") && el.querySelector(":scope > pre");
+    if (pre) {
+      inner -= px(pre, "paddingBottom") + px(pre, "borderBottomWidth") + px(pre, "marginBottom");
+    }
+    if (pre || el.matches("pre")) inner -= px(pre || el, "lineHeight");
+    return inner;
+  }
+
+  function cleanClone(el) {
+    const copy = el.cloneNode(false);
+    if (copy.id) copy.id = `${copy.id}-jatkuu`;
+    return copy;
+  }
+
+  // A new slide is laid out afresh: none of its first part's layout goes with it.
+  const LAYOUT_CLASSES = ["figure-beside", "section-divider", "heading-only"];
+
+  // A shallow copy of ``el`` that receives ``moved`` (parts or remainders).
+  // ``kept`` parts stay in ``el``; an item split in two counts as kept.
+  function remainderOf(el, moved, kept) {
+    const copy = cleanClone(el);
+    copy.classList.add("continued");
+    if (el.matches("ol")) {
+      const start = parseInt(el.getAttribute("start") || "1", 10) || 1;
+      // The item that continues keeps its number: no new number for its rest.
+      const split = moved[0] && moved[0].classList && moved[0].classList.contains("continued");
+      copy.setAttribute("start", String(start + kept - (split ? 1 : 0)));
+    }
+    if (el.tagName === "TABLE") {
+      for (const child of el.children) {
+        if (child.matches("colgroup, thead")) copy.appendChild(child.cloneNode(true));
+      }
+      const tbody = el.querySelector(":scope > tbody");
+      const newBody = cleanClone(tbody);
+      for (const row of moved) newBody.appendChild(row);
+      copy.appendChild(newBody);
+      return copy;
+    }
+    if (el.matches(".admonition")) {
+      const title = el.querySelector(":scope > .admonition-title");
+      if (title) {
+        const again = title.cloneNode(true);
+        if (!el.classList.contains("continued")) again.appendChild(document.createTextNode(continued));
+        copy.appendChild(again);
+      }
+    }
+    if (el.matches("div.sourceCode, pre")) {
+      const pre = el.matches("pre") ? el : el.querySelector(":scope > pre");
+      const code = codeElement(el);
+      const newPre = el.matches("pre") ? copy : copy.appendChild(cleanClone(pre));
+      newPre.classList.add("continued");
+      pre.classList.add("continues");
+      const newCode = newPre.appendChild(cleanClone(code));
+      for (const part of moved) {
+        if (part.line) for (const node of part.nodes) newCode.appendChild(node);
+        else for (const node of [...part.childNodes]) newCode.appendChild(node);
+      }
+      // The last kept line's "\n" would show as an empty line.
+      const lastKept = code.lastChild;
+      if (lastKept && lastKept.nodeType === Node.TEXT_NODE && lastKept.data.endsWith("\n")) {
+        lastKept.data = lastKept.data.slice(0, -1);
+      }
+      return copy;
+    }
+    for (const part of moved) copy.appendChild(part);
+    return copy;
+  }
+
+  // A paragraph taller than the room is split after its last sentence that
+  // fits (else its last word that fits); the rest continues in a paragraph
+  // of its own. Equations are never split.
+  function splitText(el, limit) {
+    if (el.querySelector('math[display="block"]')) return null;
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    let sentence = null;
+    let word = null;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement.closest("math, code, a")) continue;
+      for (const match of node.data.matchAll(/\s+/g)) {
+        if (match.index === 0) continue;
+        range.setStart(node, match.index - 1);
+        range.setEnd(node, match.index);
+        const rect = range.getBoundingClientRect();
+        if (rect.height === 0) continue;
+        const leading = Math.max(0, px(el, "lineHeight") - rect.height) / 2;
+        if (rect.bottom + leading > limit) {
+          return cutAt(el, sentence || word);
+        }
+        const at = { node, offset: match.index + match[0].length };
+        word = at;
+        if (/[.!?:;]/.test(node.data[match.index - 1])) sentence = at;
+      }
+    }
+    return null;
+  }
+
+  function cutAt(el, at) {
+    if (!at) return null;
+    const range = document.createRange();
+    range.setStart(at.node, at.offset);
+    range.setEnd(el, el.childNodes.length);
+    const rest = cleanClone(el);
+    rest.classList.add("continued");
+    rest.appendChild(range.extractContents());
+    return rest.textContent.trim() ? rest : null;
+  }
+
+  // Move what of ``el`` lies below ``limit`` into a remainder; null when
+  // nothing overflows or when no part could stay. A paragraph is split
+  // inside only when it comes first on the slide (moving it would leave
+  // nothing) or is taller than a slide: else it moves whole.
+  function splitBlock(el, limit, first, room) {
+    if (el.matches("p, div.run")) {
+      return first || el.getBoundingClientRect().height > room ? splitText(el, limit) : null;
+    }
+    const parts = partsOf(el);
+    if (!parts || parts.length === 0) return null;
+    const inner = innerLimit(el, limit);
+    for (let i = 0; i < parts.length; i++) {
+      if (partBottom(parts[i]) <= inner + 0.5) continue;
+      const part = parts[i];
+      const rest = part.line ? null : splitBlock(part, inner, first && i === 0, room);
+      if (rest) return remainderOf(el, [rest, ...parts.slice(i + 1)], i + 1);
+      if (i === 0) return null;
+      return remainderOf(el, parts.slice(i), i);
+    }
+    return null;
+  }
+
+  function continuationSlide(section, heading) {
+    const slide = cleanClone(section);
+    slide.classList.remove(...LAYOUT_CLASSES);
+    for (const name of ["data-autofit", "data-state", "data-background-color"]) slide.removeAttribute(name);
+    slide.classList.add("continued");
+    if (heading) {
+      const title = heading.cloneNode(true);
+      title.removeAttribute("id");
+      // Continued already, by the build (a second figure) or by this pass.
+      if (!title.textContent.trimEnd().endsWith(continued.trim())) {
+        title.appendChild(document.createTextNode(continued));
+      }
+      slide.appendChild(title);
+    }
+    section.after(slide);
+    return slide;
+  }
+
+  // Split ``section`` once if its content is too tall; return the new slide.
+  function splitSlide(section) {
+    const blocks = body(section);
+    const limit = contentBox(section).bottom;
+    const heading = titleOf(section);
+    for (let i = 0; i < blocks.length; i++) {
+      const block = blocks[i];
+      if (bottom(block) <= limit + 0.5) continue;
+      const box = contentBox(section);
+      const rest = splitBlock(block, limit, i === 0, box.bottom - box.top);
+      if (!rest && i === 0) return shrinkAlone(section, block);
+      const slide = continuationSlide(section, heading);
+      if (rest) slide.appendChild(rest);
+      for (const moved of blocks.slice(rest ? i + 1 : i)) slide.appendChild(moved);
+      return slide;
+    }
+    return null;
+  }
+
+  // The one case left for zoom: a single block that is too big even alone.
+  function shrinkAlone(section, block) {
+    // Equations first come down to the text's size, as for width.
+    const maths = [...block.querySelectorAll('math[display="block"]')];
+    for (const size of maths.length ? DISPLAY_MATH_SIZES : []) {
+      for (const math of maths) math.style.fontSize = size;
+      if (bottom(block) <= contentBox(section).bottom + 0.5) return splitSlide(section);
+    }
+    const box = contentBox(section);
+    const height = block.getBoundingClientRect().height;
+    const zoom = Math.floor(Math.min(1, (box.bottom - top(block)) / height) * 1000) / 1000;
+    block.style.zoom = String(zoom);
+    section.setAttribute("data-autofit", String(zoom));
+    const title = (titleOf(section) || {}).textContent || "";
+    warnings.push(`slide '${title.trim()}': ${describe(block)} is too tall even alone; shown at ${Math.round(zoom * 100)} %`);
+    const later = body(section).slice(1);
+    if (!later.length) return null;
+    const slide = continuationSlide(section, titleOf(section));
+    for (const moved of later) slide.appendChild(moved);
+    return slide;
+  }
+
+  // A block wider than the slide that cannot wrap (a long equation): zoomed
+  // to the width, with a warning.
+  function fitWidth(section) {
+    const box = contentBox(section);
+    const tooWide = (block) =>
+      Math.max(block.scrollWidth, block.getBoundingClientRect().width) > box.width + 1;
+    for (const block of body(section)) {
+      if (!tooWide(block)) continue;
+      // Display math is set larger than the text; a long equation may come
+      // down to the text's own size before anything is shrunk.
+      for (const size of DISPLAY_MATH_SIZES) {
+        const maths = [...block.querySelectorAll('math[display="block"]')];
+        if (!maths.length) break;
+        for (const math of maths) math.style.fontSize = size;
+        if (!tooWide(block)) break;
+      }
+      if (!tooWide(block)) continue;
+      const wide = Math.max(block.scrollWidth, block.getBoundingClientRect().width);
+      const zoom = Math.floor((box.width / wide) * 1000) / 1000;
+      block.style.zoom = String(zoom);
+      section.setAttribute("data-autofit", String(zoom));
+      const title = (titleOf(section) || {}).textContent || "";
+      warnings.push(`slide '${title.trim()}': ${describe(block)} is too wide; shown at ${Math.round(zoom * 100)} %`);
+    }
+  }
+
+  // ------------------------------------------------------------ dividers
+
+  function markDivider(section) {
+    const shown = shownChildren(section);
+    if (shown.length !== 1) return;
+    if (shown[0].tagName === "H2") {
+      section.classList.add("section-divider");
+      section.setAttribute("data-state", "section-divider");
+      section.setAttribute("data-background-color", "#476779");
+    } else if (/^H[3-6]$/.test(shown[0].tagName)) {
+      section.classList.add("heading-only");
+      section.setAttribute("data-state", "heading-only");
+    }
+  }
+
+  // --------------------------------------------------------- title slide
+
+  function fitTitle() {
+    const title = document.querySelector("#deck-title h1");
+    if (!title) return null;
+    const section = title.closest("section");
+    const fits = () =>
+      title.scrollWidth <= title.clientWidth + 1 &&
+      section.scrollHeight <= CONTENT_BOTTOM + 1;
+    for (const size of [68, 60, 54, 48, 42, 36]) {
+      title.style.fontSize = `${size}px`;
+      if (fits()) return size === 68 ? null : size;
+    }
+    return 36;
+  }
+
+  // ------------------------------------------------------------ the pass
+
+  // reveal.js marks a vertical stack of slides "stack" when it starts; the
+  // theme lays the stack out by that class, so mark them here too.
+  const stacks = [...root.querySelectorAll("section")].filter((s) => s.querySelector("section"));
+  for (const stack of stacks) stack.classList.add("stack");
+
+  const titleSize = fitTitle();
+  const queue = leafSlides();
+  while (queue.length) {
+    const section = queue.shift();
+    markDivider(section);
+    arrangeFigure(section);
+    sizeNestedFigures(section);
+    fitWidth(section);
+    const next = splitSlide(section);
+    growFigure(section);
+    if (next) queue.unshift(next);
+  }
+
+  for (const img of lazy) img.removeAttribute("src");
+  for (const stack of stacks) {
+    stack.classList.remove("stack");
+    if (!stack.classList.length) stack.removeAttribute("class");
+  }
+  const slides = [...root.children]
+    .filter((el) => el.id !== "deck-title")
+    .map((el) => el.outerHTML)
+    .join("\n");
+  return { slides, titleSize, warnings };
+}

@@ -1,0 +1,83 @@
+// Measures the current slide in slide pixels (reveal.js scales the 1280×720
+// slide to the window). Content below the section's bottom padding or right of
+// the slide counts as overflow; so does content the build had to shrink
+// (data-autofit, a zoom). Figures are measured against the room under the
+// title; a course figure's smallest text (data-min-text-pt, in the SVG's pt)
+// is converted to the px it is drawn at.
+async ({minFigureShare}) => {
+  const slide = Reveal.getCurrentSlide();
+  const area = document.querySelector('.reveal .slides').getBoundingClientRect();
+  const scale = Reveal.getScale();
+  const padding = parseFloat(getComputedStyle(slide).paddingBottom) * scale;
+  // What is in the speaker notes is not on the slide.
+  const shown = (selector) =>
+    [...slide.querySelectorAll(selector)].filter((el) => !el.closest('aside.notes'));
+  const images = shown('img');
+  await Promise.all(images.map((img) => img.decode().catch(() => undefined)));
+  let bottom = area.top, right = area.left, tooWide = 0;
+  for (const child of slide.children) {
+    if (child.matches('aside.notes, .notes, section')) continue;
+    const box = child.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;
+    bottom = Math.max(bottom, box.bottom);
+    right = Math.max(right, box.right);
+    tooWide = Math.max(tooWide, child.scrollWidth - child.clientWidth);
+  }
+  const visible = (el) => {
+    const b = el.getBoundingClientRect();
+    return b.width > 0 && b.height > 0;
+  };
+  const drawings = shown('svg').filter((s) => !s.closest('math'));
+  const maths = shown('math');
+  const heading = slide.querySelector('h1, h2, h3');
+  const notes = slide.querySelector('aside.notes');
+  const children = [...slide.children].filter((el) => !el.matches('aside.notes, div.notes'));
+  const zooms = shown('[style*="zoom"]').map((el) => parseFloat(el.style.zoom) || 1);
+  // The room under the title, in slide px, that figures are measured against.
+  const slideBox = slide.getBoundingClientRect();
+  const headingBottom = heading
+    ? heading.getBoundingClientRect().bottom + parseFloat(getComputedStyle(heading).marginBottom) * scale
+    : slideBox.top;
+  const room = ((slideBox.top + 720 * scale - padding) - headingBottom) / scale;
+  const label = (img) => {
+    const figure = img.closest('figure');
+    const caption = figure && figure.querySelector('figcaption strong');
+    return caption ? caption.textContent.trim().replace(/:$/, '') : (img.alt || 'image').slice(0, 40);
+  };
+  const figures = shown('figure > img').filter((img) => !img.classList.contains('twemoji'));
+  return {
+    title: heading ? heading.textContent.trim() : '',
+    heading_only: children.length > 0 && children.every((el) => /^H[1-6]$/.test(el.tagName))
+      && !(children[0].tagName === 'H2' && !(notes && notes.textContent.trim())),
+    overflow_y: Math.max(0, (bottom - (area.bottom - padding)) / scale),
+    overflow_x: Math.max(0, (right - area.right) / scale, tooWide),
+    autofit: slide.hasAttribute('data-autofit') ? parseFloat(slide.dataset.autofit)
+      : (zooms.length ? Math.min(...zooms) : null),
+    images: images.length + drawings.length,
+    broken_images: images.filter((i) => !i.complete || i.naturalWidth === 0 || !visible(i)).length
+      + drawings.filter((s) => !visible(s)).length,
+    small_figures: figures
+      .map((img) => {
+        const box = img.getBoundingClientRect();
+        const column = img.parentElement.getBoundingClientRect().width;
+        return { label: label(img), height: box.height / scale, width: box.width / scale,
+                 column: column / scale };
+      })
+      .filter((f) => f.height < room * minFigureShare - 1 && f.width < f.column - 1)
+      .map((f) => ({ label: f.label, height: f.height, minimum: room * minFigureShare })),
+    figure_text: figures
+      .filter((img) => img.dataset.minTextPt && img.naturalWidth)
+      .map((img) => ({
+        label: label(img),
+        px: parseFloat(img.dataset.minTextPt) * 4 / 3
+          * (img.getBoundingClientRect().width / scale) / img.naturalWidth,
+      })),
+    maths: maths.length,
+    empty_maths: maths.filter((m) => !visible(m)).length,
+    notes: notes ? notes.textContent.trim().length : 0,
+    // TeX that reached the slide as text: math that did not become MathML.
+    raw_tex: children
+      .map((child) => ((child.innerText || '').match(/\\[a-zA-Z]+/g) || []).length)
+      .reduce((a, b) => a + b, 0),
+  };
+}
