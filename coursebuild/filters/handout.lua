@@ -2,20 +2,15 @@
 --
 -- The template typesets the title, so the level-1 heading goes. Admonitions
 -- become calls to the template's `admonition` function, an embedded video
--- (iframe) becomes a link, other raw HTML is dropped. Each figure gets a
--- width that fits the A4 text area. A footnote cited again refers back to
+-- (iframe) becomes a link, other raw HTML is dropped. Figures keep the size
+-- the page gave them, usually none: the template prints an image at its
+-- natural size, fitted to the page. A footnote cited again refers back to
 -- the first one (same number), and an empty "Lähteet" section lists the
 -- distinct footnote texts in order of first use.
 
 local SOURCES_TITLE = "Lähteet"
 local VIDEO_LABEL = "Video:"
 local LINK_LABEL = "Linkki:"
-
--- The text area of templates/handout.typ.j2 (A4 minus its margins), in pt.
-local TEXT_WIDTH_PT = 464.9
-local TEXT_HEIGHT_PT = 700.0
-local MAX_HEIGHT_SHARE = 0.55 -- a figure stays below this share of a page
-local MIN_RASTER_SHARE = 0.4 -- a small screenshot is still printed this wide
 
 -- Typst string literal for `text`.
 local function typst_string(text)
@@ -113,106 +108,6 @@ local function link_card(div)
     return nil
   end
   return pandoc.Para(video_inlines(url))
-end
-
--- Figure widths ------------------------------------------------------------
-
-local function to_pt(value)
-  local number, unit = value:match("^%s*([%d%.]+)%s*(%a*)%s*$")
-  number = tonumber(number)
-  if not number then
-    return nil
-  end
-  local per_unit = { [""] = 0.75, px = 0.75, pt = 1, ["in"] = 72, cm = 72 / 2.54, mm = 72 / 25.4 }
-  return per_unit[unit] and number * per_unit[unit] or nil
-end
-
--- The first ``size`` bytes of a file, or nil.
-local function file_head(path, size)
-  local file = io.open(path, "rb")
-  if not file then
-    return nil
-  end
-  local head = file:read(size) or ""
-  file:close()
-  return head
-end
-
--- The natural width and height in pt of an SVG, read from its <svg> tag.
-local function svg_size(path)
-  local head = path:lower():match("%.svg$") and file_head(path, 4096)
-  if not head then
-    return nil
-  end
-  local tag = head:match("<svg[^>]*>")
-  if not tag then
-    return nil
-  end
-  local width = to_pt(tag:match('%swidth="([^"]*)"') or "")
-  local height = to_pt(tag:match('%sheight="([^"]*)"') or "")
-  if width and height and width > 0 and height > 0 then
-    return width, height
-  end
-  return nil
-end
-
--- Pixel width and height of a PNG, GIF or JPEG, read from its header.
-local function raster_size(path)
-  local data = file_head(path, 65536)
-  if not data then
-    return nil
-  end
-  if data:sub(1, 8) == "\137PNG\r\n\26\n" and #data >= 24 then
-    return string.unpack(">I4I4", data, 17)
-  end
-  if data:sub(1, 3) == "GIF" and #data >= 10 then
-    return string.unpack("<I2I2", data, 7)
-  end
-  if data:sub(1, 2) == "\255\216" then
-    local position = 3
-    while position + 9 <= #data do
-      local marker, length = string.unpack(">BBI2", data, position)
-      local kind = select(2, string.unpack(">BB", data, position))
-      if marker ~= 255 then
-        return nil
-      end
-      if kind >= 192 and kind <= 207 and kind ~= 196 and kind ~= 200 and kind ~= 204 then
-        local height, width = string.unpack(">I2I2", data, position + 5)
-        return width, height
-      end
-      position = position + 2 + length
-    end
-  end
-  return nil
-end
-
--- Full text width, but never wider than the drawing's own size (its labels
--- were drawn for that size) nor so wide that it gets too tall for a page.
--- A raster image is not printed much larger than at 96 dpi.
-local function image_width(image)
-  local width, height = svg_size(image.src)
-  local natural_share = width and width / TEXT_WIDTH_PT
-  if not width then
-    width, height = raster_size(image.src)
-    natural_share = width and math.max(MIN_RASTER_SHARE, 1.5 * 0.75 * width / TEXT_WIDTH_PT)
-  end
-  if not width or width == 0 or height == 0 then
-    return "100%"
-  end
-  local share = math.min(1, natural_share,
-    MAX_HEIGHT_SHARE * TEXT_HEIGHT_PT / (height / width) / TEXT_WIDTH_PT)
-  return string.format("%d%%", math.floor(share * 100))
-end
-
-local function size_images(figure)
-  return figure:walk({
-    Image = function(image)
-      if not image.attributes["width"] and not image.attributes["height"] then
-        image.attributes["width"] = image_width(image)
-      end
-      return image
-    end,
-  })
 end
 
 -- Tables -------------------------------------------------------------------
@@ -333,9 +228,6 @@ local shape = {
   CodeBlock = titled_code,
   Span = keys,
   Image = emoji,
-  Figure = function(figure)
-    return size_images(figure)
-  end,
   Table = natural_widths,
   RawBlock = function(raw)
     return html_for_paper(raw, pandoc.Para)
