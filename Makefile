@@ -6,8 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
-# Browser and PDF tests use Debian's Chromium (driven by Playwright) and
-# poppler's pdftoppm; CI runs as root, elsewhere sudo is used.
+# The build lays decks out in Debian's Chromium (driven by Playwright); the
+# browser and PDF tests use it and poppler's pdftoppm. CI runs as root,
+# elsewhere sudo is used.
 CHROMIUM := /usr/bin/chromium
 PDFTOPPM := /usr/bin/pdftoppm
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
@@ -40,7 +41,7 @@ $(CHROMIUM) $(PDFTOPPM) &:
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
 		chromium poppler-utils > /dev/null
 
-course: setup
+course: setup $(CHROMIUM)
 	$(BIN)/python build.py --out $(OUT)
 
 figures: $(STAMP)
@@ -77,5 +78,5 @@ distclean: clean
 	rm -rf $(VENV) node_modules *.egg-info
 
 # Build speed against the bare tools and Marp (bench/bench.py; about 9 minutes).
-bench: setup
+bench: setup $(CHROMIUM)
 	$(BIN)/python bench/bench.py

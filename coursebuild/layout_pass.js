@@ -14,6 +14,8 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale }) => {
   // Display math is 1.3em (39 px); a long or tall equation may step down to
   // 0.8em (24 px), still well above the 18 px a projector needs.
   const DISPLAY_MATH_SIZES = ["1.2em", "1.1em", "1em", "0.9em", "0.8em"];
+  // The lesson title on the title slide, in px: the theme's, then smaller.
+  const TITLE_SIZES = [68, 60, 54, 48, 42, 36];
   const root = document.querySelector(".reveal .slides");
   const warnings = [];
 
@@ -509,18 +511,28 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale }) => {
 
   // --------------------------------------------------------- title slide
 
+  // The largest of the title sizes at which no word is broken and the title
+  // takes at most four lines; the smallest when none is.
   function fitTitle() {
     const title = document.querySelector("#deck-title h1");
     if (!title) return null;
     const section = title.closest("section");
+    const lines = () => title.getBoundingClientRect().height / px(title, "lineHeight");
     const fits = () =>
       title.scrollWidth <= title.clientWidth + 1 &&
+      lines() <= 4.5 &&
       section.scrollHeight <= CONTENT_BOTTOM + 1;
-    for (const size of [68, 60, 54, 48, 42, 36]) {
+    title.style.overflowWrap = "normal"; // a word too long must show, not break
+    let chosen = TITLE_SIZES.at(-1);
+    for (const size of TITLE_SIZES) {
       title.style.fontSize = `${size}px`;
-      if (fits()) return size === 68 ? null : size;
+      if (fits()) {
+        chosen = size;
+        break;
+      }
     }
-    return 36;
+    title.removeAttribute("style");
+    return chosen === TITLE_SIZES[0] ? null : chosen;
   }
 
   // ------------------------------------------------------------ the pass

@@ -287,3 +287,44 @@ def test_a_block_too_big_even_alone_is_a_warning_and_check_fails(tmp_path):
     assert re.search(
         r"02_suuri\.md: slide \d+ 'Matriisi': content fits only shrunk to \d+%", checked.stderr
     ), checked.stderr
+
+
+LONG_TITLE = (
+    "Konvoluutioneuroverkkojen kuvantunnistussovellukset ja niiden "
+    "tulkittavuusmenetelmät teollisuuden laadunvalvonnassa"
+)
+
+
+def test_a_long_title_wraps_clear_of_the_title_slide_drawing(browser, tmp_path):
+    page = f"# {LONG_TITLE}\n\n## Osio\n\n### Dia\n\n- kohta\n"
+    make_course(tmp_path, {"slides/03_pitka.md": page})
+    result = run_build(tmp_path, "--out", str(tmp_path / "build"))
+    assert result.returncode == 0, result.stderr
+    with open_deck(browser, tmp_path / "build" / "03_pitka.html", _Report()) as page_view:
+        boxes = page_view.evaluate(
+            """() => {
+              const box = (el) => { const r = el.getBoundingClientRect();
+                return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
+              const title = document.querySelector('#deck-title h1');
+              return {title: box(title), art: box(document.querySelector('.deck-title-art')),
+                      slide: box(document.querySelector('#deck-title')),
+                      wide: title.scrollWidth - title.clientWidth,
+                      // A word broken over two lines has two rectangles.
+                      broken: (() => { const text = title.firstChild, words = [];
+                        for (const m of text.data.matchAll(/\\S+/g)) {
+                          const r = document.createRange();
+                          r.setStart(text, m.index); r.setEnd(text, m.index + m[0].length);
+                          if (r.getClientRects().length > 1) words.push(m[0]);
+                        } return words; })(),
+                      lines: Math.round(title.getBoundingClientRect().height
+                        / parseFloat(getComputedStyle(title).lineHeight) / Reveal.getScale())};
+            }"""
+        )
+    title, art, slide = boxes["title"], boxes["art"], boxes["slide"]
+    apart = title["right"] <= art["left"] or title["bottom"] <= art["top"]
+    assert apart, boxes
+    assert (
+        boxes["wide"] <= 1 and title["top"] >= slide["top"] and title["bottom"] <= slide["bottom"]
+    )
+    assert boxes["lines"] >= 2  # it wraps rather than running on
+    assert boxes["broken"] == []
