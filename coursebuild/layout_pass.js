@@ -16,6 +16,7 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale }) => {
   const DISPLAY_MATH_SIZES = ["1.2em", "1.1em", "1em", "0.9em", "0.8em"];
   // The lesson title on the title slide, in px: the theme's, then smaller.
   const TITLE_SIZES = [68, 60, 54, 48, 42, 36];
+  const MAX_SPLITS_A_SLIDE = 4;
   const root = document.querySelector(".reveal .slides");
   const warnings = [];
 
@@ -198,9 +199,13 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale }) => {
     return null;
   }
 
-  const isInline = (node) =>
-    node.nodeType === Node.TEXT_NODE ||
-    (node.nodeType === Node.ELEMENT_NODE && getComputedStyle(node).display.startsWith("inline"));
+  // Inline: text, inline elements, and math in the text (whose display is "math").
+  const isInline = (node) => {
+    if (node.nodeType === Node.TEXT_NODE) return true;
+    if (node.nodeType !== Node.ELEMENT_NODE) return false;
+    if (node.tagName.toLowerCase() === "math") return node.getAttribute("display") !== "block";
+    return getComputedStyle(node).display.startsWith("inline");
+  };
 
   // Text directly in a block beside blocks ("<li>text<ul>…</ul></li>"): each
   // run of it is put in a <div class="run">, the block the browser drew it in
@@ -365,7 +370,8 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale }) => {
         const rect = range.getBoundingClientRect();
         if (rect.height === 0) continue;
         const leading = Math.max(0, px(el, "lineHeight") - rect.height) / 2;
-        if (rect.bottom + leading > limit) {
+        // The kept part ends with this line, and its bottom margin after it.
+        if (rect.bottom + leading + px(el, "marginBottom") > limit) {
           return cutAt(el, sentence || word);
         }
         const at = { node, offset: match.index + match[0].length };
@@ -373,7 +379,9 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale }) => {
         if (/[.!?:;]/.test(node.data[match.index - 1])) sentence = at;
       }
     }
-    return null;
+    // The last line has no space to measure at, and is the one too low.
+    const overflows = el.getBoundingClientRect().bottom + px(el, "marginBottom") > limit;
+    return overflows ? cutAt(el, sentence || word) : null;
   }
 
   function cutAt(el, at) {
@@ -401,10 +409,24 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale }) => {
     for (let i = 0; i < parts.length; i++) {
       if (partBottom(parts[i]) <= inner + 0.5) continue;
       const part = parts[i];
+      // Only its bottom margin is too low: it stays, and what follows moves.
+      // As the last part, its margin may still keep the block too tall: it
+      // moves itself, unless it is the only part.
+      if (!part.line && bottom(part) <= inner + 0.5) {
+        if (i + 1 < parts.length) return remainderOf(el, parts.slice(i + 1), i + 1);
+        if (bottom(el) <= limit + 0.5) return null;
+        return i > 0 ? remainderOf(el, [part], i) : null;
+      }
       const rest = part.line ? null : splitBlock(part, inner, first && i === 0, room);
       if (rest) return remainderOf(el, [rest, ...parts.slice(i + 1)], i + 1);
       if (i === 0) return null;
       return remainderOf(el, parts.slice(i), i);
+    }
+    // Every part fits but the block does not: a margin inside its last part
+    // stays inside the block. That last part moves.
+    const last = parts.at(-1);
+    if (bottom(el) > limit + 0.5 && parts.length > 1 && !last.line) {
+      return remainderOf(el, [last], parts.length - 1);
     }
     return null;
   }
@@ -425,6 +447,11 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale }) => {
     }
     section.after(slide);
     return slide;
+  }
+
+  function overflows(section) {
+    const limit = contentBox(section).bottom;
+    return body(section).some((block) => bottom(block) > limit + 0.5);
   }
 
   // Split ``section`` once if its content is too tall; return the new slide.
@@ -452,7 +479,16 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale }) => {
     const maths = [...block.querySelectorAll('math[display="block"]')];
     for (const size of maths.length ? DISPLAY_MATH_SIZES : []) {
       for (const math of maths) math.style.fontSize = size;
-      if (bottom(block) <= contentBox(section).bottom + 0.5) return splitSlide(section);
+      const box = contentBox(section);
+      if (bottom(block) <= box.bottom + 0.5) return splitSlide(section);
+      // Or the block can now be split after its equation.
+      const rest = splitBlock(block, box.bottom, true, box.bottom - box.top);
+      if (rest) {
+        const slide = continuationSlide(section, titleOf(section));
+        slide.appendChild(rest);
+        for (const moved of body(section).slice(1)) slide.appendChild(moved);
+        return slide;
+      }
     }
     const box = contentBox(section);
     const height = block.getBoundingClientRect().height;
@@ -550,9 +586,16 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale }) => {
     arrangeFigure(section);
     sizeNestedFigures(section);
     fitWidth(section);
-    const next = splitSlide(section);
+    // A split can leave a block taller than its parts (a line box, say):
+    // then split again, the new slide going before the one made first.
+    const made = [];
+    for (let tries = 0; tries < MAX_SPLITS_A_SLIDE && overflows(section); tries++) {
+      const next = splitSlide(section);
+      if (!next) break;
+      made.unshift(next);
+    }
     growFigure(section);
-    if (next) queue.unshift(next);
+    queue.unshift(...made);
   }
 
   for (const img of lazy) img.removeAttribute("src");

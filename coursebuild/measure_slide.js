@@ -76,8 +76,17 @@ async ({minFigureShare}) => {
     empty_maths: maths.filter((m) => !visible(m)).length,
     notes: notes ? notes.textContent.trim().length : 0,
     // TeX that reached the slide as text: math that did not become MathML.
+    // Code may hold backslashes (\n, a shell's line continuation): not TeX.
     raw_tex: children
-      .map((child) => ((child.innerText || '').match(/\\[a-zA-Z]+/g) || []).length)
+      .map((child) => {
+        // The text outside code and math (walked, not cloned: a cloned image loads).
+        const walker = document.createTreeWalker(child, NodeFilter.SHOW_TEXT);
+        let text = '';
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          if (!node.parentElement.closest('pre, code, math')) text += node.data;
+        }
+        return (text.match(/\\[a-zA-Z]+/g) || []).length;
+      })
       .reduce((a, b) => a + b, 0),
   };
 }
