@@ -395,6 +395,14 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale }) => {
     return rest.textContent.trim() ? rest : null;
   }
 
+  // A block that fits on a slide of its own goes there whole rather than be
+  // split (a list and a table are split between items and rows all the same:
+  // their slide stays full, and each item reads on its own).
+  function movesWhole(block, room) {
+    if (block.line || block.matches("ul, ol, table, tbody")) return false;
+    return blockHeight(block) <= room * 0.9;
+  }
+
   // Move what of ``el`` lies below ``limit`` into a remainder; null when
   // nothing overflows or when no part could stay. A paragraph is split
   // inside only when it comes first on the slide (moving it would leave
@@ -409,6 +417,7 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale }) => {
     for (let i = 0; i < parts.length; i++) {
       if (partBottom(parts[i]) <= inner + 0.5) continue;
       const part = parts[i];
+      if (i > 0 && movesWhole(part, room)) return remainderOf(el, parts.slice(i), i);
       // Only its bottom margin is too low: it stays, and what follows moves.
       // As the last part, its margin may still keep the block too tall: it
       // moves itself, unless it is the only part.
@@ -463,7 +472,8 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale }) => {
       const block = blocks[i];
       if (bottom(block) <= limit + 0.5) continue;
       const box = contentBox(section);
-      const rest = splitBlock(block, limit, i === 0, box.bottom - box.top);
+      const room = box.bottom - box.top;
+      const rest = i > 0 && movesWhole(block, room) ? null : splitBlock(block, limit, i === 0, room);
       if (!rest && i === 0) return shrinkAlone(section, block);
       const slide = continuationSlide(section, heading);
       if (rest) slide.appendChild(rest);
