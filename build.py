@@ -193,42 +193,38 @@ def build_lessons(
     from coursebuild.layout import LayoutService
 
     services: list[LayoutService] = []
+
+    def start_layout() -> None:
+        # A page a worker: decks are laid out as fast as they come.
+        services.append(LayoutService(pages=min(jobs, len(stale))))
+
     try:
         built = []
         # The browser starts as soon as the workers exist, beside Pandoc and
         # Typst, and lays out each deck as its lesson comes back.
-        lesson_builds = run_lesson_builds(
-            build_lesson, stale, course, figures, jobs, lambda: services.append(LayoutService())
-        )
+        lesson_builds = run_lesson_builds(build_lesson, stale, course, figures, jobs, start_layout)
         for done, (lesson, outputs, seconds) in enumerate(lesson_builds, 1):
-            built.append((lesson, outputs, services[0].submit(laid_out_deck(lesson, outputs))))
+            built.append((lesson, outputs, services[0].submit(outputs.deck_page, lesson.source)))
             report.step("lesson", str(lesson.source), f"{seconds:.1f} s")
             report.progress(done, len(stale))
         results = []
-        for lesson, outputs, deck in built:
-            deck_bytes, warnings = deck.result()
+        for lesson, outputs, laid_out in built:
+            deck, warnings = finished_deck(lesson, outputs, laid_out.result())
             # Recorded with the files this build found the page to show.
             inputs = lesson_inputs(lesson, course, outputs.dependencies)
-            results.append((inputs, outputs, deck_bytes, outputs.warnings + warnings))
+            results.append((inputs, outputs, deck, outputs.warnings + warnings))
     finally:
         for service in services:
             service.close()
     return results
 
 
-def laid_out_deck(lesson: Lesson, outputs):
-    """A layout job: the deck, laid out in the build's browser, and its warnings."""
+def finished_deck(lesson: Lesson, outputs, laid) -> tuple[bytes, list[str]]:
+    """The deck rendered with the slides the layout pass made, and its warnings."""
+    from coursebuild.deck import render_deck
 
-    def job(page) -> tuple[bytes, list[str]]:
-        from coursebuild.deck import render_deck
-        from coursebuild.layout import lay_out
-
-        laid = lay_out(page, outputs.deck_page, lesson.source)
-        deck = render_deck(outputs.deck_context, laid.slides, {}, title_size=laid.title_size)
-        warnings = [f"{lesson.source}: {warning}" for warning in laid.warnings]
-        return deck.encode("utf-8"), warnings
-
-    return job
+    deck = render_deck(outputs.deck_context, laid.slides, {}, title_size=laid.title_size)
+    return deck.encode("utf-8"), [f"{lesson.source}: {warning}" for warning in laid.warnings]
 
 
 def timed_build(build_lesson, lesson, course, figures, overlap=False):

@@ -103,7 +103,7 @@ class DeckReport:
 def chromium_path() -> str:
     path = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     if not Path(path).exists():
-        raise BuildError(f"Chromium not found at {path}; run `make test` to install it")
+        raise BuildError(f"Chromium not found at {path}; run `make` to install it")
     return path
 
 
@@ -113,7 +113,7 @@ def open_browser() -> Iterator[object]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        raise BuildError("Playwright is not installed; run `make test` to set it up") from None
+        raise BuildError("Playwright is not installed; run `make` to set it up") from None
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=chromium_path(), headless=True, args=LAUNCH_ARGUMENTS

@@ -9,19 +9,19 @@ deck as it comes. A build that makes no deck starts no browser.
 
 from __future__ import annotations
 
-import queue
+import asyncio
 import threading
-from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from coursebuild.browser import (
+    LAUNCH_ARGUMENTS,
     MIN_FIGURE_SHARE,
     MIN_FIGURE_TEXT_PX,
     SLIDE_HEIGHT,
     SLIDE_WIDTH,
-    open_browser,
+    chromium_path,
 )
 from coursebuild.errors import BuildError
 
@@ -39,23 +39,23 @@ class LaidOut:
     warnings: list[str] = field(default_factory=list)
 
 
-def layout_page(browser):
-    """The one page a build lays its decks out in, at the deck's size."""
-    context = browser.new_context(viewport={"width": SLIDE_WIDTH, "height": SLIDE_HEIGHT})
+async def layout_page(browser):
+    """A page a build lays its decks out in, at the deck's size."""
+    context = await browser.new_context(viewport={"width": SLIDE_WIDTH, "height": SLIDE_HEIGHT})
     # The page is the build's own HTML; it has no reason to fetch anything.
-    context.route("**/*", lambda route: route.abort())
-    page = context.new_page()
+    await context.route("**/*", lambda route: route.abort())
+    page = await context.new_page()
     page.set_default_timeout(LAYOUT_TIMEOUT_MS)
     return page
 
 
-def lay_out(page, layout_html: str, source: Path | None = None) -> LaidOut:
+async def lay_out(page, layout_html: str, source: Path | None = None) -> LaidOut:
     """Run the layout pass on a deck rendered with ``layout_pass`` on."""
-    from playwright.sync_api import Error as BrowserError
+    from playwright.async_api import Error as BrowserError
 
     try:
-        page.set_content(layout_html, wait_until="load")
-        result = page.evaluate(
+        await page.set_content(layout_html, wait_until="load")
+        result = await page.evaluate(
             LAYOUT_SCRIPT.read_text(encoding="utf-8"),
             {
                 "continued": CONTINUED,
@@ -71,56 +71,93 @@ def lay_out(page, layout_html: str, source: Path | None = None) -> LaidOut:
 
 
 class LayoutService:
-    """A browser page on a thread of its own; ``submit`` runs a job with it there.
+    """One browser on a thread of its own, laying out up to ``pages`` decks at once.
 
-    Playwright's sync API belongs to the thread that started it, so every
-    job runs on that thread, one after another, in the same page (a page of
-    its own would cost each deck ~0.2 s). The browser starts when the
-    service does.
+    Playwright runs on that thread, on an event loop of its own; ``submit``
+    may be called from any thread and gives a Future of the deck's LaidOut.
+    The browser starts when the service does. Each page lays out one deck
+    after another (a page a deck would cost each ~0.2 s); several pages let
+    a build with several workers lay out as many decks side by side.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, pages: int = 1) -> None:
+        self.pages = max(1, pages)
         self.broken: BaseException | None = None
-        self.jobs: queue.Queue = queue.Queue()
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.jobs: asyncio.Queue | None = None
+        self.started = threading.Event()
         self.thread = threading.Thread(target=self.serve, name="layout-browser", daemon=True)
         self.thread.start()
 
     def serve(self) -> None:
+        asyncio.run(self.main())
+
+    async def main(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.jobs = asyncio.Queue()
+        self.started.set()
         try:
-            with open_browser() as browser:
-                page = layout_page(browser)
-                while (item := self.jobs.get()) is not None:
-                    job, future = item
-                    if future.set_running_or_notify_cancel():
-                        try:
-                            future.set_result(job(page))
-                        except BaseException as error:  # handed to the waiting thread
-                            future.set_exception(error)
+            from playwright.async_api import async_playwright
+
+            async with async_playwright() as playwright:
+                browser = await playwright.chromium.launch(
+                    executable_path=chromium_path(), headless=True, args=LAUNCH_ARGUMENTS
+                )
+                try:
+                    pages = [await layout_page(browser) for _ in range(self.pages)]
+                    await asyncio.gather(*(self.work(page) for page in pages))
+                finally:
+                    await browser.close()
         except BaseException as error:
             # The browser did not start (or died): every job waiting gets the error.
             self.fail_waiting(error)
+
+    async def work(self, page) -> None:
+        while (item := await self.jobs.get()) is not None:
+            layout_html, source, future = item
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(await lay_out(page, layout_html, source))
+            except BaseException as error:  # handed to the waiting thread
+                future.set_exception(error)
 
     def fail_waiting(self, error: BaseException) -> None:
         if not isinstance(error, BuildError):
             error = BuildError(f"the browser for the layout pass failed: {error}")
         self.broken = error  # first: a job submitted from now on is failed by submit
-        while True:
-            try:
-                item = self.jobs.get_nowait()
-            except queue.Empty:
-                break
-            if item is not None and not item[1].done():
-                item[1].set_exception(error)
+        while not self.jobs.empty():
+            item = self.jobs.get_nowait()
+            if item is not None and not item[2].done():
+                item[2].set_exception(error)
 
-    def submit(self, job: Callable) -> Future:
+    def submit(self, layout_html: str, source: Path | None = None) -> Future:
+        """Lay out a deck rendered with ``layout_pass`` on; a Future of its LaidOut."""
         future: Future = Future()
-        self.jobs.put((job, future))
+        self.started.wait()
         if self.broken is not None:
-            self.fail_waiting(self.broken)
+            future.set_exception(self.broken)
+            return future
+        try:
+            self.loop.call_soon_threadsafe(self.enqueue, (layout_html, source, future))
+        except RuntimeError:  # the loop has ended: the browser failed
+            future.set_exception(self.broken or BuildError("the layout pass's browser stopped"))
         return future
 
+    def enqueue(self, item: tuple) -> None:
+        """On the service's loop: queue the job, or fail it if the browser has."""
+        if self.broken is not None:
+            item[2].set_exception(self.broken)
+        else:
+            self.jobs.put_nowait(item)
+
     def close(self) -> None:
-        self.jobs.put(None)
+        self.started.wait()
+        for _ in range(self.pages):
+            try:
+                self.loop.call_soon_threadsafe(self.jobs.put_nowait, None)
+            except RuntimeError:
+                break  # the loop has ended already
         self.thread.join()
 
     def __enter__(self) -> LayoutService:

@@ -23,9 +23,15 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale }) => {
   // Images are lazy in the deck (data-src); here they must be decoded to be measured.
   const lazy = [...root.querySelectorAll("img[data-src]")];
   for (const img of lazy) img.setAttribute("src", img.getAttribute("data-src"));
-  await Promise.all(
-    [...root.querySelectorAll("img")].map((img) => img.decode().catch(() => undefined)),
-  );
+  // Loaded is enough to know an image's size; decoding (drawing) it is not needed.
+  const loaded = (img) =>
+    img.complete
+      ? undefined
+      : new Promise((done) => {
+          img.addEventListener("load", done, { once: true });
+          img.addEventListener("error", done, { once: true });
+        });
+  await Promise.all([...root.querySelectorAll("img")].map(loaded));
 
   const isNotes = (el) => el.matches("aside.notes, div.notes");
   const leafSlides = () =>

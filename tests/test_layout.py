@@ -328,3 +328,18 @@ def test_a_long_title_wraps_clear_of_the_title_slide_drawing(browser, tmp_path):
     )
     assert boxes["lines"] >= 2  # it wraps rather than running on
     assert boxes["broken"] == []
+
+
+def test_without_its_browser_the_build_fails_in_one_line_and_keeps_its_outputs(tmp_path):
+    make_course(tmp_path, {"slides/04_kevyt.md": "# Kevyt\n\n## Osio\n\n### Dia\n\n- kohta\n"})
+    out = tmp_path / "build"
+    assert run_build(tmp_path, "--out", str(out)).returncode == 0
+    before = outputs(out)
+    page = tmp_path / "slides" / "04_kevyt.md"
+    page.write_text(page.read_text(encoding="utf-8") + "- toinen\n", encoding="utf-8")
+    result = run_build(tmp_path, "--out", str(out), env={"CHROMIUM": str(tmp_path / "ei")})
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: Chromium not found at {tmp_path / 'ei'}; run `make` to install it"
+    ]
+    assert outputs(out) == before
