@@ -223,7 +223,9 @@ def finished_deck(lesson: Lesson, outputs, laid) -> tuple[bytes, list[str]]:
     """The deck rendered with the slides the layout pass made, and its warnings."""
     from coursebuild.deck import render_deck
 
-    deck = render_deck(outputs.deck_context, laid.slides, {}, title_size=laid.title_size)
+    deck = render_deck(
+        outputs.deck_context, laid.slides, outputs.deck_images, title_size=laid.title_size
+    )
     return deck.encode("utf-8"), [f"{lesson.source}: {warning}" for warning in laid.warnings]
 
 

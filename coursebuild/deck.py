@@ -48,18 +48,34 @@ def data_uri(path: Path) -> str:
 
 
 def embed_images(fragment: str, images: dict[str, Path]) -> str:
-    """Replace each local image source by the file's bytes as a data URI.
-
-    A course figure also gets its smallest text size in pt (recorded in the
-    SVG by the figures stage), so the deck check can tell how big it is drawn.
-    """
+    """Replace each local image source by the file's bytes as a data URI."""
     fragment = str(fragment)  # Markup.replace would escape the new attributes
     for target, path in images.items():
-        embedded = f'src="{data_uri(path)}"'
+        fragment = fragment.replace(f'src="{html.escape(target)}"', f'src="{data_uri(path)}"')
+    return fragment
+
+
+def describe_images(fragment: str, images: dict[str, Path]) -> str:
+    """Give each local image its natural size (data-natural-*), for the layout pass.
+
+    A course figure also gets its smallest text size in pt (recorded in the
+    SVG by the figures stage), so the layout pass and the deck check can tell
+    how big its text is drawn. An image whose size is not read from its file
+    is embedded instead, for the layout pass to load.
+    """
+    from coursebuild.image_size import natural_size
+
+    fragment = str(fragment)
+    for target, path in images.items():
+        source = f'src="{html.escape(target)}"'
+        size = natural_size(path)
+        described = f'src="{data_uri(path)}"' if size is None else source
+        if size is not None:
+            described += f' data-natural-width="{size[0]:g}" data-natural-height="{size[1]:g}"'
         smallest = min_text_pt(path)
         if smallest:
-            embedded += f' data-min-text-pt="{smallest}"'
-        fragment = fragment.replace(f'src="{html.escape(target)}"', embedded)
+            described += f' data-min-text-pt="{smallest}"'
+        fragment = fragment.replace(source, described)
     return fragment
 
 

@@ -20,10 +20,22 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale }) => {
   const root = document.querySelector(".reveal .slides");
   const warnings = [];
 
-  // Images are lazy in the deck (data-src); here they must be decoded to be measured.
-  const lazy = [...root.querySelectorAll("img[data-src]")];
+  // Images are lazy in the deck (data-src). The build gives each its natural
+  // size (data-natural-width and -height), so none is loaded here: each is
+  // given that size while the slides are laid out (an emoji its aspect, at its
+  // line's height). One whose size the build could not read comes as a data:
+  // URI and is loaded.
+  const described = [...root.querySelectorAll("img[data-natural-width]")];
+  const styles = new Map(described.map((img) => [img, img.getAttribute("style")]));
+  for (const img of described) {
+    const { width, height } = naturalSize(img);
+    img.style.aspectRatio = `${width} / ${height}`;
+    if (!img.classList.contains("twemoji")) img.style.width = `${width}px`;
+  }
+  const lazy = [...root.querySelectorAll("img[data-src]")].filter(
+    (img) => !img.hasAttribute("data-natural-width") && img.getAttribute("data-src").startsWith("data:"),
+  );
   for (const img of lazy) img.setAttribute("src", img.getAttribute("data-src"));
-  // Loaded is enough to know an image's size; decoding (drawing) it is not needed.
   const loaded = (img) =>
     img.complete
       ? undefined
@@ -31,7 +43,7 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale }) => {
           img.addEventListener("load", done, { once: true });
           img.addEventListener("error", done, { once: true });
         });
-  await Promise.all([...root.querySelectorAll("img")].map(loaded));
+  await Promise.all(lazy.map(loaded));
 
   const isNotes = (el) => el.matches("aside.notes, div.notes");
   const leafSlides = () =>
@@ -70,11 +82,14 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale }) => {
   // ------------------------------------------------------------- figures
 
   function naturalSize(img) {
+    const width = parseFloat(img.dataset.naturalWidth);
+    const height = parseFloat(img.dataset.naturalHeight);
+    if (width > 0 && height > 0) return { width, height };
     return { width: img.naturalWidth || 0, height: img.naturalHeight || 0 };
   }
 
   function isRaster(img) {
-    const src = img.getAttribute("src") || "";
+    const src = img.getAttribute("data-src") || img.getAttribute("src") || "";
     return !src.startsWith("data:image/svg") && !/\.svg$/i.test(src);
   }
 
@@ -91,6 +106,8 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale }) => {
   }
 
   function setSize(img, size) {
+    img.dataset.sized = "1";
+    img.style.aspectRatio = "";
     img.style.width = `${size.width}px`;
     img.style.height = `${size.height}px`;
     img.style.maxWidth = "none";
@@ -100,7 +117,7 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale }) => {
   function figureImage(section) {
     const figure = section.querySelector(":scope > figure");
     const img = figure && figure.querySelector(":scope > img");
-    return img && img.naturalWidth ? { figure, img } : null;
+    return img && naturalSize(img).width ? { figure, img } : null;
   }
 
   function blockHeight(el) {
@@ -122,8 +139,9 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale }) => {
     // A course figure knows its smallest text (pt at its natural size): drawn
     // any smaller than this, that text would be under minTextPx.
     const smallest = img && parseFloat(img.dataset.minTextPt);
-    if (!smallest || !img.naturalHeight) return share;
-    return Math.max(share, Math.ceil((img.naturalHeight * minTextPx) / (smallest * 4 / 3)));
+    const natural = naturalSize(img).height;
+    if (!smallest || !natural) return share;
+    return Math.max(share, Math.ceil((natural * minTextPx) / (smallest * 4 / 3)));
   }
 
   // A figure fills the room under the title, less what follows it on the
@@ -159,7 +177,7 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale }) => {
   function sizeNestedFigures(section) {
     const box = contentBox(section);
     for (const img of section.querySelectorAll(":scope > * figure > img")) {
-      if (!img.naturalWidth || img.closest("aside.notes")) continue;
+      if (!naturalSize(img).width || img.closest("aside.notes")) continue;
       const figure = img.parentElement;
       const caption = figure.querySelector("figcaption");
       const captionHeight = caption ? caption.getBoundingClientRect().height + px(caption, "marginTop") : 0;
@@ -615,6 +633,16 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale }) => {
   }
 
   for (const img of lazy) img.removeAttribute("src");
+  // The size an image was given to be laid out goes, unless it is a figure's.
+  for (const img of described) {
+    if (!img.dataset.sized) {
+      if (styles.get(img) === null) img.removeAttribute("style");
+      else img.setAttribute("style", styles.get(img));
+    }
+    img.removeAttribute("data-sized");
+    img.removeAttribute("data-natural-width");
+    img.removeAttribute("data-natural-height");
+  }
   for (const stack of stacks) {
     stack.classList.remove("stack");
     if (!stack.classList.length) stack.removeAttribute("class");

@@ -25,7 +25,13 @@ from coursebuild.convert import (
     run_pandoc,
     start_typst,
 )
-from coursebuild.deck import embed_images, render_deck, reveal_dir, title_notes_apart
+from coursebuild.deck import (
+    describe_images,
+    embed_images,
+    render_deck,
+    reveal_dir,
+    title_notes_apart,
+)
 from coursebuild.errors import BuildError
 from coursebuild.images import resolve_page_image
 from coursebuild.lessons import Lesson
@@ -47,6 +53,7 @@ class LessonOutputs:
     # runs in its one browser, and what the deck is then rendered with.
     deck_page: str
     deck_context: dict
+    deck_images: dict[str, Path]  # embedded in the deck once it is laid out
     handout: bytes
     warnings: list[str]
     # Files the page turned out to show (images, course figures): the next
@@ -245,6 +252,7 @@ def build_lesson(
         source = lesson.raw.decode("utf-8")
         context = template_context(course, lesson)
         deck_context = dict(context)
+        deck_images: dict[str, Path] = {}
         language = (f"--metadata=lang={course.language}",)
 
         variants = slide_variants(page_context.images, figures)
@@ -262,8 +270,9 @@ def build_lesson(
             parts = title_notes_apart(slides)
             notes = embed_images(str(parts.get("title_notes", "")), embedded)
             deck_context["title_notes"] = Markup(notes)
-            layout_html = render_deck(deck_context, parts["slides"], embedded, layout_pass=True)
-            return layout_html, warnings
+            deck_images.update(embedded)
+            slides = describe_images(parts["slides"], embedded)
+            return render_deck(deck_context, slides, {}, layout_pass=True), warnings
 
         def make_handout() -> tuple[bytes, list[str]]:
             typst_body, warnings = run_pandoc(
@@ -295,7 +304,9 @@ def build_lesson(
     warnings += [f"{lesson.source}: {w}" for w in dict.fromkeys(deck_warnings + handout_warnings)]
     shown = page_context.images + [path for paths in variants.values() for path in paths]
     dependencies = sorted(set(shown))
-    return LessonOutputs(lesson.slug, deck, deck_context, handout, warnings, dependencies)
+    return LessonOutputs(
+        lesson.slug, deck, deck_context, deck_images, handout, warnings, dependencies
+    )
 
 
 def slide_variants(images: list[str], figures: FigureSet) -> dict[str, list[str]]:
