@@ -17,6 +17,17 @@ def project_root() -> Path:
     return PROJECT_ROOT
 
 
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory) -> Path:
+    """The project's own course built once a session, for tests that only read its outputs."""
+    from tests.course_factory import run_build
+
+    out = tmp_path_factory.mktemp("seed")
+    result = run_build(PROJECT_ROOT, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
 def pytest_terminal_summary(terminalreporter) -> None:
     """The corpus check's per-page table, when this session ran it (also in build/)."""
     corpus_check = sys.modules.get("tests.corpus_check")

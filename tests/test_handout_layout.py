@@ -14,7 +14,7 @@ import pytest
 import typst
 from PIL import Image
 
-from tests.course_factory import PROJECT_ROOT, run_build
+from tests.course_factory import PROJECT_ROOT
 from tests.handout_pages import (
     page_space,
     page_words,
@@ -105,11 +105,8 @@ def test_figure_widths_are_read_from_the_pdf(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def handout(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("handout")
-    result = run_build(PROJECT_ROOT, "--out", str(out))
-    assert result.returncode == 0, result.stderr
-    return out / f"{LESSON}.pdf"
+def handout(seed_build) -> Path:
+    return seed_build / f"{LESSON}.pdf"
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import pypdf
 import pytest
 from PIL import Image
 
-from tests.course_factory import PROJECT_ROOT, run_build
+from tests.course_factory import PROJECT_ROOT
 from tests.slide_rules import sections
 
 LESSON = "100_neuroverkot_101"
@@ -20,11 +20,8 @@ WRITTEN = (PROJECT_ROOT / "tests" / "fixtures" / f"{LESSON}.md").read_text(encod
 
 
 @pytest.fixture(scope="module")
-def handout(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("handout")
-    result = run_build(PROJECT_ROOT, "--out", str(out))
-    assert result.returncode == 0, result.stderr
-    return out / f"{LESSON}.pdf"
+def handout(seed_build) -> Path:
+    return seed_build / f"{LESSON}.pdf"
 
 
 @pytest.fixture(scope="module")
