@@ -15,6 +15,7 @@ from pathlib import Path
 from coursebuild.errors import BuildError
 
 SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
+DEFAULT_CHROMIUM = "/usr/bin/chromium"  # Debian's; CHROMIUM overrides it
 LAUNCH_ARGUMENTS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -101,10 +102,24 @@ class DeckReport:
 
 
 def chromium_path() -> str:
-    path = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    path = os.environ.get("CHROMIUM", DEFAULT_CHROMIUM)
     if not Path(path).exists():
         raise BuildError(f"Chromium not found at {path}; run `make` to install it")
     return path
+
+
+def chromium_signature() -> str:
+    """The Chromium that lays the slides out, by its launcher's size and time.
+
+    Another Chromium (an upgrade) may break lines and slides elsewhere: the
+    decks are then made again. A stat, not `chromium --version`, so that a
+    no-op build stays fast and starts nothing.
+    """
+    try:
+        info = Path(os.environ.get("CHROMIUM", DEFAULT_CHROMIUM)).resolve().stat()
+    except OSError:
+        return "missing"
+    return f"{info.st_size}:{info.st_mtime_ns}"
 
 
 @contextmanager

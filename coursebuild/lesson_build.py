@@ -93,9 +93,11 @@ def shared_inputs(config_path: Path, lessons_dir: Path, reveal: Path) -> str:
     """Digest of what every lesson depends on alike, read once a build, not once a lesson.
 
     The build's code, filters and templates, the sources of the Jinja context,
-    and the reveal.js version: in a 100-lesson course, reading them for every
-    lesson cost an edit 25 ms.
+    the reveal.js version and the Chromium the layout pass runs in: in a
+    100-lesson course, reading them for every lesson cost an edit 25 ms.
     """
+    from coursebuild.browser import chromium_signature
+
     code = [
         *PACKAGE_DIR.glob("*.py"),
         *PACKAGE_DIR.glob("*.js"),
@@ -111,6 +113,7 @@ def shared_inputs(config_path: Path, lessons_dir: Path, reveal: Path) -> str:
     return digest(
         files_digest(code + templates + context_sources),
         *(path.read_bytes() if path.exists() else b"" for path in versions),
+        chromium_signature(),
     )
 
 

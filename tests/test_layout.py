@@ -7,7 +7,9 @@ split must be all there, once, in order, and nothing may overflow or shrink.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -343,3 +345,19 @@ def test_without_its_browser_the_build_fails_in_one_line_and_keeps_its_outputs(t
         f"error: Chromium not found at {tmp_path / 'ei'}; run `make` to install it"
     ]
     assert outputs(out) == before
+
+
+def test_another_chromium_lays_the_decks_out_again(tmp_path):
+    make_course(tmp_path, {"slides/05_selain.md": "# Selain\n\n## Osio\n\n### Dia\n\n- kohta\n"})
+    out = tmp_path / "build"
+    assert run_build(tmp_path, "--out", str(out)).returncode == 0
+    # Debian's /usr/bin/chromium is a launcher script: a copy of it is a
+    # working Chromium that the build cannot tell is the same one.
+    other = tmp_path / "chromium"
+    shutil.copy2("/usr/bin/chromium", other)
+    os.utime(other, ns=(0, 0))
+    again = run_build(tmp_path, "--out", str(out), env={"CHROMIUM": str(other)})
+    assert again.returncode == 0, again.stderr
+    assert re.search(r"^lesson\s+\S*05_selain\.md", again.stdout, re.MULTILINE)
+    same = run_build(tmp_path, "--out", str(out), env={"CHROMIUM": str(other)})
+    assert not re.search(r"^lesson ", same.stdout, re.MULTILINE)
