@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 import traceback
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from coursebuild.context import FILTERS
 from coursebuild.errors import BuildError
@@ -13,8 +15,15 @@ from coursebuild.errors import BuildError
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 
+# A lesson's Jinja fills in values and a table. A page whose Jinja makes more
+# text than this, or runs longer, is stopped: lessons come in pull requests.
+MAX_LESSON_CHARACTERS = 2_000_000
+MAX_LESSON_SECONDS = 5.0
+
+
 def lesson_environment() -> jinja2.Environment:
-    environment = jinja2.Environment(
+    """Jinja in a sandbox: a page reads its context's values and calls no Python."""
+    environment = ImmutableSandboxedEnvironment(
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
@@ -32,23 +41,75 @@ def template_line(error: Exception, filename: str) -> int | None:
     return line
 
 
+def running_line(generator, filename: str) -> int | None:
+    """The template line a paused render (``Template.generate``) is at."""
+    line = None
+    while generator is not None:
+        frame = getattr(generator, "gi_frame", None)
+        if frame is not None and frame.f_code.co_filename == filename:
+            line = frame.f_lineno
+        generator = getattr(generator, "gi_yieldfrom", None)
+    return line
+
+
 def render_lesson(body: str, first_line: int, path: Path, context: dict) -> str:
     """Fill the ``{{ … }}`` in a lesson body; errors point at the line in the lesson file."""
     environment = lesson_environment()
     filename = str(path)
+
+    def in_file(template_lineno: int | None, template=None) -> int | None:
+        if template_lineno is None:
+            return None
+        if template is not None:
+            template_lineno = template.get_corresponding_lineno(template_lineno)
+        return template_lineno + first_line - 1
+
+    template = None
     try:
         code = environment.compile(body, name=path.name, filename=filename)
         template = environment.template_class.from_code(
             environment, code, environment.make_globals(None)
         )
-        return template.render(context)
+        return bounded_render(template, context, path, in_file)
+    except BuildError:
+        raise
     except jinja2.TemplateSyntaxError as error:
         line = (error.lineno or 1) + first_line - 1
         raise BuildError(f"Jinja syntax error: {error.message}", path, line) from None
     except jinja2.UndefinedError as error:
-        line = template_line(error, filename)
-        line = None if line is None else line + first_line - 1
+        line = in_file(template_line(error, filename))
         raise BuildError(f"undefined name in {{{{ … }}}}: {error.message}", path, line) from None
+    except SecurityError as error:
+        line = in_file(template_line(error, filename))
+        message = f"the page's Jinja may not do this: {error}"
+        raise BuildError(message, path, line) from None
+    except (Exception, RecursionError) as error:
+        # Division by zero, a range too big, a macro calling itself, {% extends %}…
+        line = in_file(template_line(error, filename))
+        message = f"Jinja error: {type(error).__name__}: {error}".rstrip(": ")
+        raise BuildError(message, path, line) from None
+
+
+def bounded_render(template, context: dict, path: Path, in_file) -> str:
+    """Render, stopping a page that makes too much text or takes too long."""
+    started = time.monotonic()
+    parts, size = [], 0
+    generator = template.generate(context)
+    for part in generator:
+        parts.append(part)
+        size += len(part)
+        too_big = size > MAX_LESSON_CHARACTERS
+        if too_big or time.monotonic() - started > MAX_LESSON_SECONDS:
+            line = in_file(running_line(generator, str(path)), template)
+            generator.close()
+            what = (
+                f"more than {MAX_LESSON_CHARACTERS:,} characters".replace(",", " ")
+                if too_big
+                else f"longer than {MAX_LESSON_SECONDS:g} s"
+            )
+            message = f"the page's Jinja makes {what}; a lesson fills in values"
+            raise BuildError(message, path, line)
+    return "".join(parts)
 
 
 def template_environment(autoescape: bool) -> jinja2.Environment:
