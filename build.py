@@ -378,6 +378,8 @@ def build(arguments: argparse.Namespace, report: Reporter) -> None:
     out_dir = (arguments.out or course.output_dir).resolve()
     lang = arguments.lang or (course.language if course.language in ("fi", "en") else "en")
     state = BuildState.load(out_dir)
+    if state.problem:
+        report.warning(f"{state.path}: {state.problem}; everything is built again")
     only_figures = arguments.targets == ["figures"]
 
     pages = [] if only_figures else lesson_pages(course, lesson_paths(course, arguments.targets))

@@ -70,17 +70,29 @@ class BuildState:
 
     path: Path
     entries: dict[str, dict] = field(default_factory=dict)
+    # Why the state file could not be used (everything is then built again).
+    problem: str | None = None
+    # The file as read: a build that changed nothing does not write it again.
+    loaded_text: str | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, out_dir: Path) -> BuildState:
         path = out_dir / STATE_FILE
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
             return cls(path)
-        if data.get("format") != FORMAT:
-            return cls(path)
-        return cls(path, data.get("entries", {}))
+        except (OSError, UnicodeDecodeError) as error:
+            return cls(path, problem=f"cannot read it ({error})")
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return cls(path, problem="it is not valid JSON")
+        if isinstance(data, dict) and data.get("format") != FORMAT and "format" in data:
+            return cls(path)  # another version's state: quietly built again
+        if not (isinstance(data, dict) and well_formed(data.get("entries"))):
+            return cls(path, problem="it is not in the shape the build writes")
+        return cls(path, data["entries"], loaded_text=text)
 
     def is_fresh(self, key: str, inputs: str) -> bool:
         """True when ``key`` was built from ``inputs`` and its files are as written."""
@@ -122,5 +134,27 @@ class BuildState:
         }
 
     def save(self) -> None:
+        """Write the state, unless it is what was read (a no-op writes nothing)."""
         text = json.dumps({"format": FORMAT, "entries": self.entries}, indent=1, sort_keys=True)
-        write_atomic(self.path, text.encode("utf-8"))
+        if text != self.loaded_text:
+            write_atomic(self.path, text.encode("utf-8"))
+            self.loaded_text = text
+
+
+def well_formed(entries) -> bool:
+    """Whether ``entries`` has the shape ``record`` writes."""
+    if not isinstance(entries, dict):
+        return False
+    for key, entry in entries.items():
+        if not (isinstance(key, str) and isinstance(entry, dict)):
+            return False
+        if not isinstance(entry.get("inputs"), str):
+            return False
+        outputs = entry.get("outputs", {})
+        if not (isinstance(outputs, dict) and all(isinstance(v, str) for v in outputs.values())):
+            return False
+        if not isinstance(entry.get("signatures", {}), dict):
+            return False
+        if not isinstance(entry.get("dependencies", []), list):
+            return False
+    return True
