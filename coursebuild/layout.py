@@ -159,9 +159,3 @@ class LayoutService:
             except RuntimeError:
                 break  # the loop has ended already
         self.thread.join()
-
-    def __enter__(self) -> LayoutService:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()

@@ -20,11 +20,8 @@ BUILD_UP_STEPS = {"100_ShallowBuildUp.svg": 4}  # its slide layout: four figures
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("decks")
-    result = run_build(PROJECT_ROOT, "--out", str(out))
-    assert result.returncode == 0, result.stderr
-    return out
+def built(seed_build) -> Path:
+    return seed_build
 
 
 @pytest.fixture(scope="module")
