@@ -11,6 +11,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from coursebuild.context import FILTERS
 from coursebuild.errors import BuildError
+from coursebuild.jinja_regions import shield
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -53,9 +54,13 @@ def running_line(generator, filename: str) -> int | None:
 
 
 def render_lesson(body: str, first_line: int, path: Path, context: dict) -> str:
-    """Fill the ``{{ … }}`` in a lesson body; errors point at the line in the lesson file."""
+    """Fill the Jinja in a lesson body's text; errors point at the line in the lesson file.
+
+    Code and ``{#`` are left as written (coursebuild/jinja_regions.py).
+    """
     environment = lesson_environment()
     filename = str(path)
+    shielded = shield(body)
 
     def in_file(template_lineno: int | None, template=None) -> int | None:
         if template_lineno is None:
@@ -66,16 +71,20 @@ def render_lesson(body: str, first_line: int, path: Path, context: dict) -> str:
 
     template = None
     try:
-        code = environment.compile(body, name=path.name, filename=filename)
+        code = environment.compile(shielded.template, name=path.name, filename=filename)
         template = environment.template_class.from_code(
             environment, code, environment.make_globals(None)
         )
-        return bounded_render(template, context, path, in_file)
+        return bounded_render(template, context, path, in_file, shielded.restore)
     except BuildError:
         raise
     except jinja2.TemplateSyntaxError as error:
         line = (error.lineno or 1) + first_line - 1
-        raise BuildError(f"Jinja syntax error: {error.message}", path, line) from None
+        message = error.message or ""
+        # Jinja quotes a placeholder character it met inside a tag by its repr.
+        if shielded.marker in message or repr(shielded.marker)[1:-1] in message:
+            message = "code (`…`) or '{#' inside {{ … }} or {% … %}, where Jinja does not read it"
+        raise BuildError(f"Jinja syntax error: {message}", path, line) from None
     except jinja2.UndefinedError as error:
         line = in_file(template_line(error, filename))
         raise BuildError(f"undefined name in {{{{ … }}}}: {error.message}", path, line) from None
@@ -90,12 +99,17 @@ def render_lesson(body: str, first_line: int, path: Path, context: dict) -> str:
         raise BuildError(message, path, line) from None
 
 
-def bounded_render(template, context: dict, path: Path, in_file) -> str:
-    """Render, stopping a page that makes too much text or takes too long."""
+def bounded_render(template, context: dict, path: Path, in_file, restore=str) -> str:
+    """Render, stopping a page that makes too much text or takes too long.
+
+    ``restore`` puts the page's code back into each part as it comes, so a loop
+    repeating a long code block is measured by the text it really makes.
+    """
     started = time.monotonic()
     parts, size = [], 0
     generator = template.generate(context)
     for part in generator:
+        part = restore(part)
         parts.append(part)
         size += len(part)
         too_big = size > MAX_LESSON_CHARACTERS
