@@ -162,7 +162,7 @@ def open_deck(browser, path: Path, report: DeckReport) -> Iterator[object]:
     page.on("requestfailed", lambda r: report.failed_requests.append(r.url))
     try:
         page.goto(path.resolve().as_uri())
-        page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=15_000)
+        page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=15_000)
         yield page
     finally:
         context.close()

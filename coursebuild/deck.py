@@ -1,11 +1,21 @@
-"""Assemble a reveal.js deck into one HTML file that works offline."""
+"""Assemble a reveal.js deck into one HTML file that works offline.
+
+The deck carries a Content-Security-Policy, first in its <head>: the second
+wall behind sanitize.py. Only the deck's own inline scripts run (each allowed
+by its SHA-256, computed here when the deck is rendered) and nothing is
+fetched, so HTML that slipped past the allow-list could neither run nor
+reach the network.
+"""
 
 from __future__ import annotations
 
 import base64
+import functools
+import hashlib
 import html
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from markupsafe import Markup
@@ -40,6 +50,84 @@ def reveal_assets() -> dict[str, Markup]:
         text = path.read_text(encoding="utf-8").replace("</script", "<\\/script")
         assets[name] = Markup(text)
     return assets
+
+
+def script_source(script: str) -> str:
+    """The CSP source that allows exactly this inline script (its text between the tags)."""
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def content_security_policy(scripts: Iterable[str]) -> Markup:
+    """The deck's policy: the inline ``scripts`` by hash, nothing fetched.
+
+    Markup: it is fixed text and base64, and its quotes read better unescaped.
+    """
+    sources = " ".join(dict.fromkeys(script_source(str(script)) for script in scripts))
+    sources = sources or "'none'"
+    policy = "; ".join(
+        (
+            "default-src 'none'",
+            f"script-src {sources}",
+            # The theme and reveal.js's CSS are inline, and reveal.js and the
+            # layout pass write style attributes. A style cannot run script,
+            # and every fetch one could make is blocked by the sources here.
+            "style-src 'unsafe-inline'",
+            "img-src data:",
+            "font-src data:",
+            "media-src data:",
+            # The speaker view shows the slides in frames of the deck's own
+            # file; a lesson's frames were made link cards by html_bridge.py.
+            "frame-src 'self'",
+            "base-uri 'none'",
+            "form-action 'none'",
+        )
+    )
+    return Markup(policy)
+
+
+# The notes plugin writes its speaker view, a page with an inline script,
+# into a popup that inherits the deck's policy: that script needs its hash too.
+JS_ESCAPE = re.compile(
+    r"\\(?:x([0-9a-fA-F]{2})|u\{([0-9a-fA-F]+)\}|u([0-9a-fA-F]{4})|(\r\n|[\s\S]))"
+)
+JS_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
+INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+
+
+def js_unescape(match: re.Match[str]) -> str:
+    code = match.group(1) or match.group(2) or match.group(3)
+    if code:
+        return chr(int(code, 16))
+    character = match.group(4)
+    if character in ("\n", "\r", "\r\n", "\u2028", "\u2029"):
+        return ""  # a line continuation
+    return JS_SIMPLE_ESCAPES.get(character, character)
+
+
+def is_closing_quote(code: str, index: int) -> bool:
+    """Whether ``code[index]`` is a double quote that no backslash escapes."""
+    backslashes = 0
+    while index - backslashes > 0 and code[index - backslashes - 1] == "\\":
+        backslashes += 1
+    return code[index] == '"' and backslashes % 2 == 0
+
+
+def string_literal_around(code: str, position: int) -> str:
+    """The value of the double-quoted JavaScript string literal ``position`` is in."""
+    start = next(i for i in range(position, -1, -1) if is_closing_quote(code, i))
+    end = next(i for i in range(position, len(code)) if is_closing_quote(code, i))
+    value = JS_ESCAPE.sub(js_unescape, code[start + 1 : end])
+    return value.encode("utf-16", "surrogatepass").decode("utf-16")  # joins surrogate pairs
+
+
+@functools.lru_cache(maxsize=2)
+def speaker_view_scripts(notes_js: str) -> tuple[str, ...]:
+    """The inline scripts of the speaker view, as the notes plugin ``notes_js`` writes it."""
+    position = notes_js.find("<script>")
+    if position < 0:
+        raise BuildError("reveal.js's notes plugin changed: no speaker view script found")
+    return tuple(INLINE_SCRIPT.findall(string_literal_around(notes_js, position)))
 
 
 def data_uri(path: Path) -> str:
@@ -126,16 +214,22 @@ def render_deck(
 ) -> str:
     """The deck's HTML; with ``layout_pass``, the page the build's layout pass measures."""
     theme = (TEMPLATES_DIR / "deck.css").read_text(encoding="utf-8")
+    assets = reveal_assets()
+    notes_js = assets["notes_js"]
     return render_template(
         "deck.html.j2",
         {
             **context,
             "date": context["date_iso"],  # the deck shows the date as text
-            **reveal_assets(),
+            **assets,
             "theme_css": Markup(theme),
             "slides": Markup(embed_images(slides_fragment, images)),
             "layout_pass": layout_pass,
             "title_size": title_size,
+            "content_security_policy": content_security_policy,
+            "speaker_view_scripts": []
+            if layout_pass
+            else list(speaker_view_scripts(str(notes_js))),
         },
         autoescape=True,
     )

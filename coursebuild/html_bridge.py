@@ -15,6 +15,9 @@ as finished HTML (math, highlighted code, diagrams, raw HTML):
 - images get the file the build resolved; emoji become Twemoji images;
 - mermaid fences become image placeholders the build fills with SVG;
 - an ``<iframe>`` becomes a link card (Pandoc would try to fetch it).
+
+Last, the whole page passes the allow-list of sanitize.py: a lesson is
+untrusted, and its raw HTML must not put script into a deck.
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ from pathlib import Path
 from markdown import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
+
+from coursebuild.errors import BuildError
+from coursebuild.sanitize import sanitize_html
 
 MERMAID_PLACEHOLDER = "mermaid-diagram-{}"
 UNDEFINED_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
@@ -223,6 +229,8 @@ TAG = re.compile(r"<[^>]+>")
 # The no-break space footnotes put before the back link, which is gone.
 FOOTNOTE_SPACE = re.compile(r"(?:&#160;)+(?=</p>\s*</li>)")
 HIGHLIGHTED_LINE = re.compile(r'<span class="hll">')
+# A start tag as nh3 writes it: attribute values in double quotes, with &quot; inside.
+INPUT_TAG = re.compile(r'<input\b((?:[^>"]|"[^"]*")*)>')
 
 
 def strip_delimiters(tex: str, opening: str, closing: str) -> str:
@@ -337,7 +345,34 @@ class HtmlBridge(Postprocessor):
         text = HIGHLIGHT_BLOCK.sub(plain_code_block, text)
         text = INLINE_HIGHLIGHT.sub(plain_inline_code, text)
         text = FOOTNOTE_SPACE.sub("", text)
-        return IFRAME.sub(link_card, text)
+        text = IFRAME.sub(link_card, text)
+        return sanitized(text, self.context_of())
+
+
+def sanitized(text: str, context: PageContext) -> str:
+    """The page through the allow-list; a raw ``<img>`` is found as a Markdown image is."""
+    diagrams = (MERMAID_PLACEHOLDER.format(number) for number in range(len(context.diagrams)))
+    known = {*context.images, *context.emoji, *diagrams}
+    errors: list[BuildError] = []
+
+    def image_source(source: str) -> str | None:
+        if source in known:
+            return source
+        try:
+            resolved = context.resolve_image(source)
+        except BuildError as error:  # nh3 would swallow it: raised when the page is done
+            errors.append(error)
+            return None
+        context.images.append(resolved)
+        known.add(resolved)
+        return resolved
+
+    text = sanitize_html(text, image_source)
+    if errors:
+        raise errors[0]
+    # Pandoc's reader takes an <input> without "/>" for an open element, and
+    # the task list it stands in is lost; the page wrote it closed.
+    return INPUT_TAG.sub(r"<input\1 />", text)
 
 
 class PandocBridge(Extension):

@@ -173,5 +173,7 @@ def test_an_external_script_url_is_caught(browser, built, tmp_path):
         ),
     )
     report = inspect_deck(browser, deck)
-    assert report.blocked_requests == ["https://cdn.example.org/x.js"]
+    # The deck's Content-Security-Policy refuses it before the network would.
     assert report.failed_requests == ["https://cdn.example.org/x.js"]
+    refusals = [error for error in report.console_errors if "cdn.example.org/x.js" in error]
+    assert len(refusals) == 1 and "script-src" in refusals[0]

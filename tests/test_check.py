@@ -124,4 +124,7 @@ def test_a_request_to_the_network_is_blocked_and_reported(browser, built, tmp_pa
         built, tmp_path, "<li>toinen kohta</li>", '<li><img src="https://example.org/x.png"></li>'
     )
     report = inspect_deck(browser, deck)
-    assert report.blocked_requests == ["https://example.org/x.png"]
+    # The deck's Content-Security-Policy refuses it before the network would.
+    assert report.failed_requests == ["https://example.org/x.png"]
+    refusals = [error for error in report.console_errors if "example.org/x.png" in error]
+    assert len(refusals) == 1 and '"img-src data:"' in refusals[0]
