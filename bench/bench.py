@@ -416,6 +416,10 @@ class ToolInputs:
     typst: Path  # the handout's Typst source (written once its body is known)
     language: tuple[str, ...]  # the `--metadata=lang=…` argument build_lesson adds
     folder: Path  # where the tools write their outputs
+    # The handout's own Typst root, holding the files it shows under the names the
+    # `--metadata=handout-files=…` argument gives them (coursebuild/handout_guard.py).
+    typst_root: Path
+    handout_files: tuple[str, ...]
 
 
 def built_figures(out: Path):
@@ -434,6 +438,7 @@ def page_inputs(lesson, course, figures, folder: Path) -> tuple[ToolInputs, list
     Run after a build into the figures' output folder, so the course figures
     exist and every diagram is in its cache: no browser starts here.
     """
+    from coursebuild.handout_guard import neutral_names
     from coursebuild.lesson_build import lesson_html
 
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
@@ -443,18 +448,27 @@ def page_inputs(lesson, course, figures, folder: Path) -> tuple[ToolInputs, list
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "page.html").write_text(html, encoding="utf-8")
     language = (f"--metadata=lang={course.language}",)
-    inputs = ToolInputs(folder / "page.html", folder / "handout.typ", language, folder)
+    names = neutral_names(context.images + context.emoji)
+    root = folder / "typst-root"
+    root.mkdir(exist_ok=True)
+    for file, name in names.items():
+        shutil.copyfile(file, root / name)
+    handout_files = (f"--metadata=handout-files={json.dumps(names)}",)
+    inputs = ToolInputs(
+        folder / "page.html", folder / "handout.typ", language, folder, root, handout_files
+    )
     return inputs, list(context.diagrams)
 
 
 def write_typst_source(inputs: ToolInputs, lesson, course, body: str) -> None:
-    """The handout's Typst source: Pandoc's Typst ``body`` in the pipeline's template."""
+    """What the Typst child reads: its root, then Pandoc's Typst ``body`` in the template."""
+    from coursebuild.convert import typst_input
     from coursebuild.lesson_build import template_context
     from coursebuild.render import render_template
 
     context = {**template_context(course, lesson), "body": body}
     source = render_template("handout.typ.j2", context, autoescape=False)
-    inputs.typst.write_text(source, encoding="utf-8")
+    inputs.typst.write_bytes(typst_input(source, inputs.typst_root))
 
 
 def floor_inputs(course_dir: Path, out: Path, work: Path) -> tuple[ToolInputs, Path]:
@@ -473,7 +487,8 @@ def floor_inputs(course_dir: Path, out: Path, work: Path) -> tuple[ToolInputs, P
     figures = built_figures(out)
     inputs, _ = page_inputs(lesson, course, figures, work)
     html = inputs.html.read_text(encoding="utf-8")
-    body, _ = run_pandoc(html, HANDOUT_ARGUMENTS + inputs.language, lesson.source, "")
+    handout_options = inputs.language + inputs.handout_files
+    body, _ = run_pandoc(html, HANDOUT_ARGUMENTS + handout_options, lesson.source, "")
     write_typst_source(inputs, lesson, course, body)
     return inputs, marp_page(lesson, course, figures, work)
 
@@ -515,7 +530,7 @@ def floor_commands(inputs: ToolInputs) -> dict[str, dict]:
         },
         "handout": {
             "command": [
-                *pandoc_command(HANDOUT_ARGUMENTS + inputs.language),
+                *pandoc_command(HANDOUT_ARGUMENTS + inputs.language + inputs.handout_files),
                 "-o",
                 str(folder / "body.typ"),
             ],

@@ -101,7 +101,9 @@ def run_pandoc(
     """
     command = pandoc_command(arguments)
     try:
-        result = subprocess.run(command, input=markdown, capture_output=True, text=True)
+        result = subprocess.run(
+            command, input=markdown, capture_output=True, text=True, encoding="utf-8"
+        )
     except FileNotFoundError:
         raise BuildError(
             f"Pandoc not found at {command[0]}; run `make` to install pypandoc-binary", path
@@ -124,7 +126,7 @@ TYPST_FAILED = 3  # typst_child.TYPST_FAILED; not imported, the child must stay 
 
 
 def typst_command(timestamp: int, warm: bool = False) -> tuple[list[str], dict[str, str]]:
-    """The command line and environment of one Typst compile (source on stdin, PDF on stdout).
+    """The command line and environment of one Typst compile (typst_input on stdin, PDF out).
 
     ``warm``: a child started ahead of its source spends the wait loading
     fonts, which takes 7 ms off the compile.
@@ -150,11 +152,18 @@ def start_typst(timestamp: int, warm: bool = False) -> subprocess.Popen:
     )
 
 
-def finish_typst(child: subprocess.Popen, source: str, path: Path) -> bytes:
-    pdf, stderr = child.communicate(source.encode("utf-8"))
+def typst_input(source: str, root: Path) -> bytes:
+    """What a Typst child reads on stdin: its root folder (a JSON line), then the source."""
+    return json.dumps(str(root)).encode("utf-8") + b"\n" + source.encode("utf-8")
+
+
+def finish_typst(child: subprocess.Popen, source: str, path: Path, root: Path) -> bytes:
+    """The PDF of ``source``, compiled with ``root`` as the only folder Typst may read."""
+    pdf, stderr = child.communicate(typst_input(source, root))
     if child.returncode == TYPST_FAILED:
         error = json.loads(stderr.decode("utf-8").strip().splitlines()[-1])
-        message = " ".join(error["message"].split())
+        # The root is a fresh temporary folder: named, it would only make the message vary.
+        message = " ".join(error["message"].replace(str(root), "").split())
         near = failing_source_line(error["diagnostic"])
         where = f" in `{near}`" if near else ""
         raise BuildError(f"Typst cannot typeset the handout: {message}{where}", path)

@@ -40,7 +40,11 @@ def resolve_page_image(
     path = PurePosixPath(unquote(target))
     if path.stem in figure_names and path.suffix == ".svg":
         return figure_dir / path.name
-    candidate = (page.parent / path).resolve()
+    # Symlinks resolved first: the file checked is the file Typst and the deck get.
+    try:
+        candidate = (page.parent / path).resolve()
+    except (OSError, RuntimeError) as error:  # a symlink loop (RuntimeError before 3.13)
+        raise BuildError(f"image {target} cannot be followed: {error}", page, line) from None
     if not is_inside(candidate, docs_dir.resolve()):
         raise BuildError(f"image {target} leaves the course folder {docs_dir}", page, line)
     if candidate.is_file():

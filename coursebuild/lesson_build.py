@@ -33,6 +33,7 @@ from coursebuild.deck import (
     title_notes_apart,
 )
 from coursebuild.errors import BuildError
+from coursebuild.handout_guard import handout_folder, raise_refusals, refuse_raw_typst
 from coursebuild.images import resolve_page_image
 from coursebuild.lessons import Lesson
 from coursebuild.render import TEMPLATES_DIR, render_lesson, render_template
@@ -278,14 +279,20 @@ def build_lesson(
             return render_deck(deck_context, slides, {}, layout_pass=True), warnings
 
         def make_handout() -> tuple[bytes, list[str]]:
-            typst_body, warnings = run_pandoc(
-                page, HANDOUT_ARGUMENTS + language, lesson.source, source
-            )
-            handout_source = render_template(
-                "handout.typ.j2", {**context, "body": typst_body}, autoescape=False
-            )
-            child = typst_child or start_typst(lesson_timestamp(lesson))
-            return finish_typst(child, handout_source, lesson.source), warnings
+            refuse_raw_typst(source, lesson.source)
+            # Typst reads only a folder of the handout's own: the files it shows, renamed.
+            shown = page_context.images + page_context.emoji
+            with handout_folder(shown, lesson.source) as (folder, names):
+                options = (*language, f"--metadata=handout-files={json.dumps(names)}")
+                typst_body, warnings = run_pandoc(
+                    page, HANDOUT_ARGUMENTS + options, lesson.source, source
+                )
+                warnings = raise_refusals(warnings, lesson.source, source)
+                handout_source = render_template(
+                    "handout.typ.j2", {**context, "body": typst_body}, autoescape=False
+                )
+                child = typst_child or start_typst(lesson_timestamp(lesson))
+                return finish_typst(child, handout_source, lesson.source, folder), warnings
 
         if overlap:
             with ThreadPoolExecutor(max_workers=1) as beside:

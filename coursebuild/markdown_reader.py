@@ -11,6 +11,7 @@ site; an extension outside the allow-list is not loaded and gives one warning.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -169,7 +170,7 @@ def configured_markdown(extensions: list[tuple[str, dict]], site_root: Path, bri
 
     from coursebuild.html_bridge import emoji_image
 
-    return markdown.Markdown(
+    md = markdown.Markdown(
         extensions=[*(name for name, _ in extensions), bridge],
         extension_configs={
             name: extension_config(name, config, site_root, emoji_image)
@@ -177,6 +178,27 @@ def configured_markdown(extensions: list[tuple[str, dict]], site_root: Path, bri
         },
         output_format="html",
     )
+    if "snippet" in md.preprocessors:
+        restrict_snippets(md.preprocessors["snippet"], site_root)
+    return md
+
+
+def restrict_snippets(snippets, site_root: Path) -> None:
+    """pymdownx.snippets finds files as before, but refuses one whose real path leaves the site.
+
+    Its own ``restrict_base_path`` checks the path as written: a symlink in the
+    site pointing at a file outside it (``notes.md -> /etc/passwd``) passes.
+    """
+    find = snippets.get_snippet_path
+    site = os.path.realpath(site_root)
+
+    def get_snippet_path(path: str) -> str | None:
+        found = find(path)
+        if found is not None and os.path.commonpath([os.path.realpath(found), site]) != site:
+            raise ValueError(f"snippet '{path}' leads outside the site folder {site_root}")
+        return found
+
+    snippets.get_snippet_path = get_snippet_path
 
 
 # One configured instance per extension list and process: setting one up costs ~30 ms.

@@ -1,9 +1,14 @@
-"""Compile one handout in a short-lived process: Typst source on stdin, PDF on stdout.
+"""Compile one handout in a short-lived process: its root and source on stdin, PDF on stdout.
 
 Run by coursebuild.convert as ``python -S typst_child.py TIMESTAMP [--warm]``,
 with only the typst package on the path. typst-py memoises its last ten
 compilations for as long as its process lives (~45 MB), which in a lesson
 worker would stay for the whole build; a child gives it back at once.
+
+Stdin is the root folder as a JSON string on the first line, then the source.
+Typst reads nothing outside that root: it is the handout's own folder, holding
+only the images the handout shows (coursebuild/handout_guard.py). The root
+comes with the source, so a child started early (``--warm``) needs no folder yet.
 On a Typst error the last line of stderr is JSON with the message and diagnostic.
 """
 
@@ -20,10 +25,12 @@ def main() -> int:
     if "--warm" in sys.argv:
         # Started ahead of its source: load the default fonts while waiting.
         typst.compile(b"x $x$ `x`", ignore_system_fonts=True)
+    header, _, source = sys.stdin.buffer.read().partition(b"\n")
+    root = json.loads(header)
     try:
         pdf = typst.compile(
-            sys.stdin.buffer.read(),
-            root="/",  # image paths in the source are absolute
+            source,
+            root=root,  # the source names its images relative to it
             ignore_system_fonts=True,  # only Typst's embedded fonts: the same PDF everywhere
             timestamp=timestamp,
         )

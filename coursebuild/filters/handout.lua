@@ -7,6 +7,13 @@
 -- natural size, fitted to the page. A footnote cited again refers back to
 -- the first one (same number), and an empty "Lähteet" section lists the
 -- distinct footnote texts in order of first use.
+--
+-- Images: Typst reads only the handout's own folder, where the build copied
+-- the files the page shows under neutral names; the metadata `handout-files`
+-- maps each path the page's HTML gives to its name there. An image not in
+-- the map (raw HTML <img>, which the build never checked) is refused: removed,
+-- and a warning marked coursebuild-refused that the build makes an error
+-- (coursebuild/handout_guard.py).
 
 local SOURCES_TITLE = "Lähteet"
 local VIDEO_LABEL = "Video:"
@@ -74,12 +81,44 @@ local function keys(span)
   return nil
 end
 
--- An emoji is an image one line high, as on the site.
-local function emoji(image)
-  if image.classes:includes("twemoji") then
-    return pandoc.RawInline("typst", "#emoji(" .. typst_string(image.src) .. ")")
+-- Images ----------------------------------------------------------------------
+
+local handout_files = {}
+
+local function read_handout_files(meta)
+  local value = meta["handout-files"]
+  if value == nil then
+    return {}
   end
-  return nil
+  local text = pandoc.utils.type(value) == "string" and value or pandoc.utils.stringify(value)
+  local ok, decoded = pcall(pandoc.json.decode, text, false)
+  if not ok or type(decoded) ~= "table" then
+    error("metadata handout-files is not a JSON object of path -> name: " .. text)
+  end
+  return decoded
+end
+
+-- Pandoc's HTML reader escapes a space in a path as %20.
+local function unescaped(url)
+  return (url:gsub("%%(%x%x)", function(hex)
+    return string.char(tonumber(hex, 16))
+  end))
+end
+
+-- An image by its name in the handout's folder; an emoji is one line high, as on the site.
+local function handout_image(image)
+  local name = handout_files[image.src] or handout_files[unescaped(image.src)]
+  if not name then
+    local src = unescaped(image.src):gsub("[\t\n]", " ")
+    pandoc.log.warn("coursebuild-refused\timage " .. src .. " is not one the build checked"
+      .. " (raw HTML <img>?); write it as ![](" .. src .. ")\t" .. src)
+    return {}
+  end
+  if image.classes:includes("twemoji") then
+    return pandoc.RawInline("typst", "#emoji(" .. typst_string(name) .. ")")
+  end
+  image.src = name
+  return image
 end
 
 -- Raw HTML -----------------------------------------------------------------
@@ -227,7 +266,7 @@ local shape = {
   end,
   CodeBlock = titled_code,
   Span = keys,
-  Image = emoji,
+  Image = handout_image,
   Table = natural_widths,
   RawBlock = function(raw)
     return html_for_paper(raw, pandoc.Para)
@@ -238,6 +277,7 @@ local shape = {
 }
 
 function Pandoc(doc)
+  handout_files = read_handout_files(doc.meta)
   doc.blocks = doc.blocks:walk(shape)
   -- A typewise walk visits the Inlines lists in reading order.
   doc.blocks = doc.blocks:walk({ Inlines = cite_source })

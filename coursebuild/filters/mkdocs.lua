@@ -9,6 +9,8 @@
 --                                "(1)" and the list a div.code-annotations
 --   task list check boxes     -> the ballot box characters alone
 --   event handlers, javascript: URLs on any element -> removed
+--   raw elements other than HTML -> refused (removed, and a warning marked
+--                                coursebuild-refused that the build makes an error)
 
 local DEFAULT_TITLES = {
   fi = {
@@ -68,7 +70,24 @@ local function scrub(element)
   return element
 end
 
+-- Pandoc's HTML reader makes raw HTML only; raw Typst (or any other format)
+-- would go into the output as it is, and Typst can read files. The raw
+-- Typst a handout holds is the later filters' own. The build turns the
+-- warning into an error at the page line that starts with the raw text
+-- (coursebuild/handout_guard.py).
+local function refuse_raw(raw)
+  if raw.format:match("^html") then
+    return nil
+  end
+  local name = raw.format == "typst" and "Typst" or raw.format
+  local first_line = raw.text:match("^%s*([^\n]*)"):gsub("\t", " ")
+  pandoc.log.warn("coursebuild-refused\traw " .. name .. " is not allowed in a lesson\t"
+    .. first_line)
+  return {}
+end
+
 local inline_filter = {
+  RawInline = refuse_raw,
   Span = function(span)
     scrub(span)
     local tex = span.attributes["tex"]
@@ -139,6 +158,7 @@ local function shape_blocks(blocks)
 end
 
 local block_filter = {
+  RawBlock = refuse_raw,
   Div = function(div)
     scrub(div)
     if div.classes:includes("admonition") then

@@ -297,6 +297,21 @@ end
 -- A line between formulas in the batch the writer gets.
 local SPLIT = "// typst_math.lua: next formula"
 
+local function write_one(math)
+  return pandoc.write(pandoc.Pandoc({ pandoc.Plain({ math }) }), "typst"):match("^%s*(.-)%s*$")
+end
+
+local function count(text, needle)
+  local found, from = 0, 1
+  while true do
+    local at = text:find(needle, from, true)
+    if not at then
+      return found
+    end
+    found, from = found + 1, at + #needle
+  end
+end
+
 -- The writer's Typst for each of `maths`. One writer run for all: a run per
 -- formula costs about a millisecond each.
 local function write_all(maths)
@@ -306,6 +321,15 @@ local function write_all(maths)
     blocks[#blocks + 1] = pandoc.Plain({ math })
   end
   local written = pandoc.write(pandoc.Pandoc(blocks), "typst") .. SPLIT
+  if count(written, SPLIT) ~= #maths + 1 then
+    -- A formula's own text holds the split line (a page may write it in
+    -- \text{}): cut there, later text would become Typst code. One run each.
+    local pieces = {}
+    for _, math in ipairs(maths) do
+      pieces[#pieces + 1] = write_one(math)
+    end
+    return pieces
+  end
   local pieces, from = {}, written:find(SPLIT, 1, true) + #SPLIT
   for _ = 1, #maths do
     local stop = written:find(SPLIT, from, true)

@@ -1,0 +1,152 @@
+"""What a lesson may put in front of Typst: no raw Typst, and only the files its handout shows.
+
+Typst reads any file under its root (``read``, ``image``). A handout compiles
+with a root of its own: a fresh private folder holding the files the handout
+shows (images, course figures, diagrams, emoji; hard links, else copies),
+taken after images.py has found them inside the course, under neutral names
+(``img-1.svg``), and removed afterwards. filters/handout.lua names them so in
+the Typst source; an image it does not know is refused.
+
+Raw Typst written in a lesson is refused too. Python-Markdown drops the
+``{=typst}`` of a fence or code span (the code would be shown as code), so the
+page's text is where the author's intent is still visible, with its line.
+Behind that, the first filter (mkdocs.lua) refuses any raw element of Pandoc's
+HTML reader that is not HTML: the raw Typst in a handout is the filters' own.
+A filter's refusal reaches the build as a Pandoc warning marked ``REFUSED``,
+which ``raise_refusals`` makes an error naming the page's line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from coursebuild.convert import line_of
+from coursebuild.errors import BuildError
+
+RAW_TYPST = re.compile(r"\{\s*=\s*typst\s*\}", re.IGNORECASE)
+# A fence: maybe in a quote or a list item, three or more ` or ~, the info string.
+FENCE = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d+[.)])[ \t]+)*(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+# A code span, N backticks to N backticks within a paragraph (as Python-Markdown reads it).
+CODE_SPAN = re.compile(
+    r"(?<![\\`])(?P<ticks>`+)(?:(?!\n[ \t]*\n).)+?(?<!`)(?P=ticks)(?!`)", re.DOTALL
+)
+# The mark of a filter's refusal in its warning: REFUSED, tab, message, tab, quoted page text.
+REFUSED = "coursebuild-refused"
+SUFFIX = re.compile(r"\.[a-z0-9]{1,8}")
+# A handout's folder in the system's temporary folder: this prefix, the process id, random.
+FOLDER_PREFIX = "coursebuild-handout-"
+
+
+def refuse_raw_typst(text: str, path: Path) -> None:
+    """A BuildError at the first raw Typst block or code span in the page's Markdown."""
+    line = raw_typst_line(text)
+    if line is not None:
+        raise BuildError("raw Typst ({=typst}) is not allowed in a lesson", path, line)
+
+
+def raw_typst_line(text: str) -> int | None:
+    """The line of the first ```` ```{=typst} ```` fence or `` `code`{=typst} `` span, if any."""
+    prose = []  # the page with its fenced code blanked, line for line
+    fence = None
+    for number, line in enumerate(text.split("\n"), 1):
+        match = FENCE.match(line)
+        if fence is None and match:
+            if RAW_TYPST.search(match["info"]):
+                return number
+            fence = match["fence"]
+        elif fence is not None:
+            if match and closes(match, fence):
+                fence = None
+        else:
+            prose.append(line)
+            continue
+        prose.append("")
+    blanked = "\n".join(prose)
+    for span in CODE_SPAN.finditer(blanked):
+        if RAW_TYPST.match(blanked, span.end()):
+            return blanked.count("\n", 0, span.end()) + 1
+    return None
+
+
+def closes(match: re.Match[str], fence: str) -> bool:
+    """Whether a fence line closes the open ``fence``: same character, as long, no info."""
+    found = match["fence"]
+    return found[0] == fence[0] and len(found) >= len(fence) and not match["info"].strip()
+
+
+def raise_refusals(warnings: list[str], path: Path, source: str) -> list[str]:
+    """Pandoc's ``warnings`` less the filters' refusals, the first of which is raised."""
+    for warning in warnings:
+        if REFUSED + "\t" in warning:
+            message, _, quoted = warning.split(REFUSED + "\t", 1)[1].partition("\t")
+            raise BuildError(message, path, line_of(quoted, source, 1))
+    return warnings
+
+
+def neutral_names(files: Iterable[str]) -> dict[str, str]:
+    """Each file's name in the handout's folder, in order of first use: ``img-1.svg``, …"""
+    names: dict[str, str] = {}
+    for file in files:
+        if file not in names:
+            suffix = Path(file).suffix.lower()
+            names[file] = f"img-{len(names) + 1}{suffix if SUFFIX.fullmatch(suffix) else ''}"
+    return names
+
+
+@contextlib.contextmanager
+def handout_folder(files: Iterable[str], path: Path) -> Iterator[tuple[Path, dict[str, str]]]:
+    """A fresh private folder holding copies of ``files``, and their names in it; removed after.
+
+    ``files`` are the paths the build resolved and checked; ``path`` is the
+    lesson, named if one cannot be copied.
+    """
+    remove_stale_folders()
+    folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
+    try:
+        names = neutral_names(files)
+        for file, name in names.items():
+            place_file(Path(file), folder / name, path)
+        yield folder, names
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_stale_folders() -> None:
+    """Remove the handout folders of processes that are gone.
+
+    A worker killed mid-handout (SIGKILL, or Ctrl-C, which kills the build's
+    workers) leaves its folder behind; its name carries the worker's process id.
+    """
+    for folder in Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*-*"):
+        pid = folder.name.removeprefix(FOLDER_PREFIX).split("-")[0]
+        if pid.isdigit() and not process_exists(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's: it exists
+    return True
+
+
+def place_file(file: Path, target: Path, path: Path) -> None:
+    """``file`` at ``target``: hard-linked (5× faster than a copy), else copied."""
+    try:
+        os.link(file, target)
+        return
+    except OSError:
+        pass  # another file system, or a file the user may not link to
+    try:
+        shutil.copyfile(file, target)
+    except OSError as error:
+        raise BuildError(f"cannot copy {file} for the handout: {error.strerror}", path) from None
