@@ -177,46 +177,89 @@ def build_lessons(
     report: Reporter,
     jobs: int,
 ):
-    """Deck and handout bytes for every stale lesson; nothing is written here."""
-    from coursebuild.lesson_build import build_lesson, lesson_inputs
+    """Each stale lesson's outputs, only the parts whose inputs changed; nothing is written here."""
+    from coursebuild.lesson_build import PARTS, lesson_inputs
 
-    stale = []
+    stale, parts_by_slug = [], {}
     for lesson in lessons:
-        key = f"lesson:{lesson.slug}"
-        inputs = lesson_inputs(lesson, course, state.dependencies(key))
-        if state.is_fresh(key, inputs):
-            report.step("skip", str(lesson.source))
-        else:
+        parts = frozenset(
+            part
+            for part in PARTS
+            if not state.is_fresh(
+                part_key(part, lesson.slug),
+                lesson_inputs(
+                    lesson, course, part, state.dependencies(part_key(part, lesson.slug))
+                ),
+            )
+        )
+        if parts:
             stale.append(lesson)
+            parts_by_slug[lesson.slug] = parts
+        else:
+            report.step("skip", str(lesson.source))
     if not stale:
         return []
     from coursebuild.layout import LayoutService
 
+    decks = sum("deck" in parts for parts in parts_by_slug.values())
     services: list[LayoutService] = []
 
     def start_layout() -> None:
-        # A page a worker: decks are laid out as fast as they come.
-        services.append(LayoutService(pages=min(jobs, len(stale))))
+        # A page a worker: decks are laid out as fast as they come. A build
+        # that makes no deck starts no browser.
+        if decks:
+            services.append(LayoutService(pages=min(jobs, decks)))
 
     try:
         built = []
         # The browser starts as soon as the workers exist, beside Pandoc and
         # Typst, and lays out each deck as its lesson comes back.
-        lesson_builds = run_lesson_builds(build_lesson, stale, course, figures, jobs, start_layout)
+        build_parts = BuildParts(parts_by_slug)
+        lesson_builds = run_lesson_builds(build_parts, stale, course, figures, jobs, start_layout)
         for done, (lesson, outputs, seconds) in enumerate(lesson_builds, 1):
-            built.append((lesson, outputs, services[0].submit(outputs.deck_page, lesson.source)))
+            laying_out = None
+            if outputs.deck_page is not None:
+                laying_out = services[0].submit(outputs.deck_page, lesson.source)
+            built.append((lesson, outputs, laying_out))
             report.step("lesson", str(lesson.source), f"{seconds:.1f} s")
             report.progress(done, len(stale))
         results = []
-        for lesson, outputs, laid_out in built:
-            deck, warnings = finished_deck(lesson, outputs, laid_out.result())
+        for lesson, outputs, laying_out in built:
+            deck, warnings = None, []
+            if laying_out is not None:
+                deck, warnings = finished_deck(lesson, outputs, laying_out.result())
             # Recorded with the files this build found the page to show.
-            inputs = lesson_inputs(lesson, course, outputs.dependencies)
+            inputs = {
+                part: lesson_inputs(lesson, course, part, outputs.dependencies)
+                for part in parts_by_slug[lesson.slug]
+            }
             results.append((inputs, outputs, deck, outputs.warnings + warnings))
     finally:
         for service in services:
             service.close()
     return results
+
+
+def part_key(part: str, slug: str) -> str:
+    """The state's key for one part (``deck``, ``handout``) of a lesson's outputs."""
+    return f"{part}:{slug}"
+
+
+class BuildParts:
+    """build_lesson making, for each lesson, only the parts that are stale.
+
+    A picklable callable, so the lesson workers receive it with each task.
+    """
+
+    def __init__(self, parts_by_slug: dict[str, frozenset[str]]) -> None:
+        self.parts_by_slug = parts_by_slug
+
+    def __call__(self, lesson: Lesson, course: Course, figures, *, overlap: bool = False):
+        from coursebuild.lesson_build import PARTS, build_lesson
+
+        parts = self.parts_by_slug[lesson.slug]
+        # Side by side only pays when there are two parts to make.
+        return build_lesson(lesson, course, figures, parts, overlap=overlap and parts == PARTS)
 
 
 def finished_deck(lesson: Lesson, outputs, laid) -> tuple[bytes, list[str]]:
@@ -304,11 +347,16 @@ def write_lessons(results, out_dir: Path, state: BuildState, report: Reporter) -
     from coursebuild.atomic import write_atomic
 
     for inputs, outputs, deck, _warnings in results:
-        files = {f"{outputs.slug}.html": deck, f"{outputs.slug}.pdf": outputs.handout}
-        for name, data in files.items():
+        made = {
+            "deck": (f"{outputs.slug}.html", deck),
+            "handout": (f"{outputs.slug}.pdf", outputs.handout),
+        }
+        for part, part_inputs in sorted(inputs.items()):
+            name, data = made[part]
             write_atomic(out_dir / name, data)
             report.step("write", str(out_dir / name), f"{len(data) / 1024:.0f} KiB")
-        state.record(f"lesson:{outputs.slug}", inputs, files, outputs.dependencies)
+            key = part_key(part, outputs.slug)
+            state.record(key, part_inputs, {name: data}, outputs.dependencies)
 
 
 def write_index(

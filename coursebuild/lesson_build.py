@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import importlib.util
 import json
 import os
 import re
@@ -20,6 +21,7 @@ from coursebuild.context import MODELS_FILE, lesson_context
 from coursebuild.convert import (
     DECK_ARGUMENTS,
     HANDOUT_ARGUMENTS,
+    bundled_pandoc,
     finish_typst,
     line_of,
     run_pandoc,
@@ -47,15 +49,20 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 FIGURES_DIR = PACKAGE_DIR.parent / "figures"
 
 
+# A lesson's outputs, each rebuilt only when its own inputs change.
+PARTS = frozenset({"deck", "handout"})
+
+
 @dataclass(frozen=True)
 class LessonOutputs:
     slug: str
+    # None for a part (deck, handout) this build did not make: its inputs had not changed.
     # The deck before the layout pass (coursebuild/layout.py), which the build
     # runs in its one browser, and what the deck is then rendered with.
-    deck_page: str
+    deck_page: str | None
     deck_context: dict
     deck_images: dict[str, Path]  # embedded in the deck once it is laid out
-    handout: bytes
+    handout: bytes | None
     warnings: list[str]
     # Files the page turned out to show (images, course figures): the next
     # build checks them for changes before it may skip the lesson.
@@ -70,14 +77,15 @@ def lesson_timestamp(lesson: Lesson) -> int:
     return int(lesson.source.stat().st_mtime)
 
 
-def lesson_inputs(lesson: Lesson, course: Course, dependencies: list[str]) -> str:
-    """Digest of everything the lesson's outputs depend on."""
+def lesson_inputs(lesson: Lesson, course: Course, part: str, dependencies: list[str]) -> str:
+    """Digest of everything one part of the lesson's outputs (``deck``, ``handout``) depends on."""
     return digest(
+        part,
         lesson.raw,
         str(lesson.source),
         lesson.slug,
         str(lesson_timestamp(lesson)),
-        shared_inputs(course.config_path, course.lessons_dir, reveal_dir()),
+        part_inputs(part, course.config_path, course.lessons_dir),
         *(f"{path}={dependency_digest(Path(path))}" for path in sorted(dependencies)),
     )
 
@@ -89,33 +97,74 @@ def dependency_digest(path: Path) -> str:
         return "missing"
 
 
-@functools.cache
-def shared_inputs(config_path: Path, lessons_dir: Path, reveal: Path) -> str:
-    """Digest of what every lesson depends on alike, read once a build, not once a lesson.
+# What only one part is made with, beside the code and context both share:
+# its Lua filters (as the part's Pandoc arguments name them) and its template.
+PART_FILTERS = {"deck": DECK_ARGUMENTS, "handout": HANDOUT_ARGUMENTS}
+PART_TEMPLATES = {"deck": ("deck.html.j2", "deck.css"), "handout": ("handout.typ.j2",)}
 
-    The build's code, filters and templates, the sources of the Jinja context,
-    the reveal.js version and the Chromium the layout pass runs in: in a
-    100-lesson course, reading them for every lesson cost an edit 25 ms.
+
+@functools.cache
+def part_inputs(part: str, config_path: Path, lessons_dir: Path) -> str:
+    """Digest of what every lesson's ``part`` depends on alike, read once a build.
+
+    A deck also depends on the layout pass's scripts and the reveal.js version,
+    a handout on the Typst compiler: an edit to the handout template rebuilds
+    handouts and leaves every deck as it is.
+    """
+    filters = [
+        Path(a.split("=", 1)[1]) for a in PART_FILTERS[part] if a.startswith("--lua-filter=")
+    ]
+    templates = [TEMPLATES_DIR / name for name in PART_TEMPLATES[part]]
+    if part == "deck":
+        own = [*PACKAGE_DIR.glob("*.js"), reveal_dir() / "package.json"]
+        tools = ""
+    else:
+        own, tools = [], typst_signature()
+    return digest(
+        part,
+        shared_inputs(config_path, lessons_dir),
+        files_digest(filters + templates + [path for path in own if path.exists()]),
+        tools,
+    )
+
+
+@functools.cache
+def shared_inputs(config_path: Path, lessons_dir: Path) -> str:
+    """Digest of what both parts of every lesson depend on.
+
+    The build's code, the sources of the Jinja context, the versions of mermaid
+    and the emoji images, the Pandoc binary, and the Chromium that lays decks
+    out and draws diagrams: in a 100-lesson course, reading them for every
+    lesson cost an edit 25 ms.
     """
     from coursebuild.browser import chromium_signature
 
-    code = [
-        *PACKAGE_DIR.glob("*.py"),
-        *PACKAGE_DIR.glob("*.js"),
-        *PACKAGE_DIR.glob("filters/*.lua"),
-    ]
-    templates = list(TEMPLATES_DIR.glob("*"))
     context_sources = [FIGURES_DIR / "examples.py", config_path]
     models = lessons_dir / MODELS_FILE
     if models.exists():
         context_sources.append(models)
-    # reveal.js, mermaid and the emoji images, by their versions.
-    versions = [reveal / "package.json", *(folder / "package.json" for folder in npm_assets())]
+    versions = [folder / "package.json" for folder in npm_assets()]
     return digest(
-        files_digest(code + templates + context_sources),
+        files_digest([*PACKAGE_DIR.glob("*.py"), *context_sources]),
         *(path.read_bytes() if path.exists() else b"" for path in versions),
         chromium_signature(),
+        stat_signature(bundled_pandoc()),
     )
+
+
+def stat_signature(path: str | None) -> str:
+    """Size and time of a tool's binary: a new version is a new file (hashing it costs 0.1 s)."""
+    try:
+        stat = os.stat(path) if path else None
+    except OSError:
+        stat = None
+    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}" if stat else f"{path}:missing"
+
+
+def typst_signature() -> str:
+    """The typst package's compiled module, by its size and time."""
+    spec = importlib.util.find_spec("typst")
+    return stat_signature(spec.origin if spec else None)
 
 
 def npm_assets() -> tuple[Path, ...]:
@@ -239,9 +288,15 @@ def page_warnings(lesson: Lesson, context: PageContext) -> list[str]:
 
 
 def build_lesson(
-    lesson: Lesson, course: Course, figures: FigureSet, *, overlap: bool = False
+    lesson: Lesson,
+    course: Course,
+    figures: FigureSet,
+    parts: frozenset[str] = PARTS,
+    *,
+    overlap: bool = False,
 ) -> LessonOutputs:
-    """The lesson's deck and handout; with ``overlap``, side by side on a spare core.
+    """The lesson's deck and handout (those of them in ``parts``); with ``overlap``,
+    both side by side on a spare core.
 
     The build overlaps when a single lesson is to be made and it may use more
     than one process: the edit an instructor repeats is then ready in the time
@@ -304,8 +359,8 @@ def build_lesson(
                     raise
                 deck, deck_warnings = deck_job.result()
         else:
-            deck, deck_warnings = make_deck()
-            handout, handout_warnings = make_handout()
+            deck, deck_warnings = make_deck() if "deck" in parts else (None, [])
+            handout, handout_warnings = make_handout() if "handout" in parts else (None, [])
     finally:
         if typst_child is not None and typst_child.returncode is None:
             typst_child.kill()  # not given its source: the build failed before

@@ -10,7 +10,7 @@ from pathlib import Path
 from coursebuild.atomic import write_atomic
 
 STATE_FILE = ".build-state.json"
-FORMAT = 1
+FORMAT = 2  # 2: a lesson's deck and handout are recorded apart
 
 
 def digest(*parts: bytes | str) -> str:

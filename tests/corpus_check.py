@@ -746,8 +746,9 @@ def oracle_html(page: Page, root: Path) -> str:
     return oracle_markdown(root).convert(lesson.body)
 
 
-def pipeline_html(page: Page, site: SiteBuild) -> str:
-    """The HTML the build gives Pandoc for the page (diagrams from the build's own cache)."""
+def pipeline_html(page: Page, site: SiteBuild) -> tuple[str, tuple[str, ...]]:
+    """The HTML the build gives Pandoc for the page (diagrams from the build's own cache),
+    and the handout's option naming the files it shows (lesson_build.make_handout)."""
     import build
     from coursebuild.lesson_build import lesson_html
     from coursebuild.lessons import load_lesson
@@ -756,8 +757,11 @@ def pipeline_html(page: Page, site: SiteBuild) -> str:
     lesson = load_lesson(page.path, page.slug, page.chapter)
     figures = set(build.figures_needed([lesson]))
     cache = site.out / ".cache" / "mermaid"
-    html, _ = lesson_html(lesson, course, site.out / "images", figures, cache)
-    return html
+    from coursebuild.handout_guard import neutral_names
+
+    html, context = lesson_html(lesson, course, site.out / "images", figures, cache)
+    names = neutral_names(context.images + context.emoji)
+    return html, (f"--metadata=handout-files={json.dumps(names)}",)
 
 
 # The last handout filter: the document, as the handout's filters leave it, written
@@ -809,7 +813,8 @@ def page_sides(page: Page, site: SiteBuild, arguments: tuple[str, ...] | None = 
     oracle = parse_html(oracle_html(page, site.root))
     language = site_course(site.root).language
     arguments = arguments or handout_arguments(language, site.out.parent)
-    doc = handout_ast(pipeline_html(page, site), arguments)
+    html, handout_files = pipeline_html(page, site)
+    doc = handout_ast(html, arguments + handout_files)
     return PageSides(
         site=count_site(oracle),
         handout=count_handout_ast(doc),

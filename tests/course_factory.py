@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -37,6 +38,28 @@ Proosaa, joka menee puhujan muistiinpanoihin. ==Tärkeä lause.==
 
 **Kuva 7:** ReLU.
 """
+
+
+# The project's own code, which a test copies to edit it without touching the real one.
+PROJECT_CODE = ("build.py", "coursebuild", "figures", "templates")
+
+
+def copy_project(destination: Path, parts: tuple[str, ...] = PROJECT_CODE) -> Path:
+    """A copy of the project's ``parts`` at ``destination``, node_modules linked in.
+
+    build.py run from the copy imports the copy's code: the script's folder
+    comes before the editable install on the path.
+    """
+    destination.mkdir(parents=True)
+    for part in parts:
+        source = PROJECT_ROOT / part
+        if source.is_dir():
+            ignore = shutil.ignore_patterns("__pycache__")
+            shutil.copytree(source, destination / part, ignore=ignore)
+        else:
+            shutil.copy2(source, destination / part)
+    (destination / "node_modules").symlink_to(PROJECT_ROOT / "node_modules")
+    return destination
 
 
 def make_course(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from figures.catalogue import FIGURES, slide_figure_names
+from tests.course_factory import copy_project
 
 SVG = "{http://www.w3.org/2000/svg}"
 PROJECT_PARTS = ("build.py", "course.toml", "coursebuild", "figures")
@@ -24,18 +24,6 @@ def run_build(project: Path, *arguments: str) -> subprocess.CompletedProcess:
         text=True,
         timeout=300,
     )
-
-
-def copy_project(source: Path, destination: Path) -> Path:
-    destination.mkdir(parents=True)
-    for part in PROJECT_PARTS:
-        if (source / part).is_dir():
-            shutil.copytree(
-                source / part, destination / part, ignore=shutil.ignore_patterns("__pycache__")
-            )
-        else:
-            shutil.copy2(source / part, destination / part)
-    return destination
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +96,7 @@ def test_english_build_has_english_titles_and_words(project_root, finnish_build,
 
 
 def test_failing_figure_names_its_file_and_line_and_keeps_earlier_outputs(project_root, tmp_path):
-    project = copy_project(project_root, tmp_path / "project")
+    project = copy_project(tmp_path / "project", PROJECT_PARTS)
     good = run_build(project, "figures", "--out", "out")
     assert good.returncode == 0, good.stderr
     before = {p.name: p.read_bytes() for p in (project / "out" / "images").iterdir()}

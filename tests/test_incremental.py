@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 
-from tests.course_factory import PROJECT_ROOT, SMALL_LESSON, make_course, run_build
+from tests.course_factory import SMALL_LESSON, copy_project, make_course, run_build
 
 OTHER_LESSON = SMALL_LESSON.replace("Pieni oppitunti", "Toinen oppitunti").replace(
     "100_ShallowReLU", "100_ShallowNet"
 )
-PROJECT_CODE = ("build.py", "coursebuild", "figures", "templates")
 
 
 def steps(result) -> list[tuple[str, str]]:
@@ -56,21 +54,13 @@ def test_changing_one_lesson_rebuilds_only_that_lesson(two_lessons):
 
 
 def test_changing_a_figure_module_rebuilds_it_and_the_lessons_using_it(tmp_path):
-    project = tmp_path / "project"
-    project.mkdir()
-    for part in PROJECT_CODE:
-        source = PROJECT_ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, project / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, project / part)
+    project = copy_project(tmp_path / "project")
     course = make_course(
         tmp_path / "course", {"slides/a.md": SMALL_LESSON, "slides/b.md": OTHER_LESSON}
     )
-    env = {"REVEAL_DIR": str(PROJECT_ROOT / "node_modules" / "reveal.js")}
 
     def build():
-        result = run_build(course, env=env, build_script=project / "build.py")
+        result = run_build(course, build_script=project / "build.py")
         assert result.returncode == 0, result.stderr
         return steps(result)
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from coursebuild.state import STATE_FILE
+from coursebuild.state import FORMAT, STATE_FILE
 from tests.course_factory import make_course, run_build
 
 PAGE = "# Tila\n\n## Osio\n\n### Dia\n\n- kohta\n"
@@ -25,8 +25,8 @@ def course(tmp_path_factory):
     [
         ("[]", "it is not in the shape the build writes"),
         ('{"entries": [1]}', "it is not in the shape the build writes"),
-        ('{"format": 1, "entries": {"lesson:01_tila": [1]}}', "not in the shape"),
-        ('{"format": 1, "entries": {"lesson:01_tila": {"inputs": 5}}}', "not in the shape"),
+        ('{"format": 2, "entries": {"deck:01_tila": [1]}}', "not in the shape"),
+        ('{"format": 2, "entries": {"deck:01_tila": {"inputs": 5}}}', "not in the shape"),
         ("{", "it is not valid JSON"),
         (b"\xff\xfe", "cannot read it"),
     ],
@@ -43,7 +43,7 @@ def test_a_broken_state_file_means_one_warning_and_a_full_rebuild(course, conten
     assert len(warnings) == 1 and reason in warnings[0], result.stderr
     assert "everything is built again" in warnings[0]
     assert "lesson " in result.stdout  # rebuilt
-    assert json.loads(state.read_text(encoding="utf-8"))["format"] == 1  # and mended
+    assert json.loads(state.read_text(encoding="utf-8"))["format"] == FORMAT  # and mended
     again = run_build(course)
     assert STATE_FILE not in again.stderr and "lesson " not in again.stdout
 
