@@ -15,18 +15,25 @@ outputs of the last good build as they were.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
 from pathlib import Path
 
-from coursebuild.config import Course, open_course
+from coursebuild.config import Course, check_output_dir, open_course
 from coursebuild.errors import BuildError
 from coursebuild.lessons import Lesson, default_slug, find_lessons, load_lesson
-from coursebuild.report import Reporter
-from coursebuild.state import BuildState
+from coursebuild.lifetime import INTERRUPTS, stop_workers
+from coursebuild.report import Reporter, tolerant_streams
+from coursebuild.state import BuildState, digest
+from coursebuild.timestamps import source_date_epoch
 
 COURSE_ROOT = Path(__file__).resolve().parent
+# The project's own sources, which no output folder may overwrite.
+PROJECT_SOURCES = tuple(COURSE_ROOT / name for name in ("coursebuild", "figures", "templates"))
+# The folders of the output folder the build writes files into.
+BUILD_FOLDERS = (".", "images", ".cache/mermaid")
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -296,18 +303,25 @@ def run_lesson_builds(build_lesson, stale, course: Course, figures, jobs: int, r
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=min(jobs, len(stale))) as pool:
-        # Forked here, all of them at once (the fork start method starts every worker
-        # at the first task).
-        pool.submit(int).result()
-        ready()
-        draw_diagrams(pool.map, stale, course, figures)
-        futures = [
-            pool.submit(timed_build, build_lesson, lesson, course, figures) for lesson in stale
-        ]
+    from coursebuild.lifetime import start_worker, stop_workers
+
+    # The workers die with the build, and leave Ctrl-C to it (coursebuild/lifetime.py).
+    workers = min(jobs, len(stale))
+    with ProcessPoolExecutor(workers, initializer=start_worker, initargs=(os.getpid(),)) as pool:
         try:
+            # Forked here, all of them at once (the fork start method starts every
+            # worker at the first task).
+            pool.submit(int).result()
+            ready()
+            draw_diagrams(pool.map, stale, course, figures)
+            futures = [
+                pool.submit(timed_build, build_lesson, lesson, course, figures) for lesson in stale
+            ]
             for lesson, future in zip(stale, futures, strict=True):
                 yield (lesson, *future.result())
+        except KeyboardInterrupt:
+            stop_workers()  # Ctrl-C: the lessons under way are not waited for
+            raise
         except BaseException:
             # The build fails with this error: the lessons not started are not built.
             pool.shutdown(wait=True, cancel_futures=True)
@@ -357,6 +371,55 @@ def write_lessons(results, out_dir: Path, state: BuildState, report: Reporter) -
             report.step("write", str(out_dir / name), f"{len(data) / 1024:.0f} KiB")
             key = part_key(part, outputs.slug)
             state.record(key, part_inputs, {name: data}, outputs.dependencies)
+
+
+def lesson_keys(slug: str) -> tuple[str, ...]:
+    """The state's keys of the lesson ``slug``'s outputs: the one place that knows them."""
+    from coursebuild.lesson_build import PARTS
+
+    return tuple(part_key(part, slug) for part in sorted(PARTS))
+
+
+def is_lesson_key(key: str) -> bool:
+    """Whether ``key`` is some lesson's (not a figure's, not the index's)."""
+    return any(key.startswith(prefix) for prefix in lesson_keys(""))
+
+
+def remove_gone_lessons(
+    lessons: list[Lesson], out_dir: Path, state: BuildState, report: Reporter
+) -> None:
+    """Remove what the build wrote for lessons the course no longer has.
+
+    Only files its state records, and only while they hold what it wrote: a
+    file edited by hand since is kept, with a warning. Run by a whole-course
+    build only (a build of some pages does not know the rest of the course).
+    """
+    current = {key for lesson in lessons for key in lesson_keys(lesson.slug)}
+    gone = [key for key in state.entries if is_lesson_key(key) and key not in current]
+    # Never a file an output still current claims (two keys cannot share one, but
+    # the state file is only as sound as the disk it is on).
+    claimed = {
+        name
+        for key, entry in state.entries.items()
+        if key not in gone
+        for name in entry.get("outputs", {})
+    }
+    for key in gone:
+        for name, written in state.entries[key].get("outputs", {}).items():
+            path = out_dir / name
+            if name in claimed or not path.resolve().is_relative_to(out_dir):
+                continue
+            if path.is_symlink() or not path.is_file():
+                continue  # gone already, or not the file the build wrote
+            if digest(path.read_bytes()) != written:
+                report.warning(f"{path}: its lesson is gone, but it was changed by hand; kept")
+                continue
+            try:
+                path.unlink()
+            except OSError as error:
+                raise BuildError(f"cannot remove: {error.strerror}", path) from None
+            report.step("remove", str(path))
+        del state.entries[key]
 
 
 def write_index(
@@ -424,7 +487,10 @@ def build(arguments: argparse.Namespace, report: Reporter) -> None:
     started = time.perf_counter()
     course = choose_course(arguments)
     out_dir = (arguments.out or course.output_dir).resolve()
+    check_output_dir(course, out_dir, PROJECT_SOURCES)
+    source_date_epoch()  # a bad one stops the build before anything is written
     lang = arguments.lang or (course.language if course.language in ("fi", "en") else "en")
+    take_output_dir(out_dir)
     state = BuildState.load(out_dir)
     if state.problem:
         report.warning(f"{state.path}: {state.problem}; everything is built again")
@@ -447,27 +513,72 @@ def build(arguments: argparse.Namespace, report: Reporter) -> None:
         )
         results = build_lessons(lessons, course, figures, state, report, arguments.jobs)
         check_warnings([w for *_, warnings in results for w in warnings], arguments.strict, report)
-        write_lessons(results, out_dir, state, report)
-        if not only_figures and not arguments.targets:
-            write_index(course, lessons, out_dir, state, report)  # all the course's lessons
-    finally:
-        state.save()
+        # Ctrl-C from here on waits the moment until every output is written whole.
+        with INTERRUPTS.held():
+            write_lessons(results, out_dir, state, report)
+            if not only_figures and not arguments.targets:  # all the course's lessons
+                write_index(course, lessons, out_dir, state, report)
+                remove_gone_lessons(lessons, out_dir, state, report)
+            state.save()
+    except BaseException:
+        # What was written is recorded; the error reported is the first one.
+        with contextlib.suppress(BuildError):
+            state.save()
+        raise
     if arguments.check or arguments.screenshots:
         check_decks(lessons, out_dir, arguments.screenshots, report)
     report.done(f"{out_dir} in {time.perf_counter() - started:.1f} s")
 
 
 def main(argv: list[str] | None = None) -> int:
+    tolerant_streams()
     arguments = parse_arguments(argv)
     report = Reporter(quiet=arguments.quiet)
+    INTERRUPTS.install()
     try:
         build(arguments, report)
-    except BuildError as error:
+    except BaseException as error:
         report.clear_bar()
+        if INTERRUPTS.received:
+            # Whatever the interrupt broke on its way out, it is the one thing to say.
+            stop_workers()
+            print(INTERRUPTED, file=sys.stderr)
+            return 130
+        if isinstance(error, OSError):
+            error = BuildError(error.strerror or str(error), error.filename)
+        if not isinstance(error, BuildError):
+            raise
         print(f"error: {error}".replace("\n", "\nerror: "), file=sys.stderr)
         return 1
     return 0
 
 
+INTERRUPTED = "interrupted; the outputs of the last good build are kept"
+
+
+def take_output_dir(out_dir: Path) -> None:
+    """Create and lock the output folder, and remove what killed builds left in it."""
+    from coursebuild.atomic import lock_folder, remove_temporaries
+
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise BuildError(f"cannot create the output folder: {error.strerror}", out_dir) from None
+    lock_folder(out_dir)  # held until this process ends
+    for folder in BUILD_FOLDERS:
+        remove_temporaries(out_dir / folder)
+
+
+def run_in_utf8_mode() -> None:
+    """Start again in Python's UTF-8 mode when the locale is not UTF-8 (``LC_ALL=C``).
+
+    In an ASCII locale Python reads "ä" in a file name as two undecodable
+    bytes, which no deck, handout or state file can hold; pages are UTF-8 already.
+    """
+    if sys.getfilesystemencoding().lower().replace("-", "") != "utf8":
+        os.execv(sys.executable, [sys.executable, "-X", "utf8", *sys.orig_argv[1:]])
+
+
 if __name__ == "__main__":
+    run_in_utf8_mode()
     sys.exit(main())

@@ -137,3 +137,47 @@ def load_course(path: Path) -> Course:
         config_path=root / "course.toml",
         docs_dir=root,
     )
+
+
+def check_output_dir(course: Course, out_dir: Path, project_sources: tuple[Path, ...]) -> None:
+    """Refuse an output folder the build could overwrite sources in, before anything is written.
+
+    The build writes images/, .cache/ and a file per lesson into it, and
+    removes what it wrote there for lessons that are gone: so it may not be
+    the course folder or a parent of it (`--out .`, `--out ..`, `/`), nor a
+    source folder (lessons, images, the project's code and templates), inside
+    one or a parent of one. ``out_dir`` is resolved, symlinks and all.
+    """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise BuildError("the output folder is a file, not a folder", out_dir)
+    clash = output_dir_clash(course, out_dir, project_sources)
+    if clash:
+        example = course.root.resolve() / "build"
+        raise BuildError(f"the output folder is {clash}; choose another, e.g. {example}", out_dir)
+
+
+def output_dir_clash(
+    course: Course, out_dir: Path, project_sources: tuple[Path, ...]
+) -> str | None:
+    """What ``out_dir`` is that an output folder may not be, or None."""
+    root = course.root.resolve()
+    if out_dir == root:
+        return "the course folder"
+    if root.is_relative_to(out_dir):
+        return f"a parent of the course folder {root}"
+    for folder in source_folders(course, project_sources):
+        if out_dir == folder:
+            return f"the source folder {folder}"
+        if folder.is_relative_to(out_dir):
+            return f"a parent of the source folder {folder}"
+        if out_dir.is_relative_to(folder):
+            return f"inside the source folder {folder}"
+    return None
+
+
+def source_folders(course: Course, project_sources: tuple[Path, ...]) -> list[Path]:
+    """Folders of sources an output folder may be neither in, nor be, nor hold."""
+    folders = [course.lessons_dir, course.root / "images", *project_sources]
+    if course.docs_dir != course.root:  # an MkDocs site's docs/; else the course folder
+        folders += [course.docs_dir, course.docs_dir / "images"]
+    return [folder.resolve() for folder in folders]

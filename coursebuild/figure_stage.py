@@ -147,14 +147,22 @@ def render_elsewhere(specs: list[FigureSpec], lang: str) -> list[FigureSVGs]:
 
     The build process then stays small (about 60 MB less), and so do the
     lesson workers it forks next: a clean 100-lesson build needs ~150 MB less
-    in all. Errors come back as the BuildError render_figure raised.
+    in all. Errors come back as the BuildError render_figure raised. The
+    child dies with the build (coursebuild/lifetime.py).
     """
     if not specs:
         return []
+    import os
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=1) as child:
-        return list(child.map(render_figure, specs, [lang] * len(specs)))
+    from coursebuild.lifetime import start_worker, stop_workers
+
+    with ProcessPoolExecutor(1, initializer=start_worker, initargs=(os.getpid(),)) as child:
+        try:
+            return list(child.map(render_figure, specs, [lang] * len(specs)))
+        except KeyboardInterrupt:
+            stop_workers()  # Ctrl-C: the figures still to draw are not waited for
+            raise
 
 
 def figure_error(spec: FigureSpec, error: Exception) -> BuildError:

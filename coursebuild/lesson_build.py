@@ -71,9 +71,11 @@ class LessonOutputs:
 
 def lesson_timestamp(lesson: Lesson) -> int:
     """SOURCE_DATE_EPOCH when set, else the lesson file's time; never the clock."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return int(epoch)
+    from coursebuild.timestamps import source_date_epoch
+
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return epoch
     return int(lesson.source.stat().st_mtime)
 
 

@@ -41,3 +41,11 @@ class Reporter:
 
     def done(self, summary: str) -> None:
         self.step("done", summary)
+
+
+def tolerant_streams() -> None:
+    """Never fail on printing a Finnish name: a terminal that is not UTF-8 gets escapes."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")

@@ -7,6 +7,7 @@ import os
 import pytest
 
 from coursebuild.atomic import write_atomic
+from coursebuild.errors import BuildError
 
 
 def test_write_creates_folders_and_file(tmp_path):
@@ -23,7 +24,7 @@ def test_failed_rename_keeps_the_old_file_and_leaves_no_temporary(tmp_path, monk
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", failing_replace)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(BuildError, match="disk full"):
         write_atomic(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["a.svg"]
