@@ -176,7 +176,9 @@ def tree_pss_kb(root: int) -> list[tuple[str, int]]:
         todo.extend(children.get(pid, []))
         try:
             with open(f"/proc/{pid}/cmdline", "rb") as stream:
-                name = os.path.basename(stream.read().split(b"\0")[0].decode(errors="replace"))
+                program = stream.read().split(b"\0")[0].decode(errors="replace")
+            # Chromium rewrites its argv[0] into its whole command line, spaces and all.
+            name = os.path.basename(program.split(" ")[0])
             with open(f"/proc/{pid}/smaps_rollup", "rb") as stream:
                 for line in stream:
                     if line.startswith(b"Pss:"):
