@@ -38,6 +38,7 @@ class SlideInfo:
     number: int  # 1-based, in reading order
     title: str
     heading_only: bool
+    last_heading: str | None  # a subheading that ends the slide, apart from its content
     overflow_x: float
     overflow_y: float
     autofit: float | None
@@ -73,6 +74,8 @@ class SlideInfo:
         found = [f"content {reason}" for reason in self.overflow_reasons()]
         if self.heading_only:
             found.append("a heading and nothing else")
+        if self.last_heading:
+            found.append(f"ends with the heading '{self.last_heading}', apart from what follows it")
         found += [
             f"{f['label']} drawn {f['height']:.0f} px high, under the minimum {f['minimum']:.0f} px"
             for f in self.small_figures

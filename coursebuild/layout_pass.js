@@ -501,7 +501,11 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale }) => {
       if (!rest && i === 0) return shrinkAlone(section, block);
       const slide = continuationSlide(section, heading);
       if (rest) slide.appendChild(rest);
-      for (const moved of blocks.slice(rest ? i + 1 : i)) slide.appendChild(moved);
+      let from = rest ? i + 1 : i;
+      // A subheading goes with what it introduces, never last on a slide
+      // (unless nothing else would stay).
+      while (!rest && from > 1 && blocks[from - 1].matches("h4, h5, h6")) from--;
+      for (const moved of blocks.slice(from)) slide.appendChild(moved);
       return slide;
     }
     return null;

@@ -49,6 +49,9 @@ async ({minFigureShare}) => {
     title: heading ? heading.textContent.trim() : '',
     heading_only: children.length > 0 && children.every((el) => /^H[1-6]$/.test(el.tagName))
       && !(children[0].tagName === 'H2' && !(notes && notes.textContent.trim())),
+    // A subheading last on a slide with other content: what it introduces is elsewhere.
+    last_heading: children.some((el) => !/^H[1-6]$/.test(el.tagName))
+      && /^H[4-6]$/.test((children.at(-1) || {}).tagName) ? children.at(-1).textContent.trim() : null,
     overflow_y: Math.max(0, (bottom - (area.bottom - padding)) / scale),
     overflow_x: Math.max(0, (right - area.right) / scale, tooWide),
     autofit: slide.hasAttribute('data-autofit') ? parseFloat(slide.dataset.autofit)

@@ -27,6 +27,12 @@ PARAGRAPHS = [
     "diasta kokonaisen rivin tai kaksi, kun se näytetään."
     for n in range(1, 19)
 ]
+SUBHEADINGS = [f"Alaotsikko {n}" for n in range(1, 9)]
+# Each subheading introduces a list of three items.
+SUBHEADED = "\n".join(
+    f"#### {h}\n\n" + "".join(f"- {item}\n" for item in ITEMS[3 * n : 3 * n + 3])
+    for n, h in enumerate(SUBHEADINGS)
+)
 TALL_MATRIX = "\\\\\n".join(f"a_{{{n}1}} & a_{{{n}2}}" for n in range(1, 31))
 
 LESSON = f"""\
@@ -75,6 +81,10 @@ priority: 1
     {PARAGRAPHS[0]} {PARAGRAPHS[1]}
 
 {chr(10).join(f"- {item}" for item in ITEMS[:12])}
+
+### Väliotsikot
+
+{SUBHEADED}
 
 ### Kuva yksin
 
@@ -269,6 +279,17 @@ def test_what_follows_a_figure_continues_on_the_next_slide(deck):
     assert all("<figure" not in slide.shown for slide in run[1:])
     assert [p for s in run for p in s.points] == ITEMS[:12]
     assert sum("Huomio" in s.text for s in run) == 1
+
+
+def test_a_subheading_continues_with_what_it_introduces(deck):
+    run = run_of(deck, "Väliotsikot")
+    assert len(run) >= 2
+    shown = [re.findall(r"<h4[^>]*>(.*?)</h4>|<li>(Kohta numero)", s.shown) for s in run]
+    subheadings = [h for slide in shown for h, _ in slide if h]
+    assert subheadings == SUBHEADINGS  # each once, in order
+    for slide in shown:
+        # On every slide, the last subheading has its list after it.
+        assert slide[-1][1], f"a slide ends with {slide[-1][0]!r}"
 
 
 def test_the_layout_is_the_same_on_every_build(course, tmp_path):

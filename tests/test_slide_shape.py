@@ -132,7 +132,49 @@ priority: 4
 **Kuva 2**: *Neljäs kuva.*
 """
 
-PAGES = {"muodot": PROSE, "avaus": OPENING, "proosa": ONLY_PROSE, "kuvat": FIGURES}
+SUBHEADINGS = """\
+---
+priority: 5
+---
+
+# Alaotsikot
+
+## Osio
+
+### Alaotsikoilla
+
+#### Ensimmäinen alaotsikko
+
+Ensimmäisen kappaleen lause. Toinen lause jää muistiinpanoihin.
+
+#### Toinen alaotsikko
+
+- Lista näkyy
+
+#### Kolmas alaotsikko
+
+Kolmas kappale. Jatkoa.
+
+### Kuva ja alaotsikko
+
+![](../images/kuva.png)
+
+**Kuva 1:** Ensimmäinen kuva.
+
+#### Seuraava kuva
+
+![](../images/kuva.png)
+
+**Kuva 2:** Toinen kuva.
+"""
+
+PAGES = {
+    "muodot": PROSE,
+    "avaus": OPENING,
+    "proosa": ONLY_PROSE,
+    "kuvat": FIGURES,
+    "alaotsikot": SUBHEADINGS,
+}
 
 
 def png_bytes() -> bytes:
@@ -195,6 +237,34 @@ def test_every_prose_only_section_the_page_has_shows_points(built):
     for title in prose_only_sections(PROSE):
         assert slide_titled(built / "muodot.html", title).points, title
     assert "Pelkkää proosaa" in prose_only_sections(PROSE)
+
+
+def shown_blocks(slide: Slide) -> list[str]:
+    """Each subheading as "#### text" and each list item as "- text", in order."""
+    found = re.findall(r"<h4[^>]*>(.*?)</h4>|<li>(.*?)</li>", slide.shown, re.DOTALL)
+    return [f"#### {text_of(h)}" if h else f"- {text_of(item)}" for h, item in found]
+
+
+def test_a_subheading_with_only_prose_under_it_shows_its_lead(built):
+    slide = slide_titled(built / "alaotsikot.html", "Alaotsikoilla")
+    assert shown_blocks(slide) == [
+        "#### Ensimmäinen alaotsikko",
+        "- Ensimmäisen kappaleen lause.",
+        "#### Toinen alaotsikko",
+        "- Lista näkyy",
+        "#### Kolmas alaotsikko",
+        "- Kolmas kappale.",
+    ]
+    assert "Toinen lause jää muistiinpanoihin." in slide.notes_text
+
+
+def test_a_subheading_goes_with_the_figure_it_introduces(built):
+    found = deck_slides(built, "alaotsikot")
+    titles = [slide.title for slide in found]
+    first = titles.index("Kuva ja alaotsikko")
+    assert titles[first + 1] == "Kuva ja alaotsikko (jatkuu)"
+    assert "<h4" not in found[first].shown and "Kuva 1:" in found[first].text
+    assert re.search(r"<h4[^>]*>Seuraava kuva</h4>\s*<figure", found[first + 1].shown)
 
 
 def test_a_highlight_wins_over_first_sentences(built):

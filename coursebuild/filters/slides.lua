@@ -450,27 +450,68 @@ function Slide:add_prose(block, title_notes)
   if self.opening then
     title_notes:insert(block)
   else
-    self.prose:insert(block)
+    -- Remembered with the number of blocks shown before it: its subheading's.
+    self.prose:insert({ block = block, after = #self.visible })
     self.notes:insert(block)
   end
 end
 
--- A slide that would show only its heading shows the first sentence of each
--- of its prose paragraphs; the whole prose stays in the notes.
-function Slide:add_lead()
-  local only_heading = #self.visible == 1 and self.visible[1].t == "Header"
-  if not only_heading then
-    return
-  end
-  for index, paragraph in ipairs(self.prose) do
-    if index > MAX_LEAD_POINTS then
+-- The first sentence of each prose paragraph that came after the
+-- ``after``-th shown block (all when nil), at most MAX_LEAD_POINTS.
+function Slide:lead_points(after)
+  local points = pandoc.List()
+  for _, entry in ipairs(self.prose) do
+    if #points >= MAX_LEAD_POINTS then
       break
     end
-    local first = first_sentence(paragraph.content)
-    if #first > 0 then
-      self:add_point({ pandoc.Plain(first) })
+    if after == nil or entry.after == after then
+      local first = first_sentence(entry.block.content)
+      if #first > 0 then
+        points:insert({ pandoc.Plain(first) })
+      end
     end
   end
+  return points
+end
+
+local function is_subheading(block)
+  return block.t == "Header" and block.level >= 4
+end
+
+-- The subheadings that end the slide, taken off it: they go with what
+-- follows them, on the next slide.
+function Slide:take_trailing_subheadings()
+  local taken = pandoc.List()
+  while #self.visible > 1 and is_subheading(self.visible[#self.visible]) do
+    taken:insert(1, self.visible:remove())
+  end
+  self.points = nil
+  return taken
+end
+
+-- A slide that would show only its heading shows the first sentence of each
+-- of its prose paragraphs; the whole prose stays in the notes. So does a
+-- subheading that would introduce nothing: its own paragraphs' sentences.
+function Slide:add_lead()
+  local only_heading = #self.visible == 1 and self.visible[1].t == "Header"
+  if only_heading then
+    for _, point in ipairs(self:lead_points(nil)) do
+      self:add_point(point)
+    end
+    return
+  end
+  local shown = pandoc.List()
+  for index, block in ipairs(self.visible) do
+    shown:insert(block)
+    local following = self.visible[index + 1]
+    if is_subheading(block) and (following == nil or following.t == "Header") then
+      local points = self:lead_points(index)
+      if #points > 0 then
+        shown:insert(pandoc.BulletList(points))
+      end
+    end
+  end
+  self.visible = shown
 end
 
 function Slide:finish(out)
@@ -509,8 +550,12 @@ local function shape_slides(blocks, meta)
       local steps = block.t == "Figure" and figure_steps(short_caption(block)) or { block }
       for _, step in ipairs(steps) do
         if slide.heavy then
+          local subheadings = slide:take_trailing_subheadings()
           slide:finish(out)
           slide = slide:continued()
+          for _, subheading in ipairs(subheadings) do
+            slide:add(subheading)
+          end
         end
         slide.heavy = true
         slide:add(step)
