@@ -14,7 +14,7 @@ PDFTOPPM := /usr/bin/pdftoppm
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 OUT ?= build
 
-.PHONY: all setup course figures test lint format lock clean distclean bench corpus
+.PHONY: all setup course figures preview test lint format lock clean distclean bench corpus
 
 all: course
 
@@ -46,6 +46,9 @@ course: setup $(CHROMIUM)
 
 figures: $(STAMP)
 	$(BIN)/python build.py figures --out $(OUT)
+
+preview: setup $(CHROMIUM)
+	$(BIN)/python build.py preview --out $(OUT)
 
 test: setup $(CHROMIUM) $(PDFTOPPM)
 	$(BIN)/ruff check .

@@ -6,6 +6,7 @@
     python build.py figures            # only the figures
     python build.py PATH.md [PATH.md]  # these lesson pages, from anywhere (a page
                                        # inside an MkDocs site builds as part of it)
+    python build.py preview [PATH.md]  # serve the outputs, build again on every change
 
 Stages, in order: load → figures → render (Jinja) → convert (Pandoc, Typst) → write.
 Everything is gathered before anything is written, so a failed build leaves the
@@ -76,6 +77,12 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         help="save a PNG of every slide to OUT/check/<lesson>/ (implies --check)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but problems")
+    parser.add_argument(
+        "--port", type=int, help="preview: the port (default: the first free from 8000)"
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="preview: the address served (default: 127.0.0.1)"
+    )
     return parser.parse_args(argv)
 
 
@@ -534,6 +541,8 @@ def main(argv: list[str] | None = None) -> int:
     tolerant_streams()
     arguments = parse_arguments(argv)
     report = Reporter(quiet=arguments.quiet)
+    if arguments.targets[:1] == ["preview"]:
+        return run_preview(arguments)
     INTERRUPTS.install()
     try:
         build(arguments, report)
@@ -554,6 +563,45 @@ def main(argv: list[str] | None = None) -> int:
 
 
 INTERRUPTED = "interrupted; the outputs of the last good build are kept"
+
+
+def run_preview(arguments: argparse.Namespace) -> int:
+    """`build.py preview`: each build is this script in a process of its own (preview.py)."""
+    from coursebuild.preview import preview
+
+    arguments.targets = arguments.targets[1:]
+    try:
+        if "preview" in arguments.targets or "figures" in arguments.targets:
+            raise BuildError("preview takes lesson pages (.md) only")
+        course = choose_course(arguments)
+        out_dir = (arguments.out or course.output_dir).resolve()
+        check_output_dir(course, out_dir, PROJECT_SOURCES)
+        pages = lesson_paths(course, arguments.targets) if arguments.targets else []
+        return preview(
+            preview_command(arguments, out_dir),
+            course,
+            out_dir,
+            COURSE_ROOT,
+            pages,
+            arguments.host,
+            arguments.port,
+        )
+    except BuildError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+def preview_command(arguments: argparse.Namespace, out_dir: Path) -> list[str]:
+    """The build the preview runs: this one's arguments but the preview's own, quiet."""
+    command = [sys.executable, str(Path(__file__).resolve()), *arguments.targets, "-q"]
+    command += ["--out", str(out_dir), "--jobs", str(arguments.jobs)]
+    if arguments.course is not None:
+        command += ["--course", str(arguments.course)]
+    if arguments.lang:
+        command += ["--lang", arguments.lang]
+    if arguments.strict:
+        command.append("--strict")
+    return command
 
 
 def take_output_dir(out_dir: Path) -> None:

@@ -1,0 +1,200 @@
+"""The preview's HTTP server: the output folder's files, and server-sent events to each page.
+
+Only what it sends carries the reload script (preview_client.js); the files
+on disk stay what build.py wrote. The deck's Content-Security-Policy is
+widened in what is sent by exactly that script's hash and the events' URL.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import mimetypes
+import queue
+import re
+import threading
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+CLIENT_SCRIPT = (Path(__file__).with_name("preview_client.js")).read_text(encoding="utf-8")
+CLIENT_SOURCE = "'sha256-{}'".format(
+    base64.b64encode(hashlib.sha256(CLIENT_SCRIPT.encode("utf-8")).digest()).decode("ascii")
+)
+EVENTS_PATH = "/__preview/events"
+CSP_META = re.compile(rb'(<meta http-equiv="Content-Security-Policy" content=")([^"]*)(">)')
+FIRST_PORT, LAST_PORT = 8000, 8100
+KEEPALIVE_SECONDS = 15
+
+
+def widened_policy(policy: str) -> str:
+    """The deck's policy with the reload script's hash and the events' connection allowed."""
+    directives = [directive.strip() for directive in policy.split(";")]
+    for number, directive in enumerate(directives):
+        if directive.startswith("script-src"):
+            sources = [s for s in directive.split()[1:] if s != "'none'"]
+            directives[number] = " ".join(["script-src", *sources, CLIENT_SOURCE])
+    directives.append("connect-src 'self'")
+    return "; ".join(directives)
+
+
+def injected(page: bytes) -> bytes:
+    """``page`` with the reload script before its last </body>, and its policy widened."""
+    page = CSP_META.sub(
+        lambda m: m[1] + widened_policy(m[2].decode()).encode() + m[3], page, count=1
+    )
+    script = b"<script>" + CLIENT_SCRIPT.encode("utf-8") + b"</script>"
+    end = page.rfind(b"</body>")
+    if end < 0:
+        return page + script
+    return page[:end] + script + page[end:]
+
+
+def served_file(out_dir: Path, url_path: str) -> Path | None:
+    """The file inside ``out_dir`` that ``url_path`` names, or None: nothing outside is served."""
+    path = unquote(url_path)
+    if "\0" in path:
+        return None
+    relative = path.lstrip("/")
+    # The state file, the lock and the caches are the build's, not pages.
+    if any(part.startswith(".") for part in Path(relative).parts):
+        return None
+    target = (out_dir / relative).resolve()
+    if not target.is_relative_to(out_dir):
+        return None
+    if target.is_dir():
+        target = target / "index.html"
+    return target if target.is_file() else None
+
+
+def page_name(url_path: str) -> str:
+    """The output file a page's URL path shows, relative to the output folder."""
+    name = unquote(url_path).lstrip("/")
+    return name or "index.html"
+
+
+class Pages:
+    """The open pages' event queues, and the last build's error, if it failed."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.listeners: list[tuple[str, queue.Queue]] = []
+        self.error: str | None = None
+
+    def connect(self, name: str) -> queue.Queue:
+        events: queue.Queue = queue.Queue()
+        with self.lock:
+            self.listeners.append((name, events))
+            if self.error is not None:
+                events.put(("error", self.error))
+        return events
+
+    def disconnect(self, events: queue.Queue) -> None:
+        with self.lock:
+            self.listeners = [entry for entry in self.listeners if entry[1] is not events]
+
+    def built(self, changed: set[str]) -> None:
+        """A build succeeded: the pages whose file changed reload, the others drop any error."""
+        with self.lock:
+            self.error = None
+            for name, events in self.listeners:
+                events.put(("reload" if name in changed else "ok", ""))
+
+    def failed(self, message: str) -> None:
+        with self.lock:
+            self.error = message
+            for _, events in self.listeners:
+                events.put(("error", message))
+
+    def close(self) -> None:
+        with self.lock:
+            for _, events in self.listeners:
+                events.put(None)
+
+    def count(self) -> int:
+        with self.lock:
+            return len(self.listeners)
+
+
+class PreviewServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address, out_dir: Path, pages: Pages) -> None:
+        super().__init__(address, PreviewHandler)
+        self.out_dir = out_dir
+        self.pages = pages
+
+
+class PreviewHandler(BaseHTTPRequestHandler):
+    server: PreviewServer
+
+    def log_message(self, format: str, *args) -> None:
+        pass  # one line per request would bury the build's messages
+
+    def do_GET(self) -> None:
+        url = urlsplit(self.path)
+        if url.path == EVENTS_PATH:
+            page = parse_qs(url.query).get("page", ["/"])[0]
+            self.stream_events(page_name(page))
+            return
+        target = served_file(self.server.out_dir, url.path)
+        if target is None:
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return
+        try:
+            body = target.read_bytes()
+        except OSError:
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return
+        if target.suffix == ".html":
+            body = injected(body)
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", kind + ("; charset=utf-8" if kind == "text/html" else ""))
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def stream_events(self, name: str) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        events = self.server.pages.connect(name)
+        try:
+            self.wfile.write(b": connected\n\n")
+            self.wfile.flush()
+            while True:
+                try:
+                    event = events.get(timeout=KEEPALIVE_SECONDS)
+                except queue.Empty:
+                    self.wfile.write(b": keepalive\n\n")  # finds a closed tab
+                    self.wfile.flush()
+                    continue
+                if event is None:
+                    return
+                self.wfile.write(event_bytes(*event))
+                self.wfile.flush()
+        except OSError:
+            pass  # the tab was closed
+        finally:
+            self.server.pages.disconnect(events)
+            self.close_connection = True
+
+
+def event_bytes(kind: str, data: str) -> bytes:
+    lines = "".join(f"data: {line}\n" for line in data.split("\n"))
+    return f"event: {kind}\n{lines}\n".encode()
+
+
+def open_server(host: str, port: int | None, out_dir: Path, pages: Pages) -> PreviewServer:
+    """The server on ``port``, else on the first free port from 8000 upward."""
+    ports = [port] if port is not None else range(FIRST_PORT, LAST_PORT)
+    for candidate in ports:
+        try:
+            return PreviewServer((host, candidate), out_dir, pages)
+        except OSError as error:
+            last = error
+    raise last
