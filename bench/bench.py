@@ -941,6 +941,56 @@ def bench_figure_edit(bench: Bench) -> None:
     print(f"  rebuilt: {', '.join(sorted(rebuilt))}")
 
 
+# Edits timed through the live preview, for each of its two rows.
+PREVIEW_EDITS = 10
+# What the preview may add to the build it runs: noticing the change, telling
+# the page, and the page reloading onto the same slide.
+PREVIEW_ALLOWANCE = 0.150
+
+
+def bench_preview(bench: Bench) -> None:
+    """Section 5b: the live preview, from the file written to the changed slide on screen;
+    against the text-edit and figure-edit builds of this run."""
+    from preview_latency import edit_latencies, running_preview, text_edit
+
+    from figures.catalogue import FIGURES
+
+    section("5b. live preview: an edit on screen, from the file written")
+    page_file = bench.one / "slides" / bench.lesson_page.name
+    original = page_file.read_text(encoding="utf-8")
+    deck = f"{bench.lesson_page.stem}.html"
+    edit = text_edit(page_file, "vain viivan")
+    with running_preview(BUILD, bench.one, bench.work / "out-preview") as address:
+        seconds = edit_latencies(address, deck, "vain viivan", edit, False, PREVIEW_EDITS)
+    page_file.write_text(original, encoding="utf-8")
+    spec = next((s for s in FIGURES if s.name.endswith("ReLU")), FIGURES[0])
+    code = bench.work / "code"  # the code copy and course of section 5
+    module = Path("figures") / (spec.module.split(".")[-1] + ".py")
+    shutil.copy(ROOT / module, code / module)  # as it was before section 5's edits
+    figure_edit = FigureEdit(code / module)
+    course = bench.work / "figure-course"
+    with running_preview(code / "build.py", course, bench.work / "out-figure-preview") as address:
+        figure_seconds = edit_latencies(
+            address, "a_uses.html", "ReLu-aktivointifunktio", figure_edit, True, PREVIEW_EDITS
+        )
+    rows = (
+        ("preview text edit", seconds, "edit", "text edit: the edited list item on its slide"),
+        ("preview figure edit", figure_seconds, "figure edit", f"figure edit: {spec.name} redrawn"),
+    )
+    for name, measured, build, what in rows:
+        for value in measured:
+            bench.series.add(name, Run(value, 0, "", "", 0.0))
+        preview, built = bench.series[name].median, bench.series[build].median
+        bench.table.add(
+            f"live preview, {what} on screen (median of {PREVIEW_EDITS})",
+            bench.series[name].text(),
+            f"{preview / built:.2f} × the {build} build ({built:.3f} s): "
+            f"{(preview - built) * 1000:+.0f} ms",
+            f"≤ that build + {PREVIEW_ALLOWANCE * 1000:.0f} ms",
+            preview <= built + PREVIEW_ALLOWANCE,
+        )
+
+
 def scale_clean_builds(bench: Bench, many: Path, out_many: Path) -> None:
     """Clean builds of the big course with 1 and 2 workers, interleaved."""
     for _ in range(bench.large):
@@ -1347,6 +1397,7 @@ def main() -> int:
         bench = prepare(Path(temporary), lesson_page, arguments)
         bench_first_lesson(bench)
         bench_figure_edit(bench)
+        bench_preview(bench)
         bench_scale(bench)
         if not arguments.no_marp:
             bench_marp(bench)

@@ -1,0 +1,123 @@
+"""The live preview's latency: from an edited file written to the changed slide on screen.
+
+``build.py preview`` runs in a subprocess; a real Chromium shows one deck from
+it, on the slide the edit changes. Each edit writes the file, and the time is
+taken when that slide, reloaded on the same place, shows the change.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+READY = re.compile(r"preview: (http://\S+)")
+# What a slide shows: its text without the speaker notes.
+SHOWN = "const shown = (s) => [...s.children].filter((c) => !c.matches('aside.notes'))"
+SHOWN += ".map((c) => c.textContent).join(' ');"
+# Each is true once the slide on screen shows the edit: a reloaded deck shows
+# its first slide until the preview puts it back where it was.
+SHOWS_TEXT = f"""([text]) => {{ {SHOWN}
+  return !!(window.Reveal && Reveal.isReady()) && shown(Reveal.getCurrentSlide()).includes(text);
+}}"""
+FIGURE = f"""{SHOWN}
+  const slide = window.Reveal && Reveal.isReady() && Reveal.getCurrentSlide();
+  const img = slide && shown(slide).includes(needle) && slide.querySelector('figure img');
+  const signature = img ? img.currentSrc.length + ':' + img.currentSrc.slice(-96) : '';"""
+FIGURE_SIGNATURE = f"([needle]) => {{ {FIGURE} return signature; }}"
+SHOWS_NEW_FIGURE = (
+    f"([needle, before]) => {{ {FIGURE} return !!signature && signature !== before; }}"
+)
+SHOW_SLIDE_WITH = f"""(needle) => {{ {SHOWN}
+  const leaf = [...document.querySelectorAll('.reveal .slides section')]
+    .find((s) => !s.querySelector('section') && shown(s).includes(needle));
+  const where = Reveal.getIndices(leaf);
+  Reveal.slide(where.h, where.v);
+  return where;
+}}"""
+
+
+@contextmanager
+def running_preview(build_script: Path, course: Path, out: Path) -> Iterator[str]:
+    """``build.py preview`` on ``course``; its address once it serves."""
+    command = [sys.executable, str(build_script), "preview", "--course", str(course)]
+    command += ["--out", str(out), "-q"]
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=environment
+    )
+    try:
+        address = None
+        for line in process.stdout:
+            match = READY.search(line)
+            if match:
+                address = match.group(1)
+                break
+        if address is None:
+            raise RuntimeError(f"bench: the preview did not start: {' '.join(command)}")
+        yield address
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def wait_until(page, predicate: str, argument: list, timeout: float = 60.0) -> None:
+    """Until ``predicate(argument)`` holds in the page (across the reload)."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        try:
+            if page.evaluate(predicate, argument):
+                return
+        except Exception:  # the page is reloading: its context is gone for a moment
+            pass
+        time.sleep(0.005)
+    raise RuntimeError("bench: the preview never showed the edit")
+
+
+def edit_latencies(
+    address: str, deck: str, needle: str, edit: Callable[[int], None], figure: bool, times: int
+) -> list[float]:
+    """Seconds from each ``edit(k)`` written to the slide holding ``needle`` showing it:
+    its text with the edit's mark, or (``figure``) its figure drawn anew."""
+    from coursebuild.browser import open_browser
+
+    seconds = []
+    with open_browser() as browser:
+        page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+        page.goto(address + deck)
+        page.wait_for_function("() => window.Reveal && Reveal.isReady()")
+        page.evaluate(SHOW_SLIDE_WITH, needle)
+        time.sleep(0.5)  # the preview's event stream is open
+        for count in range(1, times + 1):
+            if figure:
+                before = page.evaluate(FIGURE_SIGNATURE, [needle])
+                predicate, argument = SHOWS_NEW_FIGURE, [needle, before]
+            else:
+                predicate, argument = SHOWS_TEXT, [f"{needle} M{count}"]
+            edit(count)
+            started = time.perf_counter()
+            wait_until(page, predicate, argument)
+            seconds.append(time.perf_counter() - started)
+            time.sleep(0.3)  # the build has ended: the next edit starts a new one
+    return seconds
+
+
+def text_edit(page_file: Path, needle: str) -> Callable[[int], None]:
+    """Each call marks the list item ``needle`` with a new number."""
+    original = page_file.read_text(encoding="utf-8")
+    assert needle in original, f"bench: {needle!r} is not in {page_file}"
+
+    def edit(count: int) -> None:
+        page_file.write_text(original.replace(needle, f"{needle} M{count}", 1), encoding="utf-8")
+
+    return edit
