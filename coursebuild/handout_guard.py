@@ -28,14 +28,11 @@ from pathlib import Path
 
 from coursebuild.convert import line_of
 from coursebuild.errors import BuildError
+from coursebuild.jinja_regions import code_regions
 
 RAW_TYPST = re.compile(r"\{\s*=\s*typst\s*\}", re.IGNORECASE)
 # A fence: maybe in a quote or a list item, three or more ` or ~, the info string.
 FENCE = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d+[.)])[ \t]+)*(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
-# A code span, N backticks to N backticks within a paragraph (as Python-Markdown reads it).
-CODE_SPAN = re.compile(
-    r"(?<![\\`])(?P<ticks>`+)(?:(?!\n[ \t]*\n).)+?(?<!`)(?P=ticks)(?!`)", re.DOTALL
-)
 # The mark of a filter's refusal in its warning: REFUSED, tab, message, tab, quoted page text.
 REFUSED = "coursebuild-refused"
 SUFFIX = re.compile(r"\.[a-z0-9]{1,8}")
@@ -51,33 +48,17 @@ def refuse_raw_typst(text: str, path: Path) -> None:
 
 
 def raw_typst_line(text: str) -> int | None:
-    """The line of the first ```` ```{=typst} ```` fence or `` `code`{=typst} `` span, if any."""
-    prose = []  # the page with its fenced code blanked, line for line
-    fence = None
-    for number, line in enumerate(text.split("\n"), 1):
-        match = FENCE.match(line)
-        if fence is None and match:
-            if RAW_TYPST.search(match["info"]):
-                return number
-            fence = match["fence"]
-        elif fence is not None:
-            if match and closes(match, fence):
-                fence = None
-        else:
-            prose.append(line)
-            continue
-        prose.append("")
-    blanked = "\n".join(prose)
-    for span in CODE_SPAN.finditer(blanked):
-        if RAW_TYPST.match(blanked, span.end()):
-            return blanked.count("\n", 0, span.end()) + 1
+    """The line of the first ```` ```{=typst} ```` fence or `` `code`{=typst} `` span, if any.
+
+    The code is what the site's parser reads as code (jinja_regions): a fence's
+    info string is on its first line; a span's attribute follows it.
+    """
+    for start, end in code_regions(text):
+        newline = text.find("\n", start, end)
+        fence = FENCE.match(text[start : newline if newline >= 0 else end])
+        if (fence and RAW_TYPST.search(fence["info"])) or RAW_TYPST.match(text, end):
+            return text.count("\n", 0, start if fence else end) + 1
     return None
-
-
-def closes(match: re.Match[str], fence: str) -> bool:
-    """Whether a fence line closes the open ``fence``: same character, as long, no info."""
-    found = match["fence"]
-    return found[0] == fence[0] and len(found) >= len(fence) and not match["info"].strip()
 
 
 def raise_refusals(warnings: list[str], path: Path, source: str) -> list[str]:
