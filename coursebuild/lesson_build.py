@@ -109,7 +109,7 @@ PART_TEMPLATES = {"deck": ("deck.html.j2", "deck.css"), "handout": ("handout.typ
 def part_inputs(part: str, config_path: Path, lessons_dir: Path) -> str:
     """Digest of what every lesson's ``part`` depends on alike, read once a build.
 
-    A deck also depends on the layout pass's scripts and the reveal.js version,
+    A deck also depends on the layout pass's script and the reveal.js version,
     a handout on the Typst compiler: an edit to the handout template rebuilds
     handouts and leaves every deck as it is.
     """
@@ -118,7 +118,9 @@ def part_inputs(part: str, config_path: Path, lessons_dir: Path) -> str:
     ]
     templates = [TEMPLATES_DIR / name for name in PART_TEMPLATES[part]]
     if part == "deck":
-        own = [*PACKAGE_DIR.glob("*.js"), reveal_dir() / "package.json"]
+        # The layout pass's script, not every script here: the preview's page
+        # script and the check's are no part of a deck.
+        own = [PACKAGE_DIR / "layout_pass.js", reveal_dir() / "package.json"]
         tools = ""
     else:
         own, tools = [], typst_signature()
