@@ -1,14 +1,19 @@
 // Sent by `build.py preview` at the end of every HTML page it serves; never
-// written to the output folder. Reloads the page on the slide it showed when
-// the build changed it, and shows a build error over the last good slides.
+// written to the output folder. When the build changes a deck, swaps its slides
+// in place and stays on the slide it showed (a whole reload when more than the
+// slides changed, or for other pages), and shows a build error over the last
+// good slides.
 (function () {
   "use strict";
   // The speaker view's frames show the deck too: the speaker view follows its deck.
   if (/receiver/.test(location.search)) return;
   var page = location.pathname;
+  // The server's digest of the page without its slides (preview_server.shell_digest).
+  var shell = document.currentScript && document.currentScript.getAttribute("data-shell");
+  var speakerView = null;
   var slideKey = "preview-slide:" + page;
-  // Set when this load is the preview's reload: the speaker view then needs new slides.
-  var reloaded = sessionStorage.getItem(slideKey) !== null;
+  // Set when the slides changed under an open speaker view: its frames need new slides.
+  var speakerFramesStale = sessionStorage.getItem(slideKey) !== null;
 
   function deck() {
     return typeof Reveal !== "undefined" && Reveal.getIndices ? Reveal : null;
@@ -38,6 +43,46 @@
     location.reload();
   }
 
+  function shellOf(fresh) {
+    var script = fresh.querySelector("script[data-shell]");
+    return script && script.getAttribute("data-shell");
+  }
+
+  // Swapping the slides keeps the page, its scroll and zoom, and skips parsing and
+  // starting reveal.js again: the edit is on screen sooner than with a reload.
+  function swapSlides(fresh) {
+    var reveal = deck();
+    var slides = document.querySelector(".reveal .slides");
+    var freshSlides = fresh.querySelector(".reveal .slides");
+    var at = reveal.getIndices();
+    // A copy first: adopting a node takes it out of the live childNodes list.
+    var nodes = Array.prototype.slice.call(freshSlides.childNodes);
+    slides.replaceChildren.apply(slides, nodes.map(document.adoptNode, document));
+    reveal.sync();
+    reveal.slide(at.h, at.v, at.f);
+    speakerFramesStale = true;
+    refreshSpeakerFrames();
+  }
+
+  var latest = 0;
+
+  function update() {
+    if (!deck() || !shell) return reload();
+    var request = ++latest;
+    fetch(page, { cache: "no-store" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.statusText);
+        return response.text();
+      })
+      .then(function (text) {
+        if (request !== latest) return; // a later build's page is on its way
+        var fresh = new DOMParser().parseFromString(text, "text/html");
+        if (shellOf(fresh) !== shell || !fresh.querySelector(".reveal .slides")) return reload();
+        swapSlides(fresh);
+      })
+      .catch(reload);
+  }
+
   function restore() {
     var reveal = deck();
     var saved = sessionStorage.getItem(slideKey);
@@ -53,11 +98,12 @@
     else reveal.on("ready", go);
   }
 
-  // An open speaker view outlives the reload: reveal's notes plugin reconnects to it
-  // at its next heartbeat, but its frames still show the old slides. They are
-  // reloaded, and once they are, the notes plugin is made to send the current state.
-  function refreshSpeakerView(event) {
-    if (!reloaded || typeof event.data !== "string") return;
+  // An open speaker view outlives a reload: reveal's notes plugin reconnects to it
+  // at its next heartbeat (every second), but its frames still show the old slides.
+  // They are speakerFramesStale, and once they are, the notes plugin is made to send the
+  // current state. After a swap the page is the same, and so is the connection.
+  function heardSpeakerView(event) {
+    if (typeof event.data !== "string") return;
     var message;
     try {
       message = JSON.parse(event.data);
@@ -65,8 +111,14 @@
       return;
     }
     if (!message || message.namespace !== "reveal-notes" || message.type !== "heartbeat") return;
-    reloaded = false;
-    var frames = event.source.document.querySelectorAll("iframe");
+    speakerView = event.source;
+    refreshSpeakerFrames();
+  }
+
+  function refreshSpeakerFrames() {
+    if (!speakerFramesStale || !speakerView || speakerView.closed) return;
+    speakerFramesStale = false;
+    var frames = speakerView.document.querySelectorAll("iframe");
     var waiting = frames.length;
     frames.forEach(function (frame) {
       frame.addEventListener(
@@ -82,9 +134,9 @@
     });
   }
 
-  window.addEventListener("message", refreshSpeakerView);
+  window.addEventListener("message", heardSpeakerView);
   var events = new EventSource("/__preview/events?page=" + encodeURIComponent(page));
-  events.addEventListener("reload", reload);
+  events.addEventListener("reload", update);
   events.addEventListener("error", function (event) {
     // A lost connection fires "error" too, without data: the server is gone or restarting.
     if (typeof event.data === "string") showError(event.data);

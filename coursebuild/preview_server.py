@@ -26,6 +26,9 @@ EVENTS_PATH = "/__preview/events"
 CSP_META = re.compile(rb'(<meta http-equiv="Content-Security-Policy" content=")([^"]*)(">)')
 FIRST_PORT, LAST_PORT = 8000, 8100
 KEEPALIVE_SECONDS = 15
+# What deck.html.j2 puts around the slides: the part of a deck the preview swaps in place.
+SLIDES_START = b'<div class="slides">'
+SLIDES_END = b'<div class="deck-footer"'
 
 
 def widened_policy(policy: str) -> str:
@@ -39,12 +42,27 @@ def widened_policy(policy: str) -> str:
     return "; ".join(directives)
 
 
+def shell_digest(page: bytes) -> str:
+    """The page without its slides, digested: decks with the same digest may swap slides.
+
+    When the template changes its markers, the digest covers the whole page and
+    every change reloads the page: slower, never wrong.
+    """
+    start = page.find(SLIDES_START)
+    end = page.find(SLIDES_END, start + 1)
+    if start >= 0 and end >= 0:
+        page = page[:start] + page[end:]
+    return hashlib.sha256(page).hexdigest()[:32]
+
+
 def injected(page: bytes) -> bytes:
     """``page`` with the reload script before its last </body>, and its policy widened."""
+    shell = shell_digest(page).encode("ascii")
     page = CSP_META.sub(
         lambda m: m[1] + widened_policy(m[2].decode()).encode() + m[3], page, count=1
     )
-    script = b"<script>" + CLIENT_SCRIPT.encode("utf-8") + b"</script>"
+    # The digest is an attribute: the script's text, and so its hash in the policy, stay fixed.
+    script = b'<script data-shell="' + shell + b'">' + CLIENT_SCRIPT.encode("utf-8") + b"</script>"
     end = page.rfind(b"</body>")
     if end < 0:
         return page + script

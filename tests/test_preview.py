@@ -179,8 +179,25 @@ def test_preview_reloads_on_the_slide_shows_errors_and_stops_clean(
     indices = tabs[0].evaluate("() => Reveal.getIndices()")
     assert "Kolmannen dian TEKSTI" in tabs[0].evaluate(CURRENT_TEXT)
 
-    # An edit of the slide's text: both tabs reload, on the same slide.
-    lesson.write_text(LESSON.replace("TEKSTI", "UUSI TEKSTI"), encoding="utf-8")
+    # An edit of the slide's text: both tabs swap their slides in place, on the same slide.
+    lesson.write_text(LESSON.replace("TEKSTI", "TOINEN TEKSTI"), encoding="utf-8")
+    for tab in tabs:
+        tab.wait_for_function(
+            "() => Reveal.getCurrentSlide().textContent.includes('TOINEN TEKSTI')",
+            timeout=WAIT_MS,
+        )
+        assert tab.evaluate("() => window.previewMark") == 1  # not reloaded
+        assert tab.evaluate("() => Reveal.getIndices()") == indices
+        # reveal.js knows the new slides: the next one is the new "Neljäs", shown.
+        tab.evaluate("() => Reveal.next()")
+        assert "Neljä." in tab.evaluate(CURRENT_TEXT)
+        assert tab.locator("section#neljäs.present").is_visible()
+        tab.evaluate("() => Reveal.prev()")
+
+    # A new title changes more than the slides (the page's <title>, its footer):
+    # both tabs reload, and come back on the same slide.
+    titled = LESSON.replace("TEKSTI", "UUSI TEKSTI").replace("# Esikatselu", "# Esikatselu 2")
+    lesson.write_text(titled, encoding="utf-8")
     for tab in tabs:
         tab.wait_for_function(
             "() => !window.previewMark && window.Reveal && Reveal.isReady()"
@@ -188,11 +205,12 @@ def test_preview_reloads_on_the_slide_shows_errors_and_stops_clean(
             timeout=WAIT_MS,
         )
         assert tab.evaluate("() => Reveal.getIndices()") == indices
+        assert tab.title().startswith("Esikatselu 2")
         tab.evaluate("() => { window.previewMark = 1; }")
     edited = out.joinpath("01_esi.html").read_bytes()
 
     # A broken page: the overlay names the file and line, the slide stays.
-    broken = LESSON.replace("TEKSTI.", "UUSI TEKSTI {{ nimi }}.")
+    broken = titled.replace("TEKSTI.", "TEKSTI {{ nimi }}.")
     lesson.write_text(broken, encoding="utf-8")
     for tab in tabs:
         overlay = tab.locator("#preview-error")
@@ -215,7 +233,7 @@ def test_preview_reloads_on_the_slide_shows_errors_and_stops_clean(
     late.locator("#preview-error").wait_for(state="visible", timeout=WAIT_MS)
 
     # Fixed as it was: the deck is the same file, so no reload; the overlay goes.
-    lesson.write_text(LESSON.replace("TEKSTI", "UUSI TEKSTI"), encoding="utf-8")
+    lesson.write_text(titled, encoding="utf-8")
     for tab in [*tabs, late]:
         tab.locator("#preview-error").wait_for(state="detached", timeout=WAIT_MS)
     for tab in tabs:
@@ -283,7 +301,8 @@ def test_the_speaker_view_follows_its_deck_through_a_reload(browser, start_previ
 
     lesson = course / "slides" / "01_esi.md"
     lesson.write_text(LESSON.replace("TEKSTI", "UUSI TEKSTI"), encoding="utf-8")
-    page.wait_for_function("() => !window.previewMark", timeout=WAIT_MS)
+    page.wait_for_function(f"() => ({CURRENT_TEXT})().includes('UUSI TEKSTI')", timeout=WAIT_MS)
+    assert page.evaluate("() => window.previewMark") == 1  # swapped in place
     current.wait_for_function(shows, arg="UUSI TEKSTI", timeout=WAIT_MS)
     # Still connected: the next slide in the deck is the next in the speaker view.
     page.evaluate("() => Reveal.next()")
