@@ -11,6 +11,9 @@ NODE_STAMP := node_modules/.installed
 # elsewhere sudo is used.
 CHROMIUM := /usr/bin/chromium
 PDFTOPPM := /usr/bin/pdftoppm
+# actionlint checks the workflow's shell steps with shellcheck (tests/test_workflow.py);
+# the decks and figures name the DejaVu and Liberation fonts.
+SHELLCHECK := /usr/bin/shellcheck
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 OUT ?= build
 
@@ -36,10 +39,10 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(CHROMIUM) $(PDFTOPPM) &:
+$(CHROMIUM) $(PDFTOPPM) $(SHELLCHECK) &:
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-		chromium poppler-utils > /dev/null
+		chromium poppler-utils shellcheck fonts-dejavu-core fonts-dejavu-extra fonts-liberation > /dev/null
 
 course: setup $(CHROMIUM)
 	$(BIN)/python build.py --out $(OUT)
@@ -50,7 +53,7 @@ figures: $(STAMP)
 preview: setup $(CHROMIUM)
 	$(BIN)/python build.py preview --out $(OUT)
 
-test: setup $(CHROMIUM) $(PDFTOPPM)
+test: setup $(CHROMIUM) $(PDFTOPPM) $(SHELLCHECK)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
