@@ -27,6 +27,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from coursebuild.convert import line_of
+from coursebuild.dialect import image_references
 from coursebuild.errors import BuildError
 from coursebuild.jinja_regions import code_regions
 
@@ -38,6 +39,18 @@ REFUSED = "coursebuild-refused"
 SUFFIX = re.compile(r"\.[a-z0-9]{1,8}")
 # A handout's folder in the system's temporary folder: this prefix, the process id, random.
 FOLDER_PREFIX = "coursebuild-handout-"
+# Characters a browser shows as colour emoji (Unicode's Emoji_Presentation).
+# No font of the handout has them, and PDF/UA refuses text it cannot show:
+# written as they are (✅, not :white_check_mark:), they are shown as the
+# Twemoji image that a :shortcode: gets.
+EMOJI = re.compile(
+    "[\u231a\u231b\u23e9-\u23ec\u23f0\u23f3\u25fd\u25fe\u2614\u2615\u2648-\u2653"
+    "\u267f\u2693\u26a1\u26aa\u26ab\u26bd\u26be\u26c4\u26c5\u26ce\u26d4\u26ea"
+    "\u26f2\u26f3\u26f5\u26fa\u26fd\u2705\u270a\u270b\u2728\u274c\u274e"
+    "\u2753-\u2755\u2757\u2795-\u2797\u27b0\u27bf\u2b1b\u2b1c\u2b50\u2b55"
+    "\U0001f004\U0001f0cf\U0001f18e\U0001f191-\U0001f19a\U0001f200-\U0001faff]"
+)
+TWEMOJI_DIR = Path(__file__).resolve().parent.parent / "node_modules" / "@twemoji" / "svg"
 
 
 def refuse_raw_typst(text: str, path: Path) -> None:
@@ -62,12 +75,30 @@ def raw_typst_line(text: str) -> int | None:
 
 
 def raise_refusals(warnings: list[str], path: Path, source: str) -> list[str]:
-    """Pandoc's ``warnings`` less the filters' refusals, the first of which is raised."""
+    """Pandoc's ``warnings`` less the filters' refusals, the first of which is raised.
+
+    A refusal quotes the page's text at fault, or an image's file name and
+    which of the page's images of that name it is (``name<TAB>n``).
+    """
     for warning in warnings:
         if REFUSED + "\t" in warning:
             message, _, quoted = warning.split(REFUSED + "\t", 1)[1].partition("\t")
-            raise BuildError(message, path, line_of(quoted, source, 1))
+            file, _, occurrence = quoted.partition("\t")
+            line = image_line(file, int(occurrence), source) if occurrence.isdigit() else None
+            raise BuildError(message, path, line or line_of(quoted, source, 1))
     return warnings
+
+
+def image_line(file: str, occurrence: int, source: str) -> int | None:
+    """The line of the page's ``occurrence``-th Markdown image of the file name ``file``."""
+    lines = [
+        reference.line
+        for reference in image_references(source)
+        if reference.target.replace("%20", " ").rsplit("/", 1)[-1] == file
+    ]
+    if 0 < occurrence <= len(lines):
+        return lines[occurrence - 1]
+    return line_of(file, source, 1)
 
 
 def neutral_names(files: Iterable[str]) -> dict[str, str]:
@@ -90,12 +121,33 @@ def handout_folder(files: Iterable[str], path: Path) -> Iterator[tuple[Path, dic
     remove_stale_folders()
     folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
     try:
-        names = neutral_names(files)
+        emoji = literal_emoji(page_text(path))
+        names = neutral_names([*files, *emoji.values()])
         for file, name in names.items():
             place_file(Path(file), folder / name, path)
+        # filters/handout.lua finds an emoji character's image as "emoji:✅".
+        names.update({f"emoji:{char}": names[file] for char, file in emoji.items()})
         yield folder, names
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def page_text(path: Path) -> str:
+    """The lesson's text, to find its emoji characters; none if it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""  # the build read it a moment ago; then the handout shows no emoji
+
+
+def literal_emoji(text: str, folder: Path = TWEMOJI_DIR) -> dict[str, str]:
+    """The Twemoji file of each emoji character written as it is in ``text``."""
+    found = {}
+    for char in sorted(set(EMOJI.findall(text))):
+        file = folder / f"{ord(char):x}.svg"
+        if file.is_file():
+            found[char] = str(file)
+    return found
 
 
 def remove_stale_folders() -> None:

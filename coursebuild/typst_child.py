@@ -10,6 +10,11 @@ Typst reads nothing outside that root: it is the handout's own folder, holding
 only the images the handout shows (coursebuild/handout_guard.py). The root
 comes with the source, so a child started early (``--warm``) needs no folder yet.
 On a Typst error the last line of stderr is JSON with the message and diagnostic.
+
+Every handout is PDF/UA-1 (``PDF_STANDARDS``): Typst tags its structure and
+refuses a document a screen reader could not read (no title, an image or a
+formula without alt text, a skipped heading level). The build gives what it
+needs (templates/handout.typ.j2, filters/handout.lua, filters/typst_math.lua).
 """
 
 import json
@@ -18,6 +23,7 @@ import sys
 import typst
 
 TYPST_FAILED = 3
+PDF_STANDARDS = ["ua-1"]
 
 
 def main() -> int:
@@ -33,6 +39,7 @@ def main() -> int:
             root=root,  # the source names its images relative to it
             ignore_system_fonts=True,  # only Typst's embedded fonts: the same PDF everywhere
             timestamp=timestamp,
+            pdf_standards=PDF_STANDARDS,
         )
     except typst.TypstError as error:
         details = {"message": str(error.message), "diagnostic": str(error.diagnostic)}

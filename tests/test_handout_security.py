@@ -221,7 +221,8 @@ def test_handout_filter_refuses_an_image_the_build_did_not_check():
     command = [pandoc_executable(), "--from=html", *HANDOUT_ARGUMENTS, names]
     result = subprocess.run(command, input=page, capture_output=True, text=True, check=True)
     assert "/etc/hostname" not in result.stdout
-    assert 'image("img-1.png")' in result.stdout  # a checked one by its name in the folder
+    # A checked one by its name in the folder, with its alt text (PDF/UA).
+    assert 'image("img-1.png", alt: "y")' in result.stdout
     warnings = [line for line in result.stderr.splitlines() if line.startswith("[WARNING]")]
     with pytest.raises(BuildError, match=r"^sivu.md:1: image /etc/hostname is not one"):
         raise_refusals(warnings, Path("sivu.md"), page)
@@ -255,7 +256,8 @@ def test_typst_reads_a_file_inside_its_root(tmp_path):
     """The control: the folder given is the root, so its files are what Typst reads."""
     (tmp_path / "sisalla.txt").write_text("Sisalla42", encoding="utf-8")
     pdf = tmp_path / "out.pdf"
-    pdf.write_bytes(compile_in(tmp_path, '#read("sisalla.txt") #read("/sisalla.txt")'))
+    source = '#set document(title: "t")\n#read("sisalla.txt") #read("/sisalla.txt")'
+    pdf.write_bytes(compile_in(tmp_path, source))
     assert pdf_text(pdf).split() == ["Sisalla42", "Sisalla42"]
 
 
@@ -342,7 +344,7 @@ graph LR
 ```
 
 !!! note "Sama kuva uudestaan"
-    ![](images/kapea.png)
+    ![Kapea punainen kuva](images/kapea.png)
 """
 )
 

@@ -153,9 +153,15 @@ def typst_pdf_pages(formulas: tuple[tuple[str, bool], ...]) -> list[str]:
     return [page.extract_text() for page in reader.pages]
 
 
+# The filter's call that gives a formula its alt text (PDF/UA), around the writer's $…$.
+WITH_ALT = re.compile(r'#math\.equation\(block: \w+, alt: "(?:[^"\\]|\\.)*", (.*)\.body\);', re.S)
+
+
 def typst_content(pieces: Sequence[str]) -> list[str]:
     """Typst's repr of each formula's content (what it will lay out)."""
-    items = ", ".join(f"repr({piece}.body)" for piece in pieces)
+    equations = [WITH_ALT.fullmatch(piece) for piece in pieces]
+    assert all(equations), pieces
+    items = ", ".join(f"repr({equation[1]}.body)" for equation in equations)
     source = f"#metadata(({items},))<math>"
     value = typst.query(source.encode(), "<math>", field="value", ignore_system_fonts=True)
     return json.loads(value)[0]

@@ -75,8 +75,13 @@ local function make_figures(blocks)
     if image then
       local inlines = caption or pandoc.List()
       -- The caption doubles as the image's alt text for screen readers;
-      -- without one, the image keeps the alt text the page gave it.
-      if caption then
+      -- without one, the image keeps the alt text the page gave it. In the
+      -- handout (PDF/UA) the page's own alt text comes first and the caption
+      -- stands in where it gave none; a diagram's alt text is the build's
+      -- generic "Kaavio", so its caption says more.
+      local own_alt = FORMAT == "typst" and not image.classes:includes("mermaid")
+        and pandoc.utils.stringify(image.caption):match("%S")
+      if caption and not own_alt then
         local alt = pandoc.utils.stringify(inlines):gsub("%s+$", "")
         image.caption = pandoc.Inlines(alt)
       end

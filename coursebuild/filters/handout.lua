@@ -14,6 +14,11 @@
 -- the map (raw HTML <img>, which the build never checked) is refused: removed,
 -- and a warning marked coursebuild-refused that the build makes an error
 -- (coursebuild/handout_guard.py).
+--
+-- The handout is PDF/UA-1 (coursebuild/typst_child.py), so a screen reader
+-- can read it: every image gets its alt text (the page's, else its caption;
+-- an image with neither is refused), an emoji written as a character gets
+-- its Twemoji image, and headings go down one level at a time.
 
 local SOURCES_TITLE = "Lähteet"
 local VIDEO_LABEL = "Video:"
@@ -84,6 +89,8 @@ end
 -- Images ----------------------------------------------------------------------
 
 local handout_files = {}
+-- An image's attribute: the how-manieth image of its file name it is.
+local OCCURRENCE = "coursebuild-occurrence"
 
 local function read_handout_files(meta)
   local value = meta["handout-files"]
@@ -105,20 +112,126 @@ local function unescaped(url)
   end))
 end
 
--- An image by its name in the handout's folder; an emoji is one line high, as on the site.
-local function handout_image(image)
+-- A refusal the build makes an error naming the page's line where `src` stands.
+local function refuse_image(src, message)
+  pandoc.log.warn("coursebuild-refused\t" .. message .. "\t" .. src)
+end
+
+-- The image's name in the handout's folder, or nil (refused) if the build did not check it.
+local function handout_name(image)
   local name = handout_files[image.src] or handout_files[unescaped(image.src)]
   if not name then
     local src = unescaped(image.src):gsub("[\t\n]", " ")
-    pandoc.log.warn("coursebuild-refused\timage " .. src .. " is not one the build checked"
-      .. " (raw HTML <img>?); write it as ![](" .. src .. ")\t" .. src)
-    return {}
+    refuse_image(src, "image " .. src .. " is not one the build checked"
+      .. " (raw HTML <img>?); write it as ![](" .. src .. ")")
   end
-  if image.classes:includes("twemoji") then
-    return pandoc.RawInline("typst", "#emoji(" .. typst_string(name) .. ")")
+  return name
+end
+
+-- What a screen reader says for the image: its alt text, which captions.lua
+-- made the caption where the page gave none. PDF/UA allows no image without.
+local function alt_text(image)
+  local alt = pandoc.utils.stringify(image.caption):gsub("%s+", " "):match("^%s*(.-)%s*$")
+  if alt == "" and image.classes:includes("twemoji") then
+    alt = (image.attributes["title"] or ""):gsub(":", " "):match("^%s*(.-)%s*$")
+  end
+  if alt == "" then
+    -- The page names the file by a path of its own: the build finds the
+    -- line of its n-th image of this name (handout_guard.py).
+    local file = unescaped(image.src):gsub("[\t\n]", " "):match("([^/\\]*)$")
+    refuse_image(file .. "\t" .. (image.attributes[OCCURRENCE] or "1"), "image " .. file
+      .. " has no alt text and no caption, which a screen reader needs: write"
+      .. " ![what it shows](" .. file .. ") or a **Kuva N:** caption after it")
+    return nil
+  end
+  return alt
+end
+
+-- Number each image by its file name's occurrence in reading order, for refusals.
+local function number_images(blocks)
+  local seen = {}
+  return blocks:walk({
+    Image = function(image)
+      local file = unescaped(image.src):match("([^/\\]*)$")
+      seen[file] = (seen[file] or 0) + 1
+      image.attributes[OCCURRENCE] = tostring(seen[file])
+      return image
+    end,
+  })
+end
+
+-- Typst's `image(…)` call for `image`, with its alt text, or nil if refused.
+-- The writer's own call gives the size the page set; the alt text goes last.
+local function image_call(image)
+  local name, alt = handout_name(image), alt_text(image)
+  if not (name and alt) then
+    return nil
   end
   image.src = name
-  return image
+  image.attributes[OCCURRENCE] = nil
+  local written = pandoc.write(pandoc.Pandoc({ pandoc.Plain({ image }) }), "typst")
+  local call = written:match("^%s*#box%((image%(.*%))%)%s*$")
+  if not call then
+    error("handout.lua: the writer wrote an image unlike #box(image(...)): " .. written)
+  end
+  return call:sub(1, -2) .. ", alt: " .. typst_string(alt) .. ")"
+end
+
+-- An image in the text; an emoji is one line high, as on the site. The `;`
+-- ends the call, so that text after it ("(", "[") is not read as arguments.
+local function handout_image(image)
+  if image.classes:includes("twemoji") then
+    local name, alt = handout_name(image), alt_text(image)
+    if not (name and alt) then
+      return {}
+    end
+    return pandoc.RawInline("typst", "#emoji(" .. typst_string(name) .. ", "
+      .. typst_string(alt) .. ");")
+  end
+  local call = image_call(image)
+  return call and pandoc.RawInline("typst", "#box(" .. call .. ");") or {}
+end
+
+-- An emoji character written as it is (✅, not :white_check_mark:): no font
+-- of the handout has it, so it is the Twemoji image a :shortcode: gets, the
+-- character its alt text. The build put the image in the handout's folder
+-- (handout_guard.py); a variation selector after it goes with it.
+local function literal_emoji(str)
+  local inlines, plain, after_emoji = pandoc.List(), {}, false
+  for _, code in utf8.codes(str.text) do
+    local char = utf8.char(code)
+    local name = handout_files["emoji:" .. char]
+    if name then
+      if #plain > 0 then
+        inlines:insert(pandoc.Str(table.concat(plain)))
+        plain = {}
+      end
+      inlines:insert(pandoc.RawInline("typst", "#emoji(" .. typst_string(name) .. ", "
+        .. typst_string(char) .. ");"))
+    elseif not (after_emoji and code == 0xFE0F) then
+      plain[#plain + 1] = char
+    end
+    after_emoji = name ~= nil
+  end
+  if #inlines == 0 then
+    return nil
+  end
+  if #plain > 0 then
+    inlines:insert(pandoc.Str(table.concat(plain)))
+  end
+  return inlines
+end
+
+-- A figure's image stands alone (no box): the template sizes it to the page.
+local function figure_image(figure)
+  local only = #figure.content == 1 and figure.content[1]
+  if not (only and (only.t == "Plain" or only.t == "Para") and #only.content == 1
+        and only.content[1].t == "Image" and not only.content[1].classes:includes("twemoji")) then
+    return nil
+  end
+  local call = image_call(only.content[1])
+  figure.content = { pandoc.Plain({ call and pandoc.RawInline("typst", "#" .. call .. ";") or nil }) }
+  return figure
 end
 
 -- Raw HTML -----------------------------------------------------------------
@@ -237,6 +350,33 @@ local function fill_sources(blocks)
   return blocks
 end
 
+-- Headings ------------------------------------------------------------------
+
+-- PDF/UA wants each heading at most one level below the one before it, the
+-- lesson title (level 1, the template's) first. A heading the page writes
+-- deeper (## then ####) is tagged one level below the one before it and
+-- keeps the look of the level it was written at (the template's
+-- `written-level`): the student reads the page as it was written.
+local function heading_levels(blocks)
+  local previous = 1
+  return blocks:walk({
+    traverse = "topdown",
+    Header = function(header)
+      local written = header.level
+      header.level = math.min(written, previous + 1)
+      previous = header.level
+      if header.level == written then
+        return nil
+      end
+      return {
+        pandoc.RawBlock("typst", "#written-level(" .. written .. ")["),
+        header,
+        pandoc.RawBlock("typst", "]"),
+      }, false
+    end,
+  })
+end
+
 -- The document -------------------------------------------------------------
 
 -- Raw HTML on paper: an <iframe> becomes a "Video:" link (``wrap`` makes it a
@@ -278,7 +418,12 @@ local shape = {
 
 function Pandoc(doc)
   handout_files = read_handout_files(doc.meta)
+  doc.blocks = number_images(doc.blocks)
+  doc.blocks = doc.blocks:walk({ Figure = figure_image })
   doc.blocks = doc.blocks:walk(shape)
+  -- After the images: their alt text keeps an emoji character as it is.
+  doc.blocks = doc.blocks:walk({ Str = literal_emoji })
+  doc.blocks = heading_levels(doc.blocks)
   -- A typewise walk visits the Inlines lists in reading order.
   doc.blocks = doc.blocks:walk({ Inlines = cite_source })
   doc.blocks = fill_sources(doc.blocks)

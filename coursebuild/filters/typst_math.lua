@@ -3,7 +3,7 @@
 --
 -- Pandoc's Typst writer (texmath) and the pinned Typst disagree, and a few
 -- TeX commands come out wrong. Each Math element is written to Typst here,
--- with these fixes, and handed on as raw Typst only when a fix applied:
+-- with these fixes, and handed on as raw Typst:
 --
 -- * Symbol names Typst 0.15 does not know or has deprecated (\cap -> sect,
 --   \odot -> dot.circle, \otimes -> times.circle, …) become the character
@@ -26,6 +26,9 @@
 --
 -- Replacements in the TeX use private-use characters (Plane 15) as
 -- placeholders, which the writer passes through, for the exact Typst code.
+--
+-- Every formula then gets alt text (the handout is PDF/UA-1, which refuses
+-- a formula without): its TeX made readable, in an escaped Typst string.
 
 -- Writer name -> character, for names Typst 0.15 rejects or deprecates.
 local SYMBOLS = {
@@ -237,6 +240,209 @@ local function move_tags(tex)
   end))
 end
 
+-- Alt text ------------------------------------------------------------------
+
+-- PDF/UA wants a text for every formula: a screen reader reads this one
+-- instead of the glyphs. It is the TeX made linear, as one would say it:
+-- symbols as their characters (a screen reader names σ, ∑ and ≤ in its own
+-- language), \frac{a}{b} as (a)/(b), markup and spacing commands dropped,
+-- any other command by its name. It stays close to the TeX the page shows
+-- on the site, which many readers of math by screen reader know.
+local SPOKEN = {
+  alpha = "α", beta = "β", gamma = "γ", delta = "δ", epsilon = "ε", varepsilon = "ε",
+  zeta = "ζ", eta = "η", theta = "θ", vartheta = "ϑ", iota = "ι", kappa = "κ",
+  lambda = "λ", mu = "μ", nu = "ν", xi = "ξ", pi = "π", rho = "ρ", sigma = "σ",
+  tau = "τ", upsilon = "υ", phi = "φ", varphi = "φ", chi = "χ", psi = "ψ", omega = "ω",
+  Gamma = "Γ", Delta = "Δ", Theta = "Θ", Lambda = "Λ", Xi = "Ξ", Pi = "Π", Sigma = "Σ",
+  Phi = "Φ", Psi = "Ψ", Omega = "Ω",
+  cdot = "·", times = "×", div = "÷", pm = "±", mp = "∓", ast = "*", star = "⋆",
+  circ = "∘", bullet = "•", odot = "⊙", otimes = "⊗", oplus = "⊕",
+  sum = "∑", prod = "∏", int = "∫", iint = "∬", oint = "∮", partial = "∂",
+  nabla = "∇", infty = "∞", sqrt = "√", prime = "′",
+  le = "≤", leq = "≤", ge = "≥", geq = "≥", ne = "≠", neq = "≠", approx = "≈",
+  equiv = "≡", sim = "~", simeq = "≃", propto = "∝", ll = "≪", gg = "≫",
+  ["in"] = "∈", notin = "∉", subset = "⊂", subseteq = "⊆", supset = "⊃", cup = "∪",
+  cap = "∩", emptyset = "∅", forall = "∀", exists = "∃", neg = "¬", land = "∧",
+  lor = "∨", wedge = "∧", vee = "∨",
+  to = "→", rightarrow = "→", leftarrow = "←", gets = "←", Rightarrow = "⇒",
+  Leftarrow = "⇐", leftrightarrow = "↔", Leftrightarrow = "⇔", mapsto = "↦",
+  implies = "⇒", iff = "⇔", uparrow = "↑", downarrow = "↓",
+  ldots = "…", dots = "…", cdots = "⋯", vdots = "⋮", ddots = "⋱",
+  lvert = "|", rvert = "|", vert = "|", mid = "|", lVert = "‖", rVert = "‖", Vert = "‖",
+  ["|"] = "‖", langle = "⟨", rangle = "⟩", lfloor = "⌊", rfloor = "⌋", lceil = "⌈",
+  rceil = "⌉", lbrace = "{", rbrace = "}", ["{"] = "{", ["}"] = "}",
+  ["%"] = "%", ["$"] = "$", ["_"] = "_", ["#"] = "#", ["&"] = "&",
+  top = "ᵀ", intercal = "ᵀ", perp = "⊥", parallel = "∥", angle = "∠", degree = "°",
+  hbar = "ℏ", ell = "ℓ", setminus = "∖", backslash = "\\",
+}
+-- Commands that only set spacing, size or style: nothing to say.
+local SILENT = {}
+for _, name in ipairs({ ",", ";", ":", "!", " ", "quad", "qquad", "enspace", "thinspace",
+  "displaystyle", "textstyle", "scriptstyle", "limits", "nolimits", "left", "right",
+  "middle", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "biggl", "biggr",
+  "Biggl", "Biggr", "nonumber", "notag" }) do
+  SILENT[name] = true
+end
+-- Commands whose argument is read as it is, without the command.
+local WRAPPERS = {}
+for _, name in ipairs({ "text", "textrm", "textit", "textbf", "textsf", "texttt", "mbox",
+  "mathrm", "mathit", "mathbf", "mathsf", "mathtt", "mathcal", "mathscr", "mathfrak",
+  "boldsymbol", "bm", "operatorname", "emph", "underline", "mathbb" }) do
+  WRAPPERS[name] = true
+end
+-- Commands whose first braced argument is not read (\color{red}, \label{x}).
+local SKIP_ARGUMENT = { color = true, label = true, hspace = true, mspace = true,
+  phantom = true, hphantom = true, vphantom = true }
+local DELIMITER_SIZERS = { left = true, right = true, middle = true }
+local FRACTIONS = { frac = true, dfrac = true, tfrac = true, cfrac = true }
+
+-- The tokens of `tex`: control sequences ("\name"), braces and single characters.
+local function tokens_of(tex)
+  local tokens, at = {}, 1
+  while at <= #tex do
+    local char = tex:sub(at, at)
+    if char == "\\" then
+      local name, after = control_sequence(tex, at)
+      tokens[#tokens + 1] = "\\" .. name
+      at = after
+    else
+      local piece = tex:match("^[\0-\127\194-\244][\128-\191]*", at) or char
+      tokens[#tokens + 1] = piece
+      at = at + #piece
+    end
+  end
+  return tokens
+end
+
+-- A matrix's brackets, by its environment; the environments open where the reader is.
+local MATRICES = { matrix = { " ", " " }, pmatrix = { " (", ") " }, bmatrix = { " [", "] " },
+  Bmatrix = { " {", "} " }, vmatrix = { " |", "| " }, Vmatrix = { " ‖", "‖ " } }
+local environments = {}
+
+-- What \begin{environment} or \end{environment} says: a matrix's bracket, else nothing.
+local function environment_edge(command, environment)
+  local brackets = MATRICES[environment]
+  if command == "begin" then
+    environments[#environments + 1] = environment
+    return brackets and brackets[1] or " "
+  end
+  environments[#environments] = nil
+  return brackets and brackets[2] or " "
+end
+
+local read_group
+
+-- One argument at `at`: a braced group or a token; its text, whether it
+-- reads as one unit, and the index after it.
+local function read_argument(tokens, at)
+  while tokens[at] and tokens[at]:match("^%s$") do
+    at = at + 1
+  end
+  if tokens[at] == "{" then
+    local text, stop, single = read_group(tokens, at + 1, "}")
+    return text, single, stop + 1
+  elseif tokens[at] == nil then
+    return "", true, at
+  end
+  local text, stop, single = read_group(tokens, at, nil, at)
+  return text, single, stop
+end
+
+local function grouped(text, single)
+  return single and text or "(" .. text .. ")"
+end
+
+-- The text of the tokens from `at` to the `closer` token (nil: the end, or
+-- only the one item at `only`); its end and whether it reads as one unit.
+function read_group(tokens, at, closer, only)
+  local parts = {}
+  while tokens[at] and tokens[at] ~= closer do
+    local token = tokens[at]
+    local name = token:match("^\\(.*)$")
+    local text
+    at = at + 1
+    if name and name:match("^%a+$") and tokens[at] == "*" then
+      at = at + 1 -- \operatorname*{argmax}: the star changes only the layout
+    end
+    if name and DELIMITER_SIZERS[name] and tokens[at] == "." then
+      at = at + 1 -- \left. is no delimiter at all
+    end
+    if token == "{" then
+      local inner, stop = read_group(tokens, at, "}")
+      text, at = inner, stop + 1
+    elseif token == "}" then
+      text = "" -- unbalanced: TeX would have refused it
+    elseif token == "^" or token == "_" then
+      local argument, single, stop = read_argument(tokens, at)
+      text, at = token .. grouped(argument, single), stop
+    elseif token == "&" then
+      -- Cells of a matrix are told apart; an alignment point is nothing to say.
+      text = MATRICES[environments[#environments]] and ", " or " "
+    elseif token == "~" then
+      text = " "
+    elseif name == "\\" then
+      text = "; "
+    elseif name and FRACTIONS[name] then
+      local over, single_over, stop = read_argument(tokens, at)
+      local under, single_under, after = read_argument(tokens, stop)
+      text, at = grouped(over, single_over) .. "/" .. grouped(under, single_under), after
+    elseif name == "sqrt" then
+      local degree = ""
+      if tokens[at] == "[" then
+        local inner, stop = read_group(tokens, at + 1, "]")
+        degree, at = inner, stop + 1
+      end
+      local argument, single, stop = read_argument(tokens, at)
+      text, at = degree .. "√" .. grouped(argument, single), stop
+    elseif name == "tag" then
+      local argument, _, stop = read_argument(tokens, at)
+      text, at = " (" .. argument .. ")", stop
+    elseif name == "begin" or name == "end" then
+      local environment, _, stop = read_argument(tokens, at)
+      text, at = environment_edge(name, environment), stop
+    elseif name and SKIP_ARGUMENT[name] then
+      at = select(3, read_argument(tokens, at))
+      text = " "
+    elseif name and WRAPPERS[name] then
+      local argument, _, stop = read_argument(tokens, at)
+      text, at = argument, stop
+    elseif name and SILENT[name] then
+      text = " "
+    elseif name and SPOKEN[name] then
+      text = SPOKEN[name]
+    elseif name and name:match("^%a+$") then
+      -- \hat{y} -> hat(y), \log x -> log x: the command by its name.
+      if tokens[at] == "{" then
+        local argument, _, stop = read_argument(tokens, at)
+        text = argument:match("%S") and name .. "(" .. argument .. ")" or " " .. name .. " "
+        at = stop
+      else
+        text = " " .. name .. " "
+      end
+    elseif name then
+      text = name -- \{ and the like that SPOKEN lacks: the character
+    else
+      text = token
+    end
+    parts[#parts + 1] = text
+    if only then
+      break
+    end
+  end
+  local text = table.concat(parts)
+  -- One symbol, or letters and digits (\frac{536}{540}, x_{ij}, \frac{1}{p_i}),
+  -- need no parentheses.
+  return text, at, utf8.len(text) == 1 or text:match("^%w+$") ~= nil
+    or text:match("^[%w\128-\255]+[_^]%w+$") ~= nil
+end
+
+-- The formula as a screen reader should read it.
+local function readable(tex)
+  environments = {}
+  local text = read_group(tokens_of(tex), 1, nil)
+  return (text:gsub("%s+", " "):gsub(" ([,;])", "%1"):match("^%s*(.-)%s*$"))
+end
+
 -- Typst ---------------------------------------------------------------------
 
 -- Apply `fix` to the parts of Typst math `code` outside string literals.
@@ -292,6 +498,27 @@ local function fix_typst(code, codes)
     end)
     return substitute_placeholders(part, codes)
   end)
+end
+
+-- Typst string literal for `text`: nothing in it can end the string, so
+-- nothing the page writes becomes Typst code.
+local function typst_string(text)
+  local escaped = text:gsub("\\", "\\\\"):gsub('"', '\\"'):gsub("[%c]", " ")
+  return '"' .. escaped .. '"'
+end
+
+-- The equation `code` (the writer's `$…$`) with `tex`, made readable, as its
+-- alt text. `.body` is the math inside: `block` alone decides how it is set.
+-- The `;` ends the call, so that text after it ("(", "[") is not read as
+-- more arguments. TeX the writer could not read comes back as escaped text,
+-- kept as it is: the build stops at Pandoc's warning about it.
+local function with_alt(code, mathtype, tex)
+  if not code:match("^%$.*%$$") then
+    return code
+  end
+  local block = mathtype == "DisplayMath" and "true" or "false"
+  return "#math.equation(block: " .. block .. ", alt: " .. typst_string(readable(tex))
+    .. ", " .. code .. ".body);"
 end
 
 -- A line between formulas in the batch the writer gets.
@@ -358,13 +585,10 @@ function Pandoc(doc)
   local written = write_all(rewritten)
   local index = 0
   return doc:walk({
-    Math = function()
+    Math = function(math)
       index = index + 1
       local fixed = fix_typst(written[index], codes[index])
-      if fixed == written[index] and rewritten[index].text == originals[index] then
-        return nil -- nothing to fix: the writer's own output stays
-      end
-      return pandoc.RawInline("typst", fixed)
+      return pandoc.RawInline("typst", with_alt(fixed, math.mathtype, originals[index]))
     end,
   })
 end
