@@ -76,6 +76,11 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="save a PNG of every slide to OUT/check/<lesson>/ (implies --check)",
     )
+    parser.add_argument(
+        "--slide-notes",
+        action="store_true",
+        help="put each slide's speaker notes under it in the slide PDFs (<lesson>-slides.pdf)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but problems")
     parser.add_argument(
         "--port", type=int, help="preview: the port (default: the first free from 8000)"
@@ -113,6 +118,19 @@ class BuildErrors(BuildError):
 
     def __str__(self) -> str:
         return self.message
+
+
+def check_output_names(lessons: list[Lesson]) -> None:
+    """Refuse two lessons whose outputs would share a file (x-slides.pdf: two could)."""
+    owners: dict[str, Lesson] = {}
+    for lesson in lessons:
+        for part in OUTPUT_NAMES:
+            name = output_name(part, lesson.slug)
+            other = owners.setdefault(name, lesson)
+            if other is not lesson:
+                raise BuildError(
+                    f"its output {name} would overwrite that of {other.source}", lesson.source
+                )
 
 
 def lesson_paths(course: Course, targets: list[str]) -> list[Path]:
@@ -190,11 +208,17 @@ def build_lessons(
     state: BuildState,
     report: Reporter,
     jobs: int,
+    slide_notes: bool = False,
 ):
-    """Each stale lesson's outputs, only the parts whose inputs changed; nothing is written here."""
+    """Each stale lesson's outputs, only the parts whose inputs changed; nothing is written here.
+
+    A list of (slug, {part: (inputs, data)}, dependencies, warnings). The
+    slide PDF is printed from the finished deck: again when the deck's bytes
+    change, and from the deck on disk when only the slide PDF is stale.
+    """
     from coursebuild.lesson_build import PARTS, lesson_inputs
 
-    stale, parts_by_slug = [], {}
+    stale, parts_by_slug, reprint = [], {}, []
     for lesson in lessons:
         parts = frozenset(
             part
@@ -206,16 +230,22 @@ def build_lessons(
                 ),
             )
         )
+        # A deck not made again whose slide PDF is stale (deleted, or the notes
+        # option changed) is printed as it is on disk.
+        if "deck" not in parts and not slides_fresh(
+            lesson, recorded_deck(state, lesson.slug), state, slide_notes
+        ):
+            reprint.append(lesson)
         if parts:
             stale.append(lesson)
             parts_by_slug[lesson.slug] = parts
-        else:
+        elif lesson not in reprint:
             report.step("skip", str(lesson.source))
-    if not stale:
+    if not stale and not reprint:
         return []
     from coursebuild.layout import LayoutService
 
-    decks = sum("deck" in parts for parts in parts_by_slug.values())
+    decks = sum("deck" in parts for parts in parts_by_slug.values()) + len(reprint)
     services: list[LayoutService] = []
 
     def start_layout() -> None:
@@ -224,6 +254,7 @@ def build_lessons(
         if decks:
             services.append(LayoutService(pages=min(jobs, decks)))
 
+    printing: list = []  # (Future, slides' inputs) of each slide PDF being printed
     try:
         built = []
         # The browser starts as soon as the workers exist, beside Pandoc and
@@ -237,26 +268,88 @@ def build_lessons(
             built.append((lesson, outputs, laying_out))
             report.step("lesson", str(lesson.source), f"{seconds:.1f} s")
             report.progress(done, len(stale))
-        results = []
+        made = []
         for lesson, outputs, laying_out in built:
-            deck, warnings = None, []
-            if laying_out is not None:
-                deck, warnings = finished_deck(lesson, outputs, laying_out.result())
+            files, warnings = {}, []
             # Recorded with the files this build found the page to show.
             inputs = {
                 part: lesson_inputs(lesson, course, part, outputs.dependencies)
                 for part in parts_by_slug[lesson.slug]
             }
-            results.append((inputs, outputs, deck, outputs.warnings + warnings))
+            if outputs.handout is not None:
+                files["handout"] = (inputs["handout"], outputs.handout)
+            if laying_out is not None:
+                deck, warnings = finished_deck(lesson, outputs, laying_out.result())
+                files["deck"] = (inputs["deck"], deck)
+                printing.append(print_slides(services[0], lesson, deck, state, slide_notes))
+            else:
+                printing.append(None)
+            made.append((lesson, files, outputs.dependencies, outputs.warnings + warnings))
+        for lesson in reprint:
+            deck = (state.path.parent / output_name("deck", lesson.slug)).read_bytes()
+            printing.append(print_slides(services[0], lesson, deck, state, slide_notes))
+            made.append((lesson, {}, [], []))
+        results = []
+        for (lesson, files, dependencies, warnings), job in zip(made, printing, strict=True):
+            if job is not None:
+                future, slides_inputs = job
+                pdf, print_warnings = future.result()
+                files["slides"] = (slides_inputs, pdf)
+                warnings = warnings + [f"{lesson.source}: {w}" for w in print_warnings]
+            results.append((lesson.slug, files, dependencies, warnings))
+    except BaseException:
+        for job in printing:
+            if job is not None:
+                job[0].cancel()  # not printed for a build that fails
+        raise
     finally:
         for service in services:
             service.close()
     return results
 
 
+def recorded_deck(state: BuildState, slug: str) -> str | None:
+    """The digest of the deck as the last build wrote it (its deck is fresh)."""
+    name = output_name("deck", slug)
+    return state.entries.get(part_key("deck", slug), {}).get("outputs", {}).get(name)
+
+
+def slides_fresh(lesson: Lesson, deck_digest: str | None, state: BuildState, notes: bool) -> bool:
+    """Whether the lesson's slide PDF was printed from this deck, with these options."""
+    from coursebuild.lesson_build import lesson_timestamp
+    from coursebuild.slide_pdf import slides_inputs
+
+    if deck_digest is None:
+        return False
+    inputs = slides_inputs(deck_digest, lesson_timestamp(lesson), notes)
+    return state.is_fresh(part_key(SLIDES, lesson.slug), inputs)
+
+
+def print_slides(service, lesson: Lesson, deck: bytes, state: BuildState, notes: bool):
+    """(a Future of the slide PDF and its warnings, its inputs), or None when it is fresh."""
+    from coursebuild.lesson_build import lesson_timestamp
+    from coursebuild.slide_pdf import slides_inputs
+
+    if slides_fresh(lesson, digest(deck), state, notes):
+        return None  # the deck came out as it was: its slide PDF is as well
+    inputs = slides_inputs(digest(deck), lesson_timestamp(lesson), notes)
+    return service.submit_print(deck, notes, lesson_timestamp(lesson), lesson.source), inputs
+
+
 def part_key(part: str, slug: str) -> str:
-    """The state's key for one part (``deck``, ``handout``) of a lesson's outputs."""
+    """The state's key for one part (``deck``, ``handout``, ``slides``) of a lesson's outputs."""
     return f"{part}:{slug}"
+
+
+# The slide PDF: a part of a lesson's outputs printed from its finished deck,
+# not made by build_lesson.
+SLIDES = "slides"
+OUTPUT_NAMES = {"deck": "{}.html", "handout": "{}.pdf", SLIDES: "{}-slides.pdf"}
+
+
+def output_name(part: str, slug: str) -> str:
+    """The file one part of the lesson ``slug``'s outputs is written to."""
+    return OUTPUT_NAMES[part].format(slug)
 
 
 class BuildParts:
@@ -367,24 +460,21 @@ def draw_diagrams(map_pages, lessons: list[Lesson], course: Course, figures) -> 
 def write_lessons(results, out_dir: Path, state: BuildState, report: Reporter) -> None:
     from coursebuild.atomic import write_atomic
 
-    for inputs, outputs, deck, _warnings in results:
-        made = {
-            "deck": (f"{outputs.slug}.html", deck),
-            "handout": (f"{outputs.slug}.pdf", outputs.handout),
-        }
-        for part, part_inputs in sorted(inputs.items()):
-            name, data = made[part]
+    for slug, files, dependencies, _warnings in results:
+        for part, (part_inputs, data) in sorted(files.items()):
+            name = output_name(part, slug)
             write_atomic(out_dir / name, data)
             report.step("write", str(out_dir / name), f"{len(data) / 1024:.0f} KiB")
-            key = part_key(part, outputs.slug)
-            state.record(key, part_inputs, {name: data}, outputs.dependencies)
+            # The slide PDF depends on its deck alone, which its inputs hold.
+            found = () if part == SLIDES else dependencies
+            state.record(part_key(part, slug), part_inputs, {name: data}, found)
 
 
 def lesson_keys(slug: str) -> tuple[str, ...]:
     """The state's keys of the lesson ``slug``'s outputs: the one place that knows them."""
     from coursebuild.lesson_build import PARTS
 
-    return tuple(part_key(part, slug) for part in sorted(PARTS))
+    return tuple(part_key(part, slug) for part in (*sorted(PARTS), SLIDES))
 
 
 def is_lesson_key(key: str) -> bool:
@@ -505,6 +595,7 @@ def build(arguments: argparse.Namespace, report: Reporter) -> None:
 
     pages = [] if only_figures else lesson_pages(course, lesson_paths(course, arguments.targets))
     lessons = load_lessons(pages)
+    check_output_names(lessons)
     check_warnings(
         [*extension_warnings(course), *(str(w) for lesson in lessons for w in lesson.warnings)],
         arguments.strict,
@@ -518,7 +609,9 @@ def build(arguments: argparse.Namespace, report: Reporter) -> None:
         figures = FigureSet(
             out_dir / "images", frozenset(figure_names), out_dir / ".cache" / "mermaid"
         )
-        results = build_lessons(lessons, course, figures, state, report, arguments.jobs)
+        results = build_lessons(
+            lessons, course, figures, state, report, arguments.jobs, arguments.slide_notes
+        )
         check_warnings([w for *_, warnings in results for w in warnings], arguments.strict, report)
         # Ctrl-C from here on waits the moment until every output is written whole.
         with INTERRUPTS.held():
@@ -601,6 +694,8 @@ def preview_command(arguments: argparse.Namespace, out_dir: Path) -> list[str]:
         command += ["--lang", arguments.lang]
     if arguments.strict:
         command.append("--strict")
+    if arguments.slide_notes:
+        command.append("--slide-notes")
     return command
 
 

@@ -4,7 +4,9 @@ Slides that are too tall continue on "(jatkuu)" slides, figures are sized to
 their slide, dividers are marked (coursebuild/layout_pass.js). One browser
 serves a whole build: it starts on a thread of its own as soon as the build
 knows a deck is to be made, while Pandoc and Typst run, and lays out each
-deck as it comes. A build that makes no deck starts no browser.
+deck as it comes, then prints each finished deck to its slide PDF
+(coursebuild/slide_pdf.py). A build that makes no deck and prints none
+starts no browser.
 """
 
 from __future__ import annotations
@@ -114,11 +116,11 @@ class LayoutService:
 
     async def work(self, page) -> None:
         while (item := await self.jobs.get()) is not None:
-            layout_html, source, future = item
+            job, source, future = item
             if not future.set_running_or_notify_cancel():
                 continue
             try:
-                future.set_result(await lay_out(page, layout_html, source))
+                future.set_result(await job(page, source))
             except BaseException as error:  # handed to the waiting thread
                 future.set_exception(error)
 
@@ -133,13 +135,37 @@ class LayoutService:
 
     def submit(self, layout_html: str, source: Path | None = None) -> Future:
         """Lay out a deck rendered with ``layout_pass`` on; a Future of its LaidOut."""
+
+        async def job(page, source: Path | None) -> LaidOut:
+            return await lay_out(page, layout_html, source)
+
+        return self.submit_job(job, source)
+
+    def submit_print(
+        self, deck: bytes, notes: bool, epoch: int, source: Path | None = None
+    ) -> Future:
+        """Print a finished deck to its slide PDF dated ``epoch``; a Future of (PDF, warnings).
+
+        In the same browser, on a page of its own beside the layout page: the
+        print view needs the deck at an address with a query string.
+        """
+        from coursebuild.slide_pdf import fix_dates, print_deck
+
+        async def job(page, source: Path | None) -> tuple[bytes, list[str]]:
+            pdf, warnings = await print_deck(page.context, deck, notes, source)
+            return fix_dates(pdf, epoch, source), warnings
+
+        return self.submit_job(job, source)
+
+    def submit_job(self, job, source: Path | None) -> Future:
+        """Run ``await job(page, source)`` on a free page of the browser; a Future of its result."""
         future: Future = Future()
         self.started.wait()
         if self.broken is not None:
             future.set_exception(self.broken)
             return future
         try:
-            self.loop.call_soon_threadsafe(self.enqueue, (layout_html, source, future))
+            self.loop.call_soon_threadsafe(self.enqueue, (job, source, future))
         except RuntimeError:  # the loop has ended: the browser failed
             future.set_exception(self.broken or BuildError("the layout pass's browser stopped"))
         return future

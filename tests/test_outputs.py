@@ -39,7 +39,7 @@ def test_a_renamed_lesson_leaves_only_its_new_outputs(tmp_path):
     course = site(tmp_path / "kurssi", {"01_a": "Ensimmäinen", "02_b": "Toinen"})
     out = course / "build"
     assert run_build(course, "-j", "2").returncode == 0
-    assert {"deck:02_b", "handout:02_b"} <= state_keys(out)
+    assert {"deck:02_b", "handout:02_b", "slides:02_b"} <= state_keys(out)
     hand_written = {"99_vanha.html": "<p>käsin</p>", "muistiinpanot.txt": "omat"}
     for name, text in hand_written.items():
         (out / name).write_text(text, encoding="utf-8")
@@ -54,8 +54,11 @@ def test_a_renamed_lesson_leaves_only_its_new_outputs(tmp_path):
 
     result = run_build(course, "-j", "2")
     assert result.returncode == 0, result.stderr
-    assert lines(result.stdout, "remove") == [f"remove   {out / '02_b.html'}"]
-    assert not (out / "02_b.html").exists()
+    assert lines(result.stdout, "remove") == [
+        f"remove   {out / '02_b.html'}",
+        f"remove   {out / '02_b-slides.pdf'}",
+    ]
+    assert not (out / "02_b.html").exists() and not (out / "02_b-slides.pdf").exists()
     # Changed by hand since the build wrote it: kept, with a warning.
     assert (out / "02_b.pdf").read_bytes() == edited_pdf
     (warning,) = result.stderr.splitlines()
@@ -66,7 +69,7 @@ def test_a_renamed_lesson_leaves_only_its_new_outputs(tmp_path):
     for name, text in hand_written.items():
         assert (out / name).read_text(encoding="utf-8") == text
     keys = state_keys(out)
-    assert {"deck:03_c", "handout:03_c", "deck:01_a", "index"} <= keys
+    assert {"deck:03_c", "handout:03_c", "slides:03_c", "deck:01_a", "index"} <= keys
     assert not {key for key in keys if key.endswith(":02_b")}
 
     again = run_build(course)

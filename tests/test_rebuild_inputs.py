@@ -31,6 +31,9 @@ USES_MODELS = "\nMalleja: {{ models | length }}.\n"
 DECKS = {"a.html", "b.html"}
 HANDOUTS = {"a.pdf", "b.pdf"}
 BOTH = DECKS | HANDOUTS
+# The slide PDFs are printed again when their decks' bytes change (a comment
+# in a filter changes no deck).
+SLIDE_PDFS = {"a-slides.pdf", "b-slides.pdf"}
 
 
 def edit_file(path: Path, old: str | None, new: str) -> None:
@@ -47,8 +50,20 @@ def edit_file(path: Path, old: str | None, new: str) -> None:
 # Each edit: the file (in the project copy or the course), what is replaced
 # (None: appended to), by what, and the outputs that must be built again.
 EDITS = {
-    "deck template": ("project", "templates/deck.html.j2", None, "<!-- x -->\n", DECKS),
-    "deck stylesheet": ("project", "templates/deck.css", None, "\n/* x */\n", DECKS),
+    "deck template": (
+        "project",
+        "templates/deck.html.j2",
+        None,
+        "<!-- x -->\n",
+        DECKS | SLIDE_PDFS,
+    ),
+    "deck stylesheet": (
+        "project",
+        "templates/deck.css",
+        None,
+        "\n/* x */\n",
+        DECKS | SLIDE_PDFS,
+    ),
     "handout template": ("project", "templates/handout.typ.j2", None, "\n// x\n", HANDOUTS),
     "index template": ("project", "templates/index.html.j2", None, "<!-- x -->\n", {"index.html"}),
     "slides filter": ("project", "coursebuild/filters/slides.lua", None, "\n-- x\n", DECKS),
@@ -59,15 +74,21 @@ EDITS = {
         "course.toml",
         "Testi Opettaja",
         "Toinen Opettaja",
-        BOTH | {"index.html"},
+        BOTH | SLIDE_PDFS | {"index.html"},
     ),
-    "models.toml": ("course", "slides/models.toml", None, MODEL.replace("pieni", "toinen"), BOTH),
+    "models.toml": (
+        "course",
+        "slides/models.toml",
+        None,
+        MODEL.replace("pieni", "toinen"),
+        BOTH | SLIDE_PDFS,
+    ),
     "figure module": (
         "project",
         "figures/shallow_relu.py",
         "color=ORANGE",
         'color="#629e9c"',
-        {"100_ShallowReLU.svg", "a.html", "a.pdf"},
+        {"100_ShallowReLU.svg", "a.html", "a.pdf", "a-slides.pdf"},
     ),
 }
 
@@ -86,7 +107,7 @@ def built_copy(tmp_path_factory):
         },
     )
     result = build(project, course)
-    assert {"a.html", "a.pdf", "b.html", "b.pdf", "index.html"} <= written(result)
+    assert BOTH | SLIDE_PDFS | {"index.html"} <= written(result)
     return project, course
 
 
