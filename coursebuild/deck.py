@@ -21,6 +21,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from coursebuild.errors import BuildError
+from coursebuild.math_alt import label_math
 from coursebuild.render import TEMPLATES_DIR, render_template
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -143,6 +144,37 @@ def embed_images(fragment: str, images: dict[str, Path]) -> str:
     return fragment
 
 
+IMAGE_TAG = re.compile(r"<img\b[^>]*>")
+ATTRIBUTE = r'\s{}="(?P<value>[^"]*)"'
+
+
+def name_diagrams(fragment: str, images: dict[str, Path]) -> str:
+    """A diagram the page gave no caption is named by what it says, not "Kaavio" alone.
+
+    Its alt text is then the build's generic word for a diagram; its labels
+    (or its own accTitle and accDescr) are added, read from the drawn SVG.
+    """
+    from coursebuild.lesson_build import DIAGRAM_LABELS
+    from coursebuild.mermaid import diagram_text
+
+    generic = set(DIAGRAM_LABELS.values())
+
+    def named(tag: re.Match[str]) -> str:
+        alt = re.search(ATTRIBUTE.format("alt"), tag[0])
+        source = re.search(ATTRIBUTE.format("(?:data-)?src"), tag[0])
+        classes = re.search(ATTRIBUTE.format("class"), tag[0])
+        if not (alt and source and classes) or "mermaid" not in classes["value"].split():
+            return tag[0]
+        path = images.get(html.unescape(source["value"]))
+        text = diagram_text(path) if path and alt["value"] in generic else ""
+        if not text:
+            return tag[0]
+        name = html.escape(f"{alt['value']}: {text}")
+        return f'{tag[0][: alt.start()]} alt="{name}"{tag[0][alt.end() :]}'
+
+    return IMAGE_TAG.sub(named, str(fragment))
+
+
 def describe_images(fragment: str, images: dict[str, Path]) -> str:
     """Give each local image its natural size (data-natural-*), for the layout pass.
 
@@ -178,6 +210,33 @@ def min_text_pt(path: Path) -> str | None:
     return match.group(1).decode("ascii") if match else None
 
 
+HEADING = re.compile(r"<h(?P<level>[1-6])\b(?P<attributes>[^>]*)>")
+
+
+def level_headings(fragment: str, above: int = 1) -> str:
+    """A heading that skips a level is read one under the heading before it.
+
+    A "#####" under a "###" slide title, or moved onto a "(jatkuu)" slide by
+    the layout pass, tells a screen reader that a part is missing; it gets
+    ``aria-level`` one under the heading before it (the title slide's h1 is
+    ``above`` the slides) and keeps its tag, so the laid-out slide looks the same.
+    """
+
+    def levelled(match: re.Match[str]) -> str:
+        nonlocal above
+        level = int(match["level"])
+        if " aria-level=" in match["attributes"]:
+            above = int(re.search(r' aria-level="(\d)"', match["attributes"])[1])
+            return match[0]
+        if level <= above + 1:
+            above = level
+            return match[0]
+        above += 1
+        return f'<h{level}{match["attributes"]} aria-level="{above}">'
+
+    return HEADING.sub(levelled, str(fragment))
+
+
 def title_notes_apart(fragment: str) -> dict[str, Markup]:
     """Split Pandoc's slides into the slides and the title slide's speaker notes.
 
@@ -204,6 +263,11 @@ def title_notes_apart(fragment: str) -> dict[str, Markup]:
     }
 
 
+def accessible(slides: str, images: dict[str, Path]) -> str:
+    """The slides with a name for every diagram and formula, and headings in order."""
+    return level_headings(label_math(name_diagrams(slides, images)))
+
+
 def render_deck(
     context: dict,
     slides_fragment: str,
@@ -216,14 +280,18 @@ def render_deck(
     theme = (TEMPLATES_DIR / "deck.css").read_text(encoding="utf-8")
     assets = reveal_assets()
     notes_js = assets["notes_js"]
+    # Every formula named for screen readers, the title slide's notes' too.
+    notes = context.get("title_notes")
+    title_notes = {} if notes is None else {"title_notes": Markup(label_math(notes))}
     return render_template(
         "deck.html.j2",
         {
             **context,
+            **title_notes,
             "date": context["date_iso"],  # the deck shows the date as text
             **assets,
             "theme_css": Markup(theme),
-            "slides": Markup(embed_images(slides_fragment, images)),
+            "slides": Markup(embed_images(accessible(slides_fragment, images), images)),
             "layout_pass": layout_pass,
             "title_size": title_size,
             "content_security_policy": content_security_policy,

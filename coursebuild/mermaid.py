@@ -231,3 +231,33 @@ def error_summary(message: str) -> str:
     # ..., got ...") lines make sense on one line.
     expecting = [line for line in lines[1:] if line.startswith("Expecting")]
     return " ".join([lines[0], *expecting[-1:]])
+
+
+SVG_NAMESPACE = "{http://www.w3.org/2000/svg}"
+MAX_NAME_LABELS = 20  # a name is read in one go: a huge diagram's first labels
+
+
+def diagram_text(path: Path) -> str:
+    """What a drawn diagram says, for its name: its accTitle and accDescr, else its labels.
+
+    The labels (node and edge texts, in drawing order, each once) tell a
+    screen reader what the diagram is about when the page gave it no caption.
+    """
+    import xml.etree.ElementTree as ElementTree
+
+    try:
+        root = ElementTree.parse(path).getroot()
+    except (OSError, ElementTree.ParseError):
+        return ""
+    own = [
+        " ".join("".join(node.itertext()).split())
+        for tag in ("title", "desc")
+        for node in root.findall(f"{SVG_NAMESPACE}{tag}")
+    ]
+    if any(own):
+        return ". ".join(text for text in own if text)
+    labels = (
+        " ".join(" ".join(node.itertext()).split()) for node in root.iter(f"{SVG_NAMESPACE}text")
+    )
+    unique = list(dict.fromkeys(label for label in labels if label))
+    return ", ".join(unique[:MAX_NAME_LABELS])

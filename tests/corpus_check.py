@@ -59,6 +59,9 @@ Decks: each shown slide by slide in one headless Chromium (coursebuild.browser),
 ``build.py --check`` shows them: no slide overflows or is shrunk, no figure is under
 its minimum, no course figure's text under 18 px, every image decodes, no TeX as
 text, no heading-only slide; no console error, no failed or blocked request.
+Then axe-core (tests/deck_axe.py) on every slide and its speaker notes at once, in
+reveal.js's print view: a serious or critical finding fails the page; every finding
+is tallied by impact and rule in the report.
 """
 
 from __future__ import annotations
@@ -116,6 +119,7 @@ class Page:
     problems: dict[str, list[str]] = field(default_factory=dict)  # check -> messages
     slides: int | None = None
     handout_pages: int | None = None
+    axe: Counter | None = None  # (impact, rule) -> elements, once axe ran on the deck
 
     def fail(self, check: str, message: str) -> None:
         self.problems.setdefault(check, []).append(message)
@@ -896,11 +900,22 @@ def check_decks(sites: Iterable[SiteBuild], browser) -> None:
                 _, problems = deck_problems(browser, site.out / f"{page.slug}.html")
                 for problem in problems:
                     page.fail("deck", problem)
+                check_accessibility(page, site, browser)
+
+
+def check_accessibility(page: Page, site: SiteBuild, browser) -> None:
+    """axe-core on every slide and its notes: all it finds tallied, serious and critical fail."""
+    from tests.deck_axe import axe_deck, blocking, tally
+
+    findings = axe_deck(browser, site.out / f"{page.slug}.html")
+    page.axe = tally(findings)
+    for finding in blocking(findings):
+        page.fail("accessibility", str(finding))
 
 
 # -- the report ----------------------------------------------------------------------------
 
-CHECKS = ("build", "content", "slide markup", "handout markup", "deck")
+CHECKS = ("build", "content", "slide markup", "handout markup", "deck", "accessibility")
 CHECKED: list[SiteBuild] = []  # what this process checked, for the pytest summary
 
 
@@ -942,10 +957,21 @@ def problems(site: SiteBuild, check: str) -> list[str]:
     return found
 
 
+def axe_summary(sites: Iterable[SiteBuild]) -> list[str]:
+    """axe's findings on every deck, by impact and rule: the moderate and minor ones too."""
+    total: Counter = Counter()
+    for site in sites:
+        for page in site.pages:
+            total += page.axe or Counter()
+    found = [f"  {impact:9} {rule}: {count}" for (impact, rule), count in sorted(total.items())]
+    return ["axe on every deck: " + (f"{total.total()} element(s)" if found else "nothing"), *found]
+
+
 def full_report(sites: list[SiteBuild]) -> str:
     lines = [report_table(sites), ""]
     for site in sites:
         lines.append(f"{site.name}: built in {site.seconds:.0f} s ({len(site.commands)} build(s))")
+    lines += axe_summary(sites)
     for check in CHECKS:
         found = [line for site in sites for line in problems(site, check)]
         if found:

@@ -74,6 +74,14 @@ def test_every_slide_passes_what_check_checks(corpus, name):
     assert_none(corpus[name], "deck")
 
 
+@pytest.mark.parametrize("name", cc.SITES)
+def test_axe_finds_nothing_serious_or_critical_on_any_deck(corpus, name):
+    """Every slide and its speaker notes; moderate and minor findings go to the report."""
+    unchecked = [page.name for page in corpus[name].pages if page.built and page.axe is None]
+    assert unchecked == [], "axe did not run on these decks"
+    assert_none(corpus[name], "accessibility")
+
+
 # -- the check fails when it should ---------------------------------------------------------
 
 
