@@ -168,12 +168,39 @@ Kolmas kappale. Jatkoa.
 **Kuva 2:** Toinen kuva.
 """
 
+# A section with subheadings and no slide heading: Pandoc leaves everything
+# after its first subheading outside every slide.
+SECTION_SUBHEADINGS = """\
+---
+priority: 6
+---
+
+# Suoraan
+
+## Osio ilman dioja
+
+Osion johdanto. Toinen lause.
+
+#### Alaotsikko osiossa
+
+- Kohta osiossa
+
+Kappale alaotsikon alla. Jatkoa.
+
+## Seuraava osio
+
+### Dia
+
+- Kohta
+"""
+
 PAGES = {
     "muodot": PROSE,
     "avaus": OPENING,
     "proosa": ONLY_PROSE,
     "kuvat": FIGURES,
     "alaotsikot": SUBHEADINGS,
+    "suoraan": SECTION_SUBHEADINGS,
 }
 
 
@@ -256,6 +283,26 @@ def test_a_subheading_with_only_prose_under_it_shows_its_lead(built):
         "- Kolmas kappale.",
     ]
     assert "Toinen lause jää muistiinpanoihin." in slide.notes_text
+
+
+def test_a_sections_subheadings_go_on_a_slide_under_its_title(built):
+    found = deck_slides(built, "suoraan")
+    assert [slide.title for slide in found] == [
+        "Suoraan",  # the title slide
+        "Osio ilman dioja",
+        "Osio ilman dioja",
+        "Seuraava osio",
+        "Dia",
+    ]
+    assert shown_blocks(found[2]) == ["#### Alaotsikko osiossa", "- Kohta osiossa"]
+    assert "Kappale alaotsikon alla." in found[2].notes_text
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_nothing_is_outside_a_slide(built, name):
+    page = (built / f"{name}.html").read_text(encoding="utf-8")
+    page = page[page.index('<div class="slides">') : page.index('<div class="deck-footer"')]
+    assert text_of(LEAF_SECTION.sub("", page)) == ""
 
 
 def test_a_subheading_goes_with_the_figure_it_introduces(built):

@@ -514,11 +514,28 @@ function Slide:add_lead()
   self.visible = shown
 end
 
+-- Pandoc ends a level-2 heading's slide at its first subheading and leaves
+-- the rest of the section outside every slide: that rest goes on a slide of
+-- its own, under the section's title.
+function Slide:split_at_subheading()
+  local heading = self.visible[1]
+  if not (heading and heading.t == "Header" and heading.level == 2) then
+    return
+  end
+  for index = 2, #self.visible do
+    if is_subheading(self.visible[index]) then
+      self.visible:insert(index, pandoc.Header(3, heading.content:clone()))
+      return
+    end
+  end
+end
+
 function Slide:finish(out)
   if self.opening and #self.visible > 0 and not self.titled then
     self.visible:insert(1, pandoc.Header(2, pandoc.Inlines(self.title)))
   end
   self:add_lead()
+  self:split_at_subheading()
   out:extend(self.visible)
   if #self.notes > 0 then
     out:insert(pandoc.Div(self.notes, pandoc.Attr("", { "notes" })))
