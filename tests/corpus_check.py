@@ -26,8 +26,10 @@ and list items (task-list items included).
   which prints the document as JSON inside a raw Typst block: every filter runs
   for Typst (FORMAT == "typst") exactly as in the build. Counted: CodeBlock; the
   ``#admonition(`` raw inline handout.lua makes of an admonition, and those
-  followed by ``[`` (a title, not ``none``); Math and the raw ``$…$`` Typst that
-  typst_math.lua makes of math it fixes; Image but emoji (twemoji class); Table;
+  followed by ``[`` (a title, not ``none``); Math, and the raw Typst typst_math.lua
+  makes of each formula (``#math.equation(…, alt: …)``, or ``$…$``); Image but
+  emoji (twemoji class), and the raw ``#image(``/``#box(image(`` handout.lua
+  makes of each with its alt text; Table;
   Note (handout.lua keeps one Note a distinct footnote text); list items of
   BulletList and OrderedList, outside notes. Counting the AST, not the Typst
   text, needs no parsing of Typst's escapes and tells code from prose exactly.
@@ -415,7 +417,11 @@ AST_BLOCKS = words(
 )
 
 
-TYPST_MATH = re.compile(r"\A\$.*\$\Z", re.DOTALL)  # math written as raw Typst (typst_math.lua)
+# Math and images written as raw Typst (typst_math.lua, handout.lua), with their alt text.
+TYPST_MATH = re.compile(
+    r"\A(?:\$.*\$|#math\.equation\(block: (?:true|false), alt: \".*)\Z", re.DOTALL
+)
+TYPST_PICTURE = re.compile(r"\A#(?:box\()?image\(")
 
 
 def ast_children(value) -> Iterator:
@@ -474,6 +480,8 @@ def is_handout_math(node: dict) -> bool:
 
 
 def is_handout_picture(node: dict) -> bool:
+    if node["t"] == "RawInline" and node["c"][0] == "typst":
+        return bool(TYPST_PICTURE.match(node["c"][1]))
     return node["t"] == "Image" and not EMOJI_CLASSES & set(node["c"][0][1])
 
 
@@ -646,6 +654,17 @@ def deck_slides(html: str) -> list[Slide]:
         )
         slides.append(Slide(number, title, text, notes))
     return slides
+
+
+def is_leaf_section(node: Node) -> bool:
+    return node.tag == "section" and not any(d.tag == "section" for d in node.descendants())
+
+
+def text_outside_slides(html: str) -> str:
+    """Text in the deck's slides area but in no slide: reveal.js shows it nowhere sensible."""
+    root = parse_html(html)
+    area = next(node for node in root.descendants() if node.has("div", "slides"))
+    return " ".join(text_of(area, is_leaf_section).split())
 
 
 def deck_markup_problems(html: str, allowed: Counter) -> list[str]:
@@ -852,11 +871,28 @@ def check_outputs(page: Page, site: SiteBuild, sides: PageSides | None) -> None:
     allowed = sides.site_markers if sides else Counter()
     for problem in deck_markup_problems(deck, allowed):
         page.fail("slide markup", problem)
+    loose = text_outside_slides(deck)
+    if loose:
+        page.fail("slide markup", f"text outside every slide: {loose[:80]}")
     pdf = site.out / f"{page.slug}.pdf"
     page.handout_pages = len(pypdf.PdfReader(pdf).pages)
     if sides is not None:
         for problem in pdf_markup_problems(pdf, sides.site_all_markers):
             page.fail("handout markup", problem)
+    check_slide_pdf_and_index(page, site)
+
+
+def check_slide_pdf_and_index(page: Page, site: SiteBuild) -> None:
+    """The slide PDF a page a slide, each slide's title on its page; the index's counts right."""
+    from coursebuild.index import deck_slide_count, pdf_page_count
+    from tests.slide_pdf_pages import slide_pdf_problems
+
+    deck = site.out / f"{page.slug}.html"
+    for problem in slide_pdf_problems(deck, site.out / f"{page.slug}-slides.pdf"):
+        page.fail("slide pdf", problem)
+    shown = (deck_slide_count(deck), pdf_page_count(site.out / f"{page.slug}.pdf"))
+    if shown != (page.slides, page.handout_pages):
+        page.fail("index", f"the index counts {shown}, not {(page.slides, page.handout_pages)}")
 
 
 def check_pages(site: SiteBuild) -> SiteBuild:
@@ -915,7 +951,16 @@ def check_accessibility(page: Page, site: SiteBuild, browser) -> None:
 
 # -- the report ----------------------------------------------------------------------------
 
-CHECKS = ("build", "content", "slide markup", "handout markup", "deck", "accessibility")
+CHECKS = (
+    "build",
+    "content",
+    "slide markup",
+    "handout markup",
+    "slide pdf",
+    "index",
+    "deck",
+    "accessibility",
+)
 CHECKED: list[SiteBuild] = []  # what this process checked, for the pytest summary
 
 

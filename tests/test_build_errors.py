@@ -120,7 +120,8 @@ def test_every_load_problem_is_reported_at_once(course):
 
 
 def test_warnings_print_but_pass_unless_strict(course):
-    page = SMALL_LESSON + "\n![](../images/100_ShallowNet.svg)\n\n## Historia\n\nTODO\n"
+    # Alt text but no caption: a warning (with neither, the handout refuses it).
+    page = SMALL_LESSON + "\n![Verkko](../images/100_ShallowNet.svg)\n\n## Historia\n\nTODO\n"
     (course / LESSON).write_text(page, encoding="utf-8")
     relaxed = run_build(course)
     assert relaxed.returncode == 0, relaxed.stderr

@@ -69,6 +69,16 @@ def test_no_raw_markup_in_the_handout(corpus, name):
 
 
 @pytest.mark.parametrize("name", cc.SITES)
+def test_every_slide_pdf_has_a_page_a_slide_titled_as_its_slide(corpus, name):
+    assert_none(corpus[name], "slide pdf")
+
+
+@pytest.mark.parametrize("name", cc.SITES)
+def test_the_index_counts_every_deck_and_handout_right(corpus, name):
+    assert_none(corpus[name], "index")
+
+
+@pytest.mark.parametrize("name", cc.SITES)
 def test_every_slide_passes_what_check_checks(corpus, name):
     """No overflow or shrinking, no small figure or text, no empty slide; every image, offline."""
     assert_none(corpus[name], "deck")

@@ -177,7 +177,7 @@ def test_site_pages_index_and_chapters(site):
     assert (out / "index-page.html").is_file()
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "<title>Testisivusto</title>" in index
-    chapter = index.index("<h2>1. Luku</h2>")
+    chapter = index.index('<h2 class="chapter">1. Luku</h2>')
     assert index.index("Murteen sivu") > chapter > index.index("Etusivu")
     # The site shows none of the course figures, so none is drawn.
     assert not list(out.glob("images/*.svg"))
