@@ -81,6 +81,12 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="put each slide's speaker notes under it in the slide PDFs (<lesson>-slides.pdf)",
     )
+    parser.add_argument(
+        "--no-slide-pdfs",
+        dest="slide_pdfs",
+        action="store_false",
+        help="leave the slide PDFs as they are; the next build prints them (preview does this)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but problems")
     parser.add_argument(
         "--port", type=int, help="preview: the port (default: the first free from 8000)"
@@ -209,6 +215,7 @@ def build_lessons(
     report: Reporter,
     jobs: int,
     slide_notes: bool = False,
+    slide_pdfs: bool = True,
 ):
     """Each stale lesson's outputs, only the parts whose inputs changed; nothing is written here.
 
@@ -232,8 +239,10 @@ def build_lessons(
         )
         # A deck not made again whose slide PDF is stale (deleted, or the notes
         # option changed) is printed as it is on disk.
-        if "deck" not in parts and not slides_fresh(
-            lesson, recorded_deck(state, lesson.slug), state, slide_notes
+        if (
+            slide_pdfs
+            and "deck" not in parts
+            and not slides_fresh(lesson, recorded_deck(state, lesson.slug), state, slide_notes)
         ):
             reprint.append(lesson)
         if parts:
@@ -278,12 +287,13 @@ def build_lessons(
             }
             if outputs.handout is not None:
                 files["handout"] = (inputs["handout"], outputs.handout)
+            job = None
             if laying_out is not None:
                 deck, warnings = finished_deck(lesson, outputs, laying_out.result())
                 files["deck"] = (inputs["deck"], deck)
-                printing.append(print_slides(services[0], lesson, deck, state, slide_notes))
-            else:
-                printing.append(None)
+                if slide_pdfs:
+                    job = print_slides(services[0], lesson, deck, state, slide_notes)
+            printing.append(job)
             made.append((lesson, files, outputs.dependencies, outputs.warnings + warnings))
         for lesson in reprint:
             deck = (state.path.parent / output_name("deck", lesson.slug)).read_bytes()
@@ -610,7 +620,14 @@ def build(arguments: argparse.Namespace, report: Reporter) -> None:
             out_dir / "images", frozenset(figure_names), out_dir / ".cache" / "mermaid"
         )
         results = build_lessons(
-            lessons, course, figures, state, report, arguments.jobs, arguments.slide_notes
+            lessons,
+            course,
+            figures,
+            state,
+            report,
+            arguments.jobs,
+            arguments.slide_notes,
+            arguments.slide_pdfs,
         )
         check_warnings([w for *_, warnings in results for w in warnings], arguments.strict, report)
         # Ctrl-C from here on waits the moment until every output is written whole.
@@ -685,9 +702,12 @@ def run_preview(arguments: argparse.Namespace) -> int:
 
 
 def preview_command(arguments: argparse.Namespace, out_dir: Path) -> list[str]:
-    """The build the preview runs: this one's arguments but the preview's own, quiet."""
+    """The build the preview runs: this one's arguments, quiet, and no slide PDFs."""
     command = [sys.executable, str(Path(__file__).resolve()), *arguments.targets, "-q"]
     command += ["--out", str(out_dir), "--jobs", str(arguments.jobs)]
+    # A save shows sooner without printing the slide PDFs (about 1 s a deck);
+    # the next plain build prints them from the decks on disk.
+    command.append("--no-slide-pdfs")
     if arguments.course is not None:
         command += ["--course", str(arguments.course)]
     if arguments.lang:

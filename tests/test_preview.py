@@ -266,11 +266,13 @@ def test_preview_reloads_on_the_slide_shows_errors_and_stops_clean(
 
     # On disk, the files are what a plain build writes: no reload script.
     plain = tmp_path / "plain"
-    result = run_build(course, "--out", str(plain))
+    # The preview leaves the slide PDFs to the next plain build, and the index shows none.
+    result = run_build(course, "--out", str(plain), "--no-slide-pdfs")
     assert result.returncode == 0, result.stderr
     on_disk = {n: d for n, d in outputs(out).items() if n.endswith((".html", ".pdf"))}
     built = {n: d for n, d in outputs(plain).items() if n.endswith((".html", ".pdf"))}
     assert on_disk == built
+    assert "01_esi-slides.pdf" not in on_disk
     assert all(b"EventSource" not in data for data in on_disk.values())
 
     # Ctrl-C: one line, no traceback, no process left.
@@ -279,6 +281,15 @@ def test_preview_reloads_on_the_slide_shows_errors_and_stops_clean(
     assert preview.stdout[-1] == "preview stopped\n"
     assert not any("Traceback" in line for line in preview.stderr), preview.stderr
     assert marked(preview.mark) == []
+
+    # The next plain build prints the slide PDF from the deck as it is.
+    result = run_build(course, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    after = outputs(out)
+    assert after["01_esi-slides.pdf"].startswith(b"%PDF")
+    for name in ("01_esi.html", "01_esi.pdf"):
+        assert after[name] == on_disk[name], name
+    assert b"01_esi-slides.pdf" in after["index.html"]
 
 
 def test_the_speaker_view_follows_its_deck_through_a_reload(browser, start_preview, tmp_path):
