@@ -26,6 +26,7 @@ DECK_ARGUMENTS = (
     "--slide-level=3",
     f"--lua-filter={FILTERS_DIR / 'captions.lua'}",
     f"--lua-filter={FILTERS_DIR / 'slides.lua'}",
+    f"--lua-filter={FILTERS_DIR / 'spoken_math.lua'}",
 )
 HANDOUT_ARGUMENTS = (
     *COMMON_ARGUMENTS,
@@ -35,6 +36,8 @@ HANDOUT_ARGUMENTS = (
     # Last: the filters before it still see Pandoc math, not raw Typst.
     f"--lua-filter={FILTERS_DIR / 'typst_math.lua'}",
 )
+# What the filters load themselves (dofile): both parts depend on it.
+FILTER_MODULES = (FILTERS_DIR / "math_text.lua",)
 BAD_MATH = re.compile(r"Could not convert TeX math (.*?), rendering as TeX", re.DOTALL)
 
 

@@ -20,6 +20,7 @@ from coursebuild.config import Course
 from coursebuild.context import MODELS_FILE, lesson_context
 from coursebuild.convert import (
     DECK_ARGUMENTS,
+    FILTER_MODULES,
     HANDOUT_ARGUMENTS,
     bundled_pandoc,
     finish_typst,
@@ -115,7 +116,7 @@ def part_inputs(part: str, config_path: Path, lessons_dir: Path) -> str:
     """
     filters = [
         Path(a.split("=", 1)[1]) for a in PART_FILTERS[part] if a.startswith("--lua-filter=")
-    ]
+    ] + list(FILTER_MODULES)
     templates = [TEMPLATES_DIR / name for name in PART_TEMPLATES[part]]
     if part == "deck":
         # The layout pass's script, not every script here: the preview's page

@@ -69,6 +69,7 @@ EDITS = {
     "slides filter": ("project", "coursebuild/filters/slides.lua", None, "\n-- x\n", DECKS),
     "handout filter": ("project", "coursebuild/filters/handout.lua", None, "\n-- x\n", HANDOUTS),
     "filter of both": ("project", "coursebuild/filters/mkdocs.lua", None, "\n-- x\n", BOTH),
+    "module of filters": ("project", "coursebuild/filters/math_text.lua", None, "\n-- x\n", BOTH),
     "course.toml": (
         "course",
         "course.toml",
@@ -112,7 +113,7 @@ def built_copy(tmp_path_factory):
 
 
 def build(project: Path, course: Path):
-    result = run_build(course, build_script=project / "build.py")
+    result = run_build(course, build_script=project / "build.py", slide_pdfs=True)
     assert result.returncode == 0, result.stderr
     return result
 
