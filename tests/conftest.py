@@ -23,7 +23,7 @@ def seed_build(tmp_path_factory) -> Path:
     from tests.course_factory import run_build
 
     out = tmp_path_factory.mktemp("seed")
-    result = run_build(PROJECT_ROOT, "--out", str(out))
+    result = run_build(PROJECT_ROOT, "--out", str(out), slide_pdfs=True)
     assert result.returncode == 0, result.stderr
     return out
 

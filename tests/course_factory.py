@@ -80,10 +80,17 @@ def run_build(
     *arguments: str,
     env: dict[str, str] | None = None,
     build_script: Path = PROJECT_ROOT / "build.py",
+    slide_pdfs: bool = False,
 ):
+    """build.py on ``course``; without ``slide_pdfs``, as the preview builds (no slide PDFs).
+
+    Printing a deck takes about half a second, which most tests do not look
+    at: the tests of slide PDFs, of the outputs and of what rebuilds ask for them.
+    """
     environment = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", **(env or {})}
+    options = () if slide_pdfs else ("--no-slide-pdfs",)
     return subprocess.run(
-        [sys.executable, str(build_script), "--course", str(course), *arguments],
+        [sys.executable, str(build_script), "--course", str(course), *arguments, *options],
         cwd=course,
         capture_output=True,
         text=True,

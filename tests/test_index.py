@@ -352,12 +352,12 @@ def test_the_index_follows_its_lessons_files_and_a_no_op_build_writes_nothing(tm
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text, encoding="utf-8")
     out = tmp_path / "build"
-    built = run_build(tmp_path)
+    built = run_build(tmp_path, slide_pdfs=True)
     assert built.returncode == 0, built.stderr
     first = index_facts(out)
     longer = PAGE + "".join(f"\n## Lisäosio {n}\n\n" + "Sanoja. " * 300 for n in range(4))
     (tmp_path / "docs" / "a.md").write_text(longer, encoding="utf-8")
-    result = run_build(tmp_path)
+    result = run_build(tmp_path, slide_pdfs=True)
     assert result.returncode == 0, result.stderr
     # Rendered after the lesson's files were written: their new sizes and counts.
     deck, handout = out / "a.html", out / "a.pdf"
@@ -369,7 +369,7 @@ def test_the_index_follows_its_lessons_files_and_a_no_op_build_writes_nothing(tm
     page = (out / "index.html").read_text(encoding="utf-8")
     assert ('href="a-slides.pdf"' in page) == (out / "a-slides.pdf").is_file()
     before = {path: path.stat().st_mtime_ns for path in out.rglob("*")}
-    again = run_build(tmp_path)
+    again = run_build(tmp_path, slide_pdfs=True)
     assert ["skip", str(out / "index.html")] in [line.split() for line in again.stdout.splitlines()]
     after = {path: path.stat().st_mtime_ns for path in out.rglob("*")}
     assert [path.name for path in before if before[path] != after[path]] in (

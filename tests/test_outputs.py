@@ -38,7 +38,7 @@ def lines(text: str, start: str) -> list[str]:
 def test_a_renamed_lesson_leaves_only_its_new_outputs(tmp_path):
     course = site(tmp_path / "kurssi", {"01_a": "Ensimmäinen", "02_b": "Toinen"})
     out = course / "build"
-    assert run_build(course, "-j", "2").returncode == 0
+    assert run_build(course, "-j", "2", slide_pdfs=True).returncode == 0
     assert {"deck:02_b", "handout:02_b", "slides:02_b"} <= state_keys(out)
     hand_written = {"99_vanha.html": "<p>käsin</p>", "muistiinpanot.txt": "omat"}
     for name, text in hand_written.items():
@@ -48,11 +48,11 @@ def test_a_renamed_lesson_leaves_only_its_new_outputs(tmp_path):
     (course / "docs" / "02_b.md").rename(course / "docs" / "03_c.md")
 
     # A build of some pages does not know the whole course.
-    partial = run_build(course, str(course / "docs" / "01_a.md"))
+    partial = run_build(course, str(course / "docs" / "01_a.md"), slide_pdfs=True)
     assert partial.returncode == 0, partial.stderr
     assert not lines(partial.stdout, "remove") and (out / "02_b.html").is_file()
 
-    result = run_build(course, "-j", "2")
+    result = run_build(course, "-j", "2", slide_pdfs=True)
     assert result.returncode == 0, result.stderr
     assert lines(result.stdout, "remove") == [
         f"remove   {out / '02_b.html'}",
@@ -72,7 +72,7 @@ def test_a_renamed_lesson_leaves_only_its_new_outputs(tmp_path):
     assert {"deck:03_c", "handout:03_c", "slides:03_c", "deck:01_a", "index"} <= keys
     assert not {key for key in keys if key.endswith(":02_b")}
 
-    again = run_build(course)
+    again = run_build(course, slide_pdfs=True)
     assert again.returncode == 0 and again.stderr == ""
     assert not lines(again.stdout, "remove") and not lines(again.stdout, "write")
 
@@ -80,7 +80,7 @@ def test_a_renamed_lesson_leaves_only_its_new_outputs(tmp_path):
 def test_only_files_inside_the_output_folder_that_it_wrote_are_removed(tmp_path):
     course = site(tmp_path / "kurssi", {"01_a": "Ainoa"})
     out = course / "build"
-    assert run_build(course).returncode == 0
+    assert run_build(course, slide_pdfs=True).returncode == 0
     victim = tmp_path / "uhri.txt"
     victim.write_text("ei build-kansiossa", encoding="utf-8")
     (out / "linkki.html").symlink_to(victim)
@@ -97,7 +97,7 @@ def test_only_files_inside_the_output_folder_that_it_wrote_are_removed(tmp_path)
         },
     }
     (out / STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
-    result = run_build(course)
+    result = run_build(course, slide_pdfs=True)
     assert result.returncode == 0, result.stderr
     assert not lines(result.stdout, "remove")
     assert victim.read_text(encoding="utf-8") == "ei build-kansiossa"
@@ -153,7 +153,7 @@ REFUSED = {
 def test_an_output_folder_over_sources_is_refused_before_anything_is_written(course, out, problem):
     (course.parent / "linkki").symlink_to(course)
     before = snapshot(course.parent), sorted(os.listdir("/")), snapshot(PROJECT_ROOT / "templates")
-    result = run_build(course, "--out", out)
+    result = run_build(course, "--out", out, slide_pdfs=True)
     assert result.returncode == 1
     (line,) = result.stderr.splitlines()
     folder = (course / out).resolve()

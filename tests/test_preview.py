@@ -283,7 +283,7 @@ def test_preview_reloads_on_the_slide_shows_errors_and_stops_clean(
     assert marked(preview.mark) == []
 
     # The next plain build prints the slide PDF from the deck as it is.
-    result = run_build(course, "--out", str(out))
+    result = run_build(course, "--out", str(out), slide_pdfs=True)
     assert result.returncode == 0, result.stderr
     after = outputs(out)
     assert after["01_esi-slides.pdf"].startswith(b"%PDF")

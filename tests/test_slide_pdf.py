@@ -214,7 +214,7 @@ def test_built_kept_and_removed_with_its_lesson(tmp_path):
         tmp_path / "kurssi", {"slides/a.md": SMALL_LESSON, "slides/b.md": OTHER_LESSON}
     )
     out = course / "build"
-    first = run_build(course)
+    first = run_build(course, slide_pdfs=True)
     assert first.returncode == 0, first.stderr
     assert {"a-slides.pdf", "b-slides.pdf"} <= written(first)
     pages = page_texts(out / "a-slides.pdf")
@@ -224,44 +224,44 @@ def test_built_kept_and_removed_with_its_lesson(tmp_path):
     assert NOTES not in " ".join(pages)  # notes only with the option
 
     # Two clean builds: the same bytes.
-    again = run_build(course, "--out", str(tmp_path / "toinen"))
+    again = run_build(course, "--out", str(tmp_path / "toinen"), slide_pdfs=True)
     assert again.returncode == 0, again.stderr
     for name in ("a-slides.pdf", "b-slides.pdf"):
         assert (tmp_path / "toinen" / name).read_bytes() == (out / name).read_bytes()
 
     # Nothing changed: nothing written, no browser started.
     before = mtimes(out)
-    noop = run_build(course, env={"PYTHONPROFILEIMPORTTIME": "1"})
+    noop = run_build(course, env={"PYTHONPROFILEIMPORTTIME": "1"}, slide_pdfs=True)
     assert noop.returncode == 0 and written(noop) == set(), noop.stdout
     assert "playwright" not in noop.stderr
     assert mtimes(out) == before
 
     # One lesson edited: its slide PDF only.
     (course / "slides" / "a.md").write_text(SMALL_LESSON + "\nLisäys.\n", encoding="utf-8")
-    edit = run_build(course)
+    edit = run_build(course, slide_pdfs=True)
     assert edit.returncode == 0, edit.stderr
     assert written(edit) - {"index.html"} == {"a.html", "a.pdf", "a-slides.pdf"}
     assert mtimes(out)["b-slides.pdf"] == before["b-slides.pdf"]
 
     # A slide PDF gone: printed again from its deck, the lesson not built again.
     (out / "b-slides.pdf").unlink()
-    reprint = run_build(course)
+    reprint = run_build(course, slide_pdfs=True)
     assert reprint.returncode == 0, reprint.stderr
     assert written(reprint) - {"index.html"} == {"b-slides.pdf"}
     assert "lesson" not in reprint.stdout
 
     # The notes option: both printed again, nothing else; then nothing to do.
-    notes = run_build(course, "--slide-notes")
+    notes = run_build(course, "--slide-notes", slide_pdfs=True)
     assert notes.returncode == 0, notes.stderr
     # (The index lists each slide PDF's size.)
     assert written(notes) - {"index.html"} == {"a-slides.pdf", "b-slides.pdf"}
     (page,) = [page for page in page_texts(out / "a-slides.pdf") if "Tärkeä lause." in page]
     assert NOTES in page
-    assert written(run_build(course, "--slide-notes")) == set()
+    assert written(run_build(course, "--slide-notes", slide_pdfs=True)) == set()
 
     # A lesson gone: its slide PDF with it.
     (course / "slides" / "b.md").unlink()
-    gone = run_build(course, "--slide-notes")
+    gone = run_build(course, "--slide-notes", slide_pdfs=True)
     assert gone.returncode == 0, gone.stderr
     removed = {line.split()[1] for line in gone.stdout.splitlines() if line.startswith("remove")}
     assert removed == {str(out / name) for name in ("b.html", "b.pdf", "b-slides.pdf")}
@@ -272,7 +272,7 @@ def test_a_lesson_whose_outputs_would_overwrite_anothers_is_refused(tmp_path):
     course = make_course(
         tmp_path, {"slides/a.md": SMALL_LESSON, "slides/a-slides.md": OTHER_LESSON}
     )
-    result = run_build(course)
+    result = run_build(course, slide_pdfs=True)
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "a-slides.pdf would overwrite" in result.stderr
     assert not (course / "build" / "a.html").exists()
