@@ -440,7 +440,7 @@ def page_inputs(lesson, course, figures, folder: Path) -> tuple[ToolInputs, list
     Run after a build into the figures' output folder, so the course figures
     exist and every diagram is in its cache: no browser starts here.
     """
-    from coursebuild.handout_guard import neutral_names
+    from coursebuild.handout_guard import EMOJI_KEY, handout_names
     from coursebuild.lesson_build import lesson_html
 
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
@@ -450,11 +450,12 @@ def page_inputs(lesson, course, figures, folder: Path) -> tuple[ToolInputs, list
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "page.html").write_text(html, encoding="utf-8")
     language = (f"--metadata=lang={course.language}",)
-    names = neutral_names(context.images + context.emoji)
+    names = handout_names(context.images + context.emoji, lesson.source)
     root = folder / "typst-root"
     root.mkdir(exist_ok=True)
     for file, name in names.items():
-        shutil.copyfile(file, root / name)
+        if not file.startswith(EMOJI_KEY):
+            shutil.copyfile(file, root / name)
     handout_files = (f"--metadata=handout-files={json.dumps(names)}",)
     inputs = ToolInputs(
         folder / "page.html", folder / "handout.typ", language, folder, root, handout_files

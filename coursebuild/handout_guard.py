@@ -101,6 +101,9 @@ def image_line(file: str, occurrence: int, source: str) -> int | None:
     return line_of(file, source, 1)
 
 
+EMOJI_KEY = "emoji:"
+
+
 def neutral_names(files: Iterable[str]) -> dict[str, str]:
     """Each file's name in the handout's folder, in order of first use: ``img-1.svg``, …"""
     names: dict[str, str] = {}
@@ -121,15 +124,23 @@ def handout_folder(files: Iterable[str], path: Path) -> Iterator[tuple[Path, dic
     remove_stale_folders()
     folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
     try:
-        emoji = literal_emoji(page_text(path))
-        names = neutral_names([*files, *emoji.values()])
+        names = handout_names(files, path)
         for file, name in names.items():
-            place_file(Path(file), folder / name, path)
-        # filters/handout.lua finds an emoji character's image as "emoji:✅".
-        names.update({f"emoji:{char}": names[file] for char, file in emoji.items()})
+            if not file.startswith(EMOJI_KEY):
+                place_file(Path(file), folder / name, path)
         yield folder, names
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def handout_names(files: Iterable[str], path: Path) -> dict[str, str]:
+    """The handout folder's name of each file, and of each emoji character the page types.
+
+    filters/handout.lua finds a typed emoji's image as "emoji:✅".
+    """
+    emoji = literal_emoji(page_text(path))
+    names = neutral_names([*files, *emoji.values()])
+    return {**names, **{f"{EMOJI_KEY}{char}": names[file] for char, file in emoji.items()}}
 
 
 def page_text(path: Path) -> str:

@@ -780,10 +780,10 @@ def pipeline_html(page: Page, site: SiteBuild) -> tuple[str, tuple[str, ...]]:
     lesson = load_lesson(page.path, page.slug, page.chapter)
     figures = set(build.figures_needed([lesson]))
     cache = site.out / ".cache" / "mermaid"
-    from coursebuild.handout_guard import neutral_names
+    from coursebuild.handout_guard import handout_names
 
     html, context = lesson_html(lesson, course, site.out / "images", figures, cache)
-    names = neutral_names(context.images + context.emoji)
+    names = handout_names(context.images + context.emoji, lesson.source)
     return html, (f"--metadata=handout-files={json.dumps(names)}",)
 
 
