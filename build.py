@@ -702,8 +702,13 @@ def run_preview(arguments: argparse.Namespace) -> int:
 
 
 def preview_command(arguments: argparse.Namespace, out_dir: Path) -> list[str]:
-    """The build the preview runs: this one's arguments, quiet, and no slide PDFs."""
-    command = [sys.executable, str(Path(__file__).resolve()), *arguments.targets, "-q"]
+    """The build the preview runs: this one's arguments, quiet, and no slide PDFs.
+
+    It runs through coursebuild/standby.py, which starts it ahead of the edit.
+    """
+    standby = COURSE_ROOT / "coursebuild" / "standby.py"
+    command = [sys.executable, "-P", str(standby), str(Path(__file__).resolve())]
+    command += [*arguments.targets, "-q"]
     command += ["--out", str(out_dir), "--jobs", str(arguments.jobs)]
     # A save shows sooner without printing the slide PDFs (about 1 s a deck);
     # the next plain build prints them from the decks on disk.

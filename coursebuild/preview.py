@@ -2,8 +2,10 @@
 
 Each build is the real build.py in a process of its own: the build caches
 what it read in module globals, which a long-lived process would get wrong,
-and its own Ctrl-C and lock handling stay as they are. Changes that arrive
-during a build are gathered into one next build.
+and its own Ctrl-C and lock handling stay as they are. That process is
+started as the previous build ends and waits, its libraries imported
+(coursebuild/standby.py), so a save starts building at once. Changes that
+arrive during a build are gathered into one next build.
 """
 
 from __future__ import annotations
@@ -86,32 +88,50 @@ def error_message(stderr: str) -> str:
 
 
 class Builder:
-    """Runs build.py; one build at a time, stoppable from another thread."""
+    """Runs build.py; one build at a time, stoppable from another thread.
+
+    ``command`` runs coursebuild/standby.py: each build's process is started
+    ahead and told to build by a line on its standard input.
+    """
 
     def __init__(self, command: list[str]) -> None:
         self.command = command
-        self.lock = threading.Lock()  # guards self.process
+        self.lock = threading.Lock()  # guards self.process, self.standby and self.stopped
         # The first build and the watcher's could otherwise overlap.
         self.one_at_a_time = threading.Lock()
         self.process: subprocess.Popen | None = None
+        self.standby: subprocess.Popen | None = None
         self.stopped = False
+
+    def start_process(self) -> subprocess.Popen:
+        # A session of its own: a terminal's Ctrl-C reaches the preview, which
+        # passes it on once.
+        return subprocess.Popen(
+            self.command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            errors="replace",
+            start_new_session=True,
+        )
+
+    def prepare(self) -> None:
+        """Start the next build's process, to wait for the next change."""
+        with self.lock:
+            if not self.stopped and self.standby is None:
+                self.standby = self.start_process()
 
     def run(self) -> tuple[int, str]:
         with self.lock:
             if self.stopped:
                 return 130, ""
-            # A session of its own: a terminal's Ctrl-C reaches the preview, which
-            # passes it on once.
-            process = self.process = subprocess.Popen(
-                self.command,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                text=True,
-                errors="replace",
-                start_new_session=True,
-            )
+            process, self.standby = self.standby, None
+            if process is None or process.poll() is not None:
+                process = self.start_process()
+            self.process = process
         try:
-            _, stderr = process.communicate()
+            _, stderr = process.communicate("build\n")
             return process.returncode, stderr
         finally:
             with self.lock:
@@ -129,7 +149,11 @@ class Builder:
         """Interrupt the running build as Ctrl-C would; kill it if it does not end."""
         with self.lock:
             self.stopped = True
-            process = self.process
+            process, standby, self.standby = self.process, self.standby, None
+        if standby is not None:
+            # It has read and written nothing yet.
+            standby.kill()
+            standby.communicate()
         if process is None:
             return
         with contextlib.suppress(ProcessLookupError):
@@ -145,6 +169,7 @@ def build_once(builder: Builder, snapshot: Snapshot, pages: Pages) -> None:
     """One build, and what it means to each open page."""
     with builder.one_at_a_time:
         report_build(builder, snapshot, pages)
+        builder.prepare()
 
 
 def report_build(builder: Builder, snapshot: Snapshot, pages: Pages) -> None:

@@ -275,8 +275,11 @@ def test_preview_reloads_on_the_slide_shows_errors_and_stops_clean(
     assert "01_esi-slides.pdf" not in on_disk
     assert all(b"EventSource" not in data for data in on_disk.values())
 
+    # Between builds the next build's process waits, started ahead (coursebuild/standby.py).
+    waiting = [p for p in marked(preview.mark) if p.parent == preview.process.pid]
+    assert [p.command.split()[2].endswith("standby.py") for p in waiting] == [True]
+
     # Ctrl-C: one line, no traceback, no process left.
-    assert marked(preview.mark)
     assert preview.stop() == 130
     assert preview.stdout[-1] == "preview stopped\n"
     assert not any("Traceback" in line for line in preview.stderr), preview.stderr
