@@ -116,10 +116,17 @@ def wait_until(page, predicate: str, argument: list, timeout: float = 60.0) -> N
 
 
 def edit_latencies(
-    address: str, deck: str, needle: str, edit: Callable[[int], None], figure: bool, times: int
+    address: str,
+    deck: str,
+    needle: str,
+    edit: Callable[[int], None],
+    figure: bool,
+    times: int,
+    after_each: Callable[[int], None] = lambda _count: None,
 ) -> list[float]:
     """Seconds from each ``edit(k)`` written to the slide holding ``needle`` showing it:
-    its text with the edit's mark, or (``figure``) its figure drawn anew."""
+    its text with the edit's mark, or (``figure``) its figure drawn anew.
+    ``after_each(k)`` runs once the edit is on screen, with the preview and the page open."""
     from coursebuild.browser import open_browser
 
     seconds = []
@@ -140,6 +147,7 @@ def edit_latencies(
             wait_shown(page, predicate, argument)
             seconds.append(time.perf_counter() - started)
             time.sleep(0.3)  # the build has ended: the next edit starts a new one
+            after_each(count)
     return seconds
 
 
