@@ -971,16 +971,18 @@ def bench_preview(bench: Bench) -> None:
     run(build_command(twin, twin_out, "--no-slide-pdfs"))
     twin_edit = text_edit(twin / "slides" / bench.lesson_page.name, "vain viivan")
 
-    def twin_text_build(count: int) -> None:
-        twin_edit(count)
-        bench.series.run(
-            "preview text edit, its build", build_command(twin, twin_out, "--no-slide-pdfs")
-        )
-
     edit = text_edit(page_file, "vain viivan")
-    with running_preview(BUILD, bench.one, bench.work / "out-preview") as address:
+    with running_preview(BUILD, bench.one, bench.work / "out-preview") as preview:
+
+        def twin_text_build(count: int) -> None:
+            # Not beside the preview's next build process importing its libraries.
+            preview.wait_until_quiet()
+            twin_edit(count)
+            command = build_command(twin, twin_out, "--no-slide-pdfs")
+            bench.series.run("preview text edit, its build", command)
+
         seconds = edit_latencies(
-            address, deck, "vain viivan", edit, False, PREVIEW_EDITS, twin_text_build
+            preview.address, deck, "vain viivan", edit, False, PREVIEW_EDITS, twin_text_build
         )
     page_file.write_text(original, encoding="utf-8")
     spec = next((s for s in FIGURES if s.name.endswith("ReLU")), FIGURES[0])
@@ -999,13 +1001,15 @@ def bench_preview(bench: Bench) -> None:
     run(twin_figure_build)
     twin_figure_edit = FigureEdit(twin_code / module)
 
-    def twin_figure_rebuild(_count: int) -> None:
-        twin_figure_edit()
-        bench.series.run("preview figure edit, its build", twin_figure_build)
+    with running_preview(code / "build.py", course, bench.work / "out-figure-preview") as preview:
 
-    with running_preview(code / "build.py", course, bench.work / "out-figure-preview") as address:
+        def twin_figure_rebuild(_count: int) -> None:
+            preview.wait_until_quiet()
+            twin_figure_edit()
+            bench.series.run("preview figure edit, its build", twin_figure_build)
+
         figure_seconds = edit_latencies(
-            address,
+            preview.address,
             "a_uses.html",
             "ReLu-aktivointifunktio",
             figure_edit,
@@ -1019,8 +1023,9 @@ def bench_preview(bench: Bench) -> None:
     )
     # The preview's builds print no slide PDF: held to that build, the one it
     # runs, not to the full build, which waits for the print as well. Each
-    # edit's build is timed right after the preview showed it, with the preview
-    # and its page still open: the two see the same machine.
+    # edit's build is timed right after the preview showed it, once the preview's
+    # processes are idle, with the preview and its page still open: the two see
+    # the same machine.
     for name, measured, build, what in rows:
         for value in measured:
             bench.series.add(name, Run(value, 0, "", "", 0.0))

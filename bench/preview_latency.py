@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 READY = re.compile(r"preview: (http://\S+)")
@@ -62,9 +63,44 @@ SHOW_SLIDE_WITH = f"""(needle) => {{ {SHOWN}
 }}"""
 
 
+def tree_cpu_ticks(root: int) -> int:
+    """CPU time so far of process ``root`` and all its descendants, in clock ticks."""
+    parents, ticks = {}, {}
+    for folder in Path("/proc").iterdir():
+        if folder.name.isdigit():
+            try:
+                fields = (folder / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # ended meanwhile
+            parents[int(folder.name)] = int(fields[1])
+            ticks[int(folder.name)] = int(fields[11]) + int(fields[12])  # utime, stime
+    tree, grew = {root}, True
+    while grew:
+        children = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= children
+        grew = bool(children)
+    return sum(ticks.get(pid, 0) for pid in tree)
+
+
+@dataclass(frozen=True)
+class RunningPreview:
+    address: str
+    pid: int
+
+    def wait_until_quiet(self, timeout: float = 30.0) -> None:
+        """Until the preview and its processes have used no CPU for 0.6 s: its next
+        build's process has imported its libraries and waits."""
+        deadline, last, still = time.monotonic() + timeout, -1, 0
+        while still < 3 and time.monotonic() < deadline:
+            ticks = tree_cpu_ticks(self.pid)
+            still = still + 1 if ticks == last else 0
+            last = ticks
+            time.sleep(0.2)
+
+
 @contextmanager
-def running_preview(build_script: Path, course: Path, out: Path) -> Iterator[str]:
-    """``build.py preview`` on ``course``; its address once it serves."""
+def running_preview(build_script: Path, course: Path, out: Path) -> Iterator[RunningPreview]:
+    """``build.py preview`` on ``course``, once it serves."""
     command = [sys.executable, str(build_script), "preview", "--course", str(course)]
     command += ["--out", str(out), "-q"]
     environment = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "PYTHONUNBUFFERED": "1"}
@@ -80,7 +116,7 @@ def running_preview(build_script: Path, course: Path, out: Path) -> Iterator[str
                 break
         if address is None:
             raise RuntimeError(f"bench: the preview did not start: {' '.join(command)}")
-        yield address
+        yield RunningPreview(address, process.pid)
     finally:
         process.send_signal(signal.SIGINT)
         try:
