@@ -44,6 +44,25 @@ Proosaa, joka menee puhujan muistiinpanoihin. ==Tärkeä lause.==
 PROJECT_CODE = ("build.py", "coursebuild", "figures", "templates")
 
 
+# markdown_extensions entries as the instructor's sites write them (mkdocs_yml).
+EMOJI = """pymdownx.emoji:
+    emoji_index: !!python/name:material.extensions.emoji.twemoji
+    emoji_generator: !!python/name:material.extensions.emoji.to_svg"""
+MERMAID_FENCE = """pymdownx.superfences:
+    custom_fences:
+      - name: mermaid
+        class: mermaid
+        format: !!python/name:pymdownx.superfences.fence_code_format"""
+ARITHMATEX = "pymdownx.arithmatex:\n    generic: true"
+
+
+def mkdocs_yml(*extensions: str, rest: str = "") -> str:
+    """A Finnish MkDocs-Material site's mkdocs.yml: these extensions, then ``rest``."""
+    entries = "".join("  - " + entry.replace("\n", "\n  ") + "\n" for entry in extensions)
+    header = "site_name: Testisivusto\ntheme:\n  name: material\n  language: fi\n"
+    return f"{header}markdown_extensions:\n{entries}{rest}"
+
+
 def copy_project(destination: Path, parts: tuple[str, ...] = PROJECT_CODE) -> Path:
     """A copy of the project's ``parts`` at ``destination``, node_modules linked in.
 

@@ -31,7 +31,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from coursebuild.browser import open_browser
 from coursebuild.deck import render_deck, speaker_view_scripts
-from tests.course_factory import PROJECT_ROOT, make_course, run_build
+from tests.course_factory import PROJECT_ROOT, make_course, mkdocs_yml, run_build
 from tests.deck_slides import slides
 
 CORPUS_PAGE = (
@@ -47,15 +47,7 @@ VIDEOS = [
     "https://www.youtube.com/watch?v=v0A8zNek68o",
     "https://www.youtube.com/watch?v=H0oEr40YhrQ",
 ]
-MKDOCS_YML = """\
-site_name: Testisivusto
-theme:
-  name: material
-  language: fi
-markdown_extensions:
-  - attr_list
-  - tables
-"""
+MKDOCS_YML = mkdocs_yml("attr_list", "tables")
 TITLE = "Hyökkäys </title><script>window.pwned = 'title'; alert('title')</script>"
 # Every payload of the issue, each setting its own marker; SERVER is the local server.
 PAGE = f"""\

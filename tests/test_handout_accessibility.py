@@ -24,23 +24,10 @@ import pytest
 import typst
 
 from coursebuild.convert import FILTERS_DIR, pandoc_executable
-from tests.course_factory import make_course, run_build
+from tests.course_factory import ARITHMATEX, EMOJI, make_course, mkdocs_yml, run_build
 from tests.test_handout_security import png
 
-MKDOCS_YML = """\
-site_name: Testisivusto
-theme:
-  name: material
-  language: fi
-markdown_extensions:
-  - tables
-  - attr_list
-  - pymdownx.arithmatex:
-      generic: true
-  - pymdownx.emoji:
-      emoji_index: !!python/name:material.extensions.emoji.twemoji
-      emoji_generator: !!python/name:material.extensions.emoji.to_svg
-"""
+MKDOCS_YML = mkdocs_yml("tables", "attr_list", ARITHMATEX, EMOJI)
 # The TeX of a formula holding what a Typst string must escape (", \) and
 # what Typst code is made of (#, parentheses).
 TRICKY_TEX = r'\text{"q"} + \# + f(x) \setminus \backslash'

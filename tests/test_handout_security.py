@@ -26,29 +26,24 @@ import pytest
 from coursebuild.convert import HANDOUT_ARGUMENTS, finish_typst, pandoc_executable, start_typst
 from coursebuild.errors import BuildError
 from coursebuild.handout_guard import FOLDER_PREFIX, raise_refusals, raw_typst_line
-from tests.course_factory import make_course, run_build
+from tests.course_factory import (
+    ARITHMATEX,
+    EMOJI,
+    MERMAID_FENCE,
+    make_course,
+    mkdocs_yml,
+    run_build,
+)
 
-MKDOCS_YML = """\
-site_name: Testisivusto
-theme:
-  name: material
-  language: fi
-markdown_extensions:
-  - pymdownx.snippets
-  - pymdownx.inlinehilite
-  - attr_list
-  - admonition
-  - pymdownx.arithmatex:
-      generic: true
-  - pymdownx.emoji:
-      emoji_index: !!python/name:material.extensions.emoji.twemoji
-      emoji_generator: !!python/name:material.extensions.emoji.to_svg
-  - pymdownx.superfences:
-      custom_fences:
-        - name: mermaid
-          class: mermaid
-          format: !!python/name:pymdownx.superfences.fence_code_format
-"""
+MKDOCS_YML = mkdocs_yml(
+    "pymdownx.snippets",
+    "pymdownx.inlinehilite",
+    "attr_list",
+    "admonition",
+    ARITHMATEX,
+    EMOJI,
+    MERMAID_FENCE,
+)
 HEAD = "# Sivu\n\n## Osio\n\n### Dia\n\nTeksti.\n\n"  # the payload starts on line 9
 PAYLOAD_LINE = 9
 MARKER = "VIERAS-SISALTO-7Q2X"  # the content of a file outside the course

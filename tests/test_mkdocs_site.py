@@ -15,47 +15,37 @@ import sys
 import pypdf
 import pytest
 
-from tests.course_factory import PROJECT_ROOT, make_course, run_build
+from tests.course_factory import (
+    ARITHMATEX,
+    EMOJI,
+    MERMAID_FENCE,
+    PROJECT_ROOT,
+    make_course,
+    mkdocs_yml,
+    run_build,
+)
 from tests.deck_slides import slide_titled, slides
 
-MKDOCS_YML = """\
-site_name: Testisivusto
-theme:
-  name: material
-  language: fi
-markdown_extensions:
-  - pymdownx.highlight:
-      anchor_linenums: true
-      line_spans: __span
-      pygments_lang_class: true
-  - pymdownx.inlinehilite
-  - pymdownx.snippets
-  - pymdownx.superfences
-  - attr_list
-  - pymdownx.emoji:
-      emoji_index: !!python/name:material.extensions.emoji.twemoji
-      emoji_generator: !!python/name:material.extensions.emoji.to_svg
-  - pymdownx.superfences:
-      custom_fences:
-        - name: mermaid
-          class: mermaid
-          format: !!python/name:pymdownx.superfences.fence_code_format
-  - pymdownx.keys
-  - pymdownx.mark
-  - admonition
-  - pymdownx.details
-  - footnotes
-  - pymdownx.tasklist:
-      custom_checkbox: true
-  - pymdownx.tabbed:
-      alternate_style: true
-  - pymdownx.arithmatex:
-      generic: true
-plugins:
-  - awesome-nav
-copyright: |
-  Copyright &copy; 2026 <a href="https://example.org">Testikoulu Oy</a>.
-"""
+MKDOCS_YML = mkdocs_yml(
+    "pymdownx.highlight:\n    anchor_linenums: true\n    line_spans: __span\n"
+    "    pygments_lang_class: true",
+    "pymdownx.inlinehilite",
+    "pymdownx.snippets",
+    "pymdownx.superfences",
+    "attr_list",
+    EMOJI,
+    MERMAID_FENCE,
+    "pymdownx.keys",
+    "pymdownx.mark",
+    "admonition",
+    "pymdownx.details",
+    "footnotes",
+    "pymdownx.tasklist:\n    custom_checkbox: true",
+    "pymdownx.tabbed:\n    alternate_style: true",
+    ARITHMATEX,
+    rest="plugins:\n  - awesome-nav\ncopyright: |\n"
+    '  Copyright &copy; 2026 <a href="https://example.org">Testikoulu Oy</a>.\n',
+)
 
 NAV = 'nav:\n  - index.md\n  - "1. Luku": luku\n  - tehtavat.md\n'
 
