@@ -191,11 +191,27 @@ def download(label: str, path: Path, count: int | None, one: str, many: str) -> 
     return {"href": quote(path.name), "label": label, "facts": " · ".join(f for f in facts if f)}
 
 
-def lesson_downloads(slug: str, out_dir: Path) -> list[dict]:
-    """The deck, the slide PDF and the handout of the lesson ``slug``, those that exist."""
+def lesson_files(slug: str, out_dir: Path) -> tuple[Path, Path, Path]:
+    """Where the lesson ``slug``'s deck, slide PDF and handout are, built or not."""
     deck, slides, handout = (
         out_dir / name for name in (f"{slug}.html", f"{slug}-slides.pdf", f"{slug}.pdf")
     )
+    return deck, slides, handout
+
+
+def file_key(path: Path) -> tuple[int, int, int] | None:
+    """A file's (size, mtime, inode); None if it is not there. The build replaces a
+    file it writes, so the same key is the same content."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns, status.st_ino
+
+
+def lesson_downloads(slug: str, out_dir: Path) -> list[dict]:
+    """The deck, the slide PDF and the handout of the lesson ``slug``, those that exist."""
+    deck, slides, handout = lesson_files(slug, out_dir)
     links = [
         download("Diat (HTML)", deck, deck_slide_count(deck), "dia", "diaa"),
         download("Diat (PDF)", slides, pdf_page_count(slides), "sivu", "sivua"),
@@ -227,13 +243,26 @@ def chapters(entries: list[dict]) -> list[tuple[str | None, list[dict]]]:
 
 
 def index_inputs(course: Course, lessons: list[Lesson], out_dir: Path) -> str:
-    """All the index shows, and how: a no-op build finds it fresh and writes nothing."""
+    """All the index shows, and how: a no-op build finds it fresh and writes nothing.
+
+    The lessons' files count by their keys, not their counts: a no-op build
+    reads no deck or PDF.
+    """
+    shown = [
+        (
+            lesson.title,
+            lesson.slug,
+            lesson.chapter,
+            *map(file_key, lesson_files(lesson.slug, out_dir)),
+        )
+        for lesson in lessons
+    ]
     return digest(
         course.config_path.read_bytes(),
         repr((course.title, course.author, course.licence, course.language)),
         (TEMPLATES_DIR / "index.html.j2").read_bytes(),
         Path(__file__).read_bytes(),
-        repr(index_entries(lessons, out_dir)),
+        repr(shown),
     )
 
 
