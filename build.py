@@ -540,9 +540,14 @@ def write_index(
         report.step("skip", str(out_dir / "index.html"))
         return
     page = render_index(course, lessons, out_dir).encode("utf-8")
-    write_atomic(out_dir / "index.html", page)
+    path = out_dir / "index.html"
+    # Its inputs are the lessons' files by key: one written again with the same
+    # size and count leaves the page as it was, and the file is left alone.
+    unchanged = path.is_file() and path.read_bytes() == page
+    if not unchanged:
+        write_atomic(path, page)
     state.record("index", inputs, {"index.html": page})
-    report.step("write", str(out_dir / "index.html"))
+    report.step("skip" if unchanged else "write", str(path))
 
 
 # -- check ----------------------------------------------------------------------
