@@ -11,7 +11,7 @@ from urllib.parse import quote
 from coursebuild.config import Course
 from coursebuild.lessons import Lesson
 from coursebuild.render import TEMPLATES_DIR, render_template
-from coursebuild.state import digest
+from coursebuild.state import digest, file_signature
 
 # -- what a file holds: pages of a PDF, slides of a deck -------------------------
 
@@ -199,16 +199,6 @@ def lesson_files(slug: str, out_dir: Path) -> tuple[Path, Path, Path]:
     return deck, slides, handout
 
 
-def file_key(path: Path) -> tuple[int, int, int] | None:
-    """A file's (size, mtime, inode); None if it is not there. The build replaces a
-    file it writes, so the same key is the same content."""
-    try:
-        status = path.stat()
-    except OSError:
-        return None
-    return status.st_size, status.st_mtime_ns, status.st_ino
-
-
 def lesson_downloads(slug: str, out_dir: Path) -> list[dict]:
     """The deck, the slide PDF and the handout of the lesson ``slug``, those that exist."""
     deck, slides, handout = lesson_files(slug, out_dir)
@@ -245,15 +235,15 @@ def chapters(entries: list[dict]) -> list[tuple[str | None, list[dict]]]:
 def index_inputs(course: Course, lessons: list[Lesson], out_dir: Path) -> str:
     """All the index shows, and how: a no-op build finds it fresh and writes nothing.
 
-    The lessons' files count by their keys, not their counts: a no-op build
-    reads no deck or PDF.
+    The lessons' files count by their signatures (size, mtime, inode; the build
+    replaces a file it writes), not their counts: a no-op build reads no deck or PDF.
     """
     shown = [
         (
             lesson.title,
             lesson.slug,
             lesson.chapter,
-            *map(file_key, lesson_files(lesson.slug, out_dir)),
+            *map(file_signature, lesson_files(lesson.slug, out_dir)),
         )
         for lesson in lessons
     ]
