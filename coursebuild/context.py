@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
+
+from markupsafe import Markup
 
 from coursebuild.config import Course
 from coursebuild.errors import BuildError
@@ -99,13 +104,51 @@ def number_in_words(value: int) -> str:
     return str(value)
 
 
-def lesson_context(course: Course) -> dict:
-    """Names a lesson page may use in {{ … }}."""
+def lesson_context(course: Course) -> Mapping:
+    """Names a lesson page may use in {{ … }}: plain, read-only data."""
+    models = load_models(course.lessons_dir / MODELS_FILE)
+    return plain_data(
+        {
+            "course": course_data(course),
+            "net": dataclasses.asdict(network_facts()),
+            "models": [{**dataclasses.asdict(m), "memory_mb": m.memory_mb} for m in models],
+        }
+    )
+
+
+def course_data(course: Course) -> dict:
+    """What a template may know of the course: its texts, never its folders or the object."""
     return {
-        "course": course,
-        "net": network_facts(),
-        "models": load_models(course.lessons_dir / MODELS_FILE),
+        "title": course.title,
+        "author": course.author,
+        "licence": course.licence,
+        "language": course.language,
     }
+
+
+# The values a template may reach. Markup is a str the build made safe to show.
+PLAIN_SCALARS = (str, Markup, int, float, bool, type(None))
+
+
+def plain_data(value):
+    """``value`` as a template may see it: tuples and read-only mappings of plain values.
+
+    Anything else (a Path, a dataclass, a function, a module) is a TypeError:
+    an object's public methods can reach the file system (``path.read_text()``),
+    and the sandbox only blocks names starting with ``_``.
+    """
+    if type(value) in PLAIN_SCALARS:
+        return value
+    if type(value) in (list, tuple):
+        return tuple(plain_data(item) for item in value)
+    if type(value) in (dict, MappingProxyType):
+        items = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                raise TypeError(f"template data key {key!r} is not a str")
+            items[key] = plain_data(item)
+        return MappingProxyType(items)
+    raise TypeError(f"{type(value).__name__} is not template data: {value!r:.80}")
 
 
 FILTERS = {"sanoin": number_in_words}

@@ -53,6 +53,12 @@ def reveal_assets() -> dict[str, Markup]:
     return assets
 
 
+@functools.cache
+def reveal_init() -> Markup:
+    """The script that starts reveal.js on the laid-out slides (templates/reveal_init.js)."""
+    return Markup((TEMPLATES_DIR / "reveal_init.js").read_text(encoding="utf-8").strip())
+
+
 def script_source(script: str) -> str:
     """The CSP source that allows exactly this inline script (its text between the tags)."""
     digest = hashlib.sha256(script.encode("utf-8")).digest()
@@ -279,7 +285,9 @@ def render_deck(
     """The deck's HTML; with ``layout_pass``, the page the build's layout pass measures."""
     theme = (TEMPLATES_DIR / "deck.css").read_text(encoding="utf-8")
     assets = reveal_assets()
-    notes_js = assets["notes_js"]
+    # The deck's only scripts, each allowed by its hash and emitted byte for byte as hashed.
+    scripts = () if layout_pass else (assets["reveal_js"], assets["notes_js"], reveal_init())
+    speaker_view = () if layout_pass else speaker_view_scripts(str(assets["notes_js"]))
     # Every formula named for screen readers, the title slide's notes' too.
     notes = context.get("title_notes")
     title_notes = {} if notes is None else {"title_notes": Markup(label_math(notes))}
@@ -294,10 +302,8 @@ def render_deck(
             "slides": Markup(embed_images(accessible(slides_fragment, images), images)),
             "layout_pass": layout_pass,
             "title_size": title_size,
-            "content_security_policy": content_security_policy,
-            "speaker_view_scripts": []
-            if layout_pass
-            else list(speaker_view_scripts(str(notes_js))),
+            "scripts": scripts,
+            "content_security_policy": content_security_policy([*scripts, *speaker_view]),
         },
         autoescape=True,
     )

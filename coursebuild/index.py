@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from coursebuild.config import Course
+from coursebuild.context import course_data
 from coursebuild.lessons import Lesson
 from coursebuild.render import TEMPLATES_DIR, render_template
 from coursebuild.state import digest, file_signature
@@ -257,5 +258,5 @@ def index_inputs(course: Course, lessons: list[Lesson], out_dir: Path) -> str:
 
 
 def render_index(course: Course, lessons: list[Lesson], out_dir: Path) -> str:
-    context = {"course": course, "chapters": chapters(index_entries(lessons, out_dir))}
+    context = {"course": course_data(course), "chapters": chapters(index_entries(lessons, out_dir))}
     return render_template("index.html.j2", context, autoescape=True)

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from coursebuild import dialect
 from coursebuild.config import Course
-from coursebuild.context import MODELS_FILE, lesson_context
+from coursebuild.context import MODELS_FILE, course_data, lesson_context
 from coursebuild.convert import (
     DECK_ARGUMENTS,
     FILTER_MODULES,
@@ -103,7 +103,10 @@ def dependency_digest(path: Path) -> str:
 # What only one part is made with, beside the code and context both share:
 # its Lua filters (as the part's Pandoc arguments name them) and its template.
 PART_FILTERS = {"deck": DECK_ARGUMENTS, "handout": HANDOUT_ARGUMENTS}
-PART_TEMPLATES = {"deck": ("deck.html.j2", "deck.css"), "handout": ("handout.typ.j2",)}
+PART_TEMPLATES = {
+    "deck": ("deck.html.j2", "deck.css", "reveal_init.js"),
+    "handout": ("handout.typ.j2",),
+}
 
 
 @functools.cache
@@ -185,7 +188,7 @@ def emoji_dir() -> Path | None:
 def template_context(course: Course, lesson: Lesson) -> dict:
     moment = datetime.datetime.fromtimestamp(lesson_timestamp(lesson), datetime.UTC)
     return {
-        "course": course,
+        "course": course_data(course),
         "lesson": {"title": lesson.title, "slug": lesson.slug},
         "date": {"year": moment.year, "month": moment.month, "day": moment.day},
         "date_iso": moment.date().isoformat(),

@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
+import re
 import time
 import traceback
+from collections.abc import Mapping
 from pathlib import Path
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from coursebuild.context import FILTERS
+from coursebuild import limits
+from coursebuild.context import FILTERS, plain_data
 from coursebuild.errors import BuildError
-from coursebuild.jinja_regions import shield
+from coursebuild.jinja_regions import Shielded, shield
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
+# What opens a Jinja expression or statement ("{#" never reaches Jinja: jinja_regions.py).
+JINJA_TAG = re.compile(r"\{[{%]")
 
-# A lesson's Jinja fills in values and a table. A page whose Jinja makes more
-# text than this, or runs longer, is stopped: lessons come in pull requests.
-MAX_LESSON_CHARACTERS = 2_000_000
-MAX_LESSON_SECONDS = 5.0
+
+def limit_message(kind: str) -> str:
+    """Why a page's Jinja was stopped, by the limit it hit (limits.py)."""
+    reason = {
+        "cpu": f"runs over {limits.LESSON_CPU_SECONDS} s of CPU time",
+        "memory": f"needs more than {limits.LESSON_MEMORY_MB} MB of memory",
+        "time": f"runs longer than {limits.LESSON_WALL_SECONDS} s",
+        "failed": "stopped without an answer",
+    }[kind]
+    return f"the page's Jinja {reason}; a lesson fills in values"
 
 
 def lesson_environment() -> jinja2.Environment:
@@ -53,14 +64,33 @@ def running_line(generator, filename: str) -> int | None:
     return line
 
 
-def render_lesson(body: str, first_line: int, path: Path, context: dict) -> str:
+def render_lesson(body: str, first_line: int, path: Path, context: Mapping) -> str:
     """Fill the Jinja in a lesson body's text; errors point at the line in the lesson file.
 
-    Code and ``{#`` are left as written (coursebuild/jinja_regions.py).
+    Code and ``{#`` are left as written (coursebuild/jinja_regions.py). A page
+    with Jinja in it is filled in a child process under CPU, memory and time
+    limits (limits.py); one without is given back by Jinja as it is, here.
     """
+    shielded = shield(body)
+    if JINJA_TAG.search(shielded.template) is None:
+        return fill_lesson(shielded, first_line, path, context)
+    try:
+        return limits.run_limited(
+            lambda: fill_lesson(shielded, first_line, path, context),
+            cpu_seconds=limits.LESSON_CPU_SECONDS,
+            memory_mb=limits.LESSON_MEMORY_MB,
+            wall_seconds=limits.LESSON_WALL_SECONDS,
+        )
+    except BuildError as error:  # raised in the child, which has no use for the path
+        raise BuildError(error.message, path, error.line) from None
+    except limits.ChildLimitExceeded as error:
+        raise BuildError(limit_message(error.kind), path) from None
+
+
+def fill_lesson(shielded: Shielded, first_line: int, path: Path, context: Mapping) -> str:
+    """The page's text with its Jinja filled in; every error a BuildError at its line."""
     environment = lesson_environment()
     filename = str(path)
-    shielded = shield(body)
 
     def in_file(template_lineno: int | None, template=None) -> int | None:
         if template_lineno is None:
@@ -92,6 +122,13 @@ def render_lesson(body: str, first_line: int, path: Path, context: dict) -> str:
         line = in_file(template_line(error, filename))
         message = f"the page's Jinja may not do this: {error}"
         raise BuildError(message, path, line) from None
+    except limits.CpuTimeExceeded as error:
+        # Not an Exception, so Jinja did not map its traceback to the template's lines.
+        line = in_file(template_line(error, filename), template)
+        raise BuildError(limit_message("cpu"), path, line) from None
+    except MemoryError as error:
+        line = in_file(template_line(error, filename))
+        raise BuildError(limit_message("memory"), path, line) from None
     except (Exception, RecursionError) as error:
         # Division by zero, a range too big, a macro calling itself, {% extends %}…
         line = in_file(template_line(error, filename))
@@ -99,7 +136,7 @@ def render_lesson(body: str, first_line: int, path: Path, context: dict) -> str:
         raise BuildError(message, path, line) from None
 
 
-def bounded_render(template, context: dict, path: Path, in_file, restore=str) -> str:
+def bounded_render(template, context: Mapping, path: Path, in_file, restore=str) -> str:
     """Render, stopping a page that makes too much text or takes too long.
 
     ``restore`` puts the page's code back into each part as it comes, so a loop
@@ -112,14 +149,14 @@ def bounded_render(template, context: dict, path: Path, in_file, restore=str) ->
         part = restore(part)
         parts.append(part)
         size += len(part)
-        too_big = size > MAX_LESSON_CHARACTERS
-        if too_big or time.monotonic() - started > MAX_LESSON_SECONDS:
+        too_big = size > limits.MAX_LESSON_CHARACTERS
+        if too_big or time.monotonic() - started > limits.MAX_LESSON_SECONDS:
             line = in_file(running_line(generator, str(path)), template)
             generator.close()
             what = (
-                f"more than {MAX_LESSON_CHARACTERS:,} characters".replace(",", " ")
+                f"more than {limits.MAX_LESSON_CHARACTERS:,} characters".replace(",", " ")
                 if too_big
-                else f"longer than {MAX_LESSON_SECONDS:g} s"
+                else f"longer than {limits.MAX_LESSON_SECONDS:g} s"
             )
             message = f"the page's Jinja makes {what}; a lesson fills in values"
             raise BuildError(message, path, line)
@@ -136,8 +173,10 @@ def template_environment(autoescape: bool) -> jinja2.Environment:
 
 
 def render_template(name: str, context: dict, *, autoescape: bool) -> str:
+    """One of the build's templates, filled with ``context`` as plain data (context.plain_data)."""
+    data = plain_data(context)
     try:
-        return template_environment(autoescape).get_template(name).render(context)
+        return template_environment(autoescape).get_template(name).render(data)
     except jinja2.TemplateError as error:
         line = template_line(error, str(TEMPLATES_DIR / name))
         raise BuildError(f"template error: {error}", TEMPLATES_DIR / name, line) from None

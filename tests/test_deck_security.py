@@ -468,7 +468,7 @@ def test_a_changed_script_without_its_hash_does_not_run(browser, built, tmp_path
 
 # What render_deck needs of a lesson, for decks rendered straight from a fragment.
 RENDER_CONTEXT = {
-    "course": SimpleNamespace(title="Kurssi", author="A", licence="CC", language="fi"),
+    "course": {"title": "Kurssi", "author": "A", "licence": "CC", "language": "fi"},
     "lesson": {"title": "Tunti", "slug": "tunti"},
     "date_iso": "2026-01-01",
 }

@@ -16,7 +16,8 @@ from coursebuild.config import open_course
 from coursebuild.context import lesson_context
 from coursebuild.errors import BuildError
 from coursebuild.lessons import load_lesson
-from coursebuild.render import MAX_LESSON_CHARACTERS, render_lesson
+from coursebuild.limits import MAX_LESSON_CHARACTERS
+from coursebuild.render import render_lesson
 from tests.corpus_check import CORPUS, SITES
 from tests.course_factory import PROJECT_ROOT, make_course, outputs, run_build
 from tests.deck_slides import slide_titled
@@ -158,7 +159,7 @@ def test_the_lesson_context_fills_the_text_not_the_code():
     course = open_course(PROJECT_ROOT)
     context = lesson_context(course)
     body = "{{ course.title }}: {{ net.n_hidden }} neuronia, `{{ net.n_hidden }}`.\n"
-    expected = f"{course.title}: {context['net'].n_hidden} neuronia, `{{{{ net.n_hidden }}}}`.\n"
+    expected = f"{course.title}: {context['net']['n_hidden']} neuronia, `{{{{ net.n_hidden }}}}`.\n"
     assert render_lesson(body, 1, PAGE, context) == expected
 
 
