@@ -24,7 +24,7 @@ from pathlib import Path
 
 from coursebuild.config import Course, check_output_dir, open_course
 from coursebuild.errors import BuildError
-from coursebuild.lessons import Lesson, default_slug, find_lessons, load_lesson
+from coursebuild.lessons import RESERVED_SLUGS, Lesson, default_slug, find_lessons, load_lesson
 from coursebuild.lifetime import INTERRUPTS, stop_workers
 from coursebuild.report import Reporter, tolerant_streams
 from coursebuild.state import BuildState, digest
@@ -126,17 +126,20 @@ class BuildErrors(BuildError):
         return self.message
 
 
+# Files of the output folder that are the course's, not a lesson's.
+COURSE_OUTPUTS = {"index.html": "the course index"}
+
+
 def check_output_names(lessons: list[Lesson]) -> None:
-    """Refuse two lessons whose outputs would share a file (x-slides.pdf: two could)."""
-    owners: dict[str, Lesson] = {}
+    """Refuse a lesson whose output would be another's file (a.md and a-slides.md: a-slides.pdf)."""
+    owners: dict[str, str] = dict(COURSE_OUTPUTS)
     for lesson in lessons:
         for part in OUTPUT_NAMES:
             name = output_name(part, lesson.slug)
-            other = owners.setdefault(name, lesson)
-            if other is not lesson:
-                raise BuildError(
-                    f"its output {name} would overwrite that of {other.source}", lesson.source
-                )
+            other = owners.setdefault(name, str(lesson.source))
+            if other != str(lesson.source):
+                message = f"its output {name} would overwrite that of {other}; rename one of them"
+                raise BuildError(message, lesson.source)
 
 
 def lesson_paths(course: Course, targets: list[str]) -> list[Path]:
@@ -152,7 +155,12 @@ def lesson_paths(course: Course, targets: list[str]) -> list[Path]:
 
 
 def lesson_pages(course: Course, paths: list[Path]) -> list[tuple[Path, str, str | None]]:
-    """Each page with its output name and chapter; names unique within the course."""
+    """Each page with its output name and chapter.
+
+    The name is the file's (index.md: index-page, the course index being
+    index.html); pages of the same name are told apart by their folder.
+    check_output_names refuses what still collides.
+    """
     names = [default_slug(path) for path in paths]
     pages = []
     for path, name in zip(paths, names, strict=True):
@@ -160,6 +168,7 @@ def lesson_pages(course: Course, paths: list[Path]) -> list[tuple[Path, str, str
             # Two chapters with a page of the same name: the folder tells them apart.
             relative = path.resolve().relative_to(course.lessons_dir).with_suffix("")
             name = "-".join(relative.parts)
+            name = RESERVED_SLUGS.get(name, name)  # docs/index.md stays index-page
         pages.append((path, name, course.chapter_of(path)))
     return pages
 

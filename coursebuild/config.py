@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coursebuild.errors import BuildError
+from coursebuild.limits import MAX_SETTINGS_BYTES, read_limited
 
 LANGUAGES = ("fi", "en")
 REQUIRED_TEXT = ("title", "author", "licence", "language")
@@ -98,7 +99,7 @@ def load_site_course(root: Path) -> Course:
 
 def load_course(path: Path) -> Course:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_limited(path, MAX_SETTINGS_BYTES).decode("utf-8")
     except FileNotFoundError:
         raise BuildError(
             "course.toml not found; run the build from the course folder", path

@@ -188,14 +188,22 @@ def restrict_snippets(snippets, site_root: Path) -> None:
 
     Its own ``restrict_base_path`` checks the path as written: a symlink in the
     site pointing at a file outside it (``notes.md -> /etc/passwd``) passes.
+    The site's folder, not docs_dir, as MkDocs' own base path is: sites keep
+    snippets beside docs/ (``includes/abbreviations.md``, ``LICENSE.txt``).
+    Never a dot file or one in a dot folder: ``.git/config`` holds CI's token.
     """
     find = snippets.get_snippet_path
     site = os.path.realpath(site_root)
 
     def get_snippet_path(path: str) -> str | None:
         found = find(path)
-        if found is not None and os.path.commonpath([os.path.realpath(found), site]) != site:
+        if found is None:
+            return None
+        real = os.path.realpath(found)
+        if os.path.commonpath([real, site]) != site:
             raise ValueError(f"snippet '{path}' leads outside the site folder {site_root}")
+        if any(part.startswith(".") for part in Path(os.path.relpath(real, site)).parts):
+            raise ValueError(f"snippet '{path}' is a hidden file (a name starting with '.')")
         return found
 
     snippets.get_snippet_path = get_snippet_path

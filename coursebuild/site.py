@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+import re2
 import yaml
 
+from coursebuild import limits
+from coursebuild.bounded_yaml import YamlLimitError, check_bounds
 from coursebuild.errors import BuildError
 from coursebuild.lessons import decode_utf8, load_yaml
 
@@ -117,7 +120,11 @@ _CHECKING_LOADER = _site_loader(yaml.SafeLoader)
 
 
 def _load_yaml(text: str, path: Path):
-    """A YAML file's data; a syntax error is a BuildError naming the line."""
+    """A YAML file's data; a syntax error or one over the limits is a BuildError naming the line."""
+    try:
+        check_bounds(text, _FAST_LOADER)
+    except YamlLimitError as error:
+        raise _yaml_error(error, path, first_line=1) from None
     try:
         return yaml.load(text, Loader=_FAST_LOADER)  # a SafeLoader: safe
     except yaml.YAMLError:
@@ -132,7 +139,8 @@ def _yaml_error(error: yaml.YAMLError, path: Path, first_line: int) -> BuildErro
     mark = getattr(error, "problem_mark", None)
     line = mark.line + first_line if mark is not None else None
     problem = getattr(error, "problem", None) or str(error)
-    return BuildError(f"not valid YAML: {problem}", path, line)
+    what = "refused" if isinstance(error, YamlLimitError) else "not valid YAML"
+    return BuildError(f"{what}: {problem}", path, line)
 
 
 def _line(value) -> int | None:
@@ -191,7 +199,7 @@ def load_site(root: Path) -> Site:
 def _read_config(path: Path) -> dict:
     """mkdocs.yml as a dict."""
     try:
-        raw = path.read_bytes()
+        raw = limits.read_limited(path, limits.MAX_SETTINGS_BYTES)
     except FileNotFoundError:
         raise BuildError("mkdocs.yml not found; is this an MkDocs site?", path) from None
     data = _load_yaml(decode_utf8(raw, path), path)
@@ -227,6 +235,11 @@ def _site_name(data: dict, path: Path) -> str:
 def _docs_dir(data: dict, root: Path, path: Path) -> Path:
     name = _text_setting(data, "docs_dir", path)
     docs_dir = (root / ("docs" if name is None else name)).resolve()
+    # The site's boundary is its folder: docs_dir: ../.. or /etc would let a
+    # page's images reach anything on the machine (symlinks resolved above).
+    if not docs_dir.is_relative_to(root):
+        message = f"'{name}' is outside the site's folder {root}; docs_dir must be inside it"
+        raise _config_error(data, "docs_dir", message, path)
     if not docs_dir.is_dir():
         message = f"The path '{docs_dir}' isn't an existing directory."
         raise _config_error(data, "docs_dir", message, path)
@@ -345,14 +358,17 @@ def front_matter_priority(path: Path) -> int | None:
 def _front_matter_text(path: Path) -> str | None:
     """The YAML between a page's leading `---` lines, read line by line up to the closing one."""
     # Same rules as coursebuild.lessons: `---` on the very first line, `\r\n` read as `\n`.
+    # Read within the page's limit: a page larger than it is refused when it is loaded.
+    budget = limits.MAX_PAGE_BYTES
     with path.open(encoding="utf-8", errors="replace") as page:
-        if page.readline().rstrip("\n").rstrip(" ") != FRONT_MATTER_END:
+        if page.readline(budget).rstrip("\n").rstrip(" ") != FRONT_MATTER_END:
             return None
         lines = []
-        for line in page:
+        while line := page.readline(budget):
             if line.rstrip("\n").rstrip(" ") == FRONT_MATTER_END:
                 return "".join(lines)
             lines.append(line)
+            budget -= len(line)
     return None  # never closed: not front matter
 
 
@@ -445,18 +461,35 @@ def _join(folder: str, entry: str) -> str:
 class _Pattern(NamedTuple):
     """A glob anchored at a folder, matching paths relative to docs_dir."""
 
-    regex: re.Pattern
+    regex: re2._Regexp
     dirs_only: bool  # a glob ending in "/" matches folders only
 
     def matches(self, rel: str, is_dir: bool) -> bool:
         return (is_dir or not self.dirs_only) and self.regex.fullmatch(rel) is not None
 
 
+def _glob_options() -> re2.Options:
+    options = re2.Options()
+    options.log_errors = False  # an invalid pattern is a BuildError, not a line on stderr
+    return options
+
+
+GLOB_OPTIONS = _glob_options()
+
+
 def _pattern(folder: str, glob: str, source: Path | None, line: int | None) -> _Pattern:
-    base = folder + "/" if folder else ""
+    """The glob as a regular expression matched by RE2, in time linear in the path's length.
+
+    A nav file is untrusted: Python's backtracking engine took forever on
+    "*a*a*a*a*a*a*a*a*a*a*a*a*a*b" against a 40-character name.
+    """
+    if len(glob) > limits.MAX_GLOB_CHARACTERS:
+        message = f"nav entry: a glob of {len(glob):,} characters, more than "
+        raise BuildError(message + f"{limits.MAX_GLOB_CHARACTERS:,}", source, line)
+    base = re.escape(folder + "/") if folder else ""
     try:
-        regex = re.compile(base + _glob_regex(glob.rstrip("/")))
-    except re.error:
+        regex = re2.compile(base + _glob_regex(glob.rstrip("/")), GLOB_OPTIONS)
+    except re2.error:
         raise BuildError(f"nav entry '{glob}': not a valid glob pattern", source, line) from None
     return _Pattern(regex, glob.endswith("/"))
 
@@ -670,7 +703,7 @@ def _excluded(rel: str) -> bool:
 
 def _read_nav_file(path: Path) -> tuple[dict, Path]:
     """A .nav.yml as a dict, checked where a wrong type would be misread."""
-    data = _load_yaml(decode_utf8(path.read_bytes(), path), path)
+    data = _load_yaml(decode_utf8(limits.read_limited(path, limits.MAX_SETTINGS_BYTES), path), path)
     if data is None:
         data = {}
     if not isinstance(data, dict):
