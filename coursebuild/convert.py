@@ -7,10 +7,12 @@ import importlib.util
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
+from coursebuild import limits, url_policy
 from coursebuild.errors import BuildError
 
 FILTERS_DIR = Path(__file__).resolve().parent / "filters"
@@ -18,7 +20,11 @@ FILTERS_DIR = Path(__file__).resolve().parent / "filters"
 # (markdown_reader.py, html_bridge.py). --sandbox: the HTML reader would
 # otherwise fetch what an <iframe> points at, from the network or the disk.
 READER = "html"
-COMMON_ARGUMENTS = ("--sandbox", f"--lua-filter={FILTERS_DIR / 'mkdocs.lua'}")
+COMMON_ARGUMENTS = (
+    "--sandbox",
+    url_policy.pandoc_metadata(),
+    f"--lua-filter={FILTERS_DIR / 'mkdocs.lua'}",
+)
 DECK_ARGUMENTS = (
     *COMMON_ARGUMENTS,
     "--to=revealjs",
@@ -44,7 +50,13 @@ BAD_MATH = re.compile(r"Could not convert TeX math (.*?), rendering as TeX", re.
 # The wheel's Pandoc is linked with -with-rtsopts=-H64m: a 64 MB allocation area
 # for lessons whose live data is under 1 MB. With 16 MB each run needs ~50 MB
 # less memory (two run at once in a -j 2 build) and is no slower (bench/).
-WHEEL_RTS_OPTIONS = ("+RTS", "-H16m", "-RTS")
+# -M caps its heap: a page is untrusted, and Pandoc then stops with
+# "Heap exhausted" (exit 251) instead of taking the machine's memory.
+def wheel_rts_options() -> tuple[str, ...]:
+    return ("+RTS", "-H16m", f"-M{limits.PANDOC_HEAP_MB}m", "-RTS")
+
+
+PANDOC_HEAP_EXHAUSTED = 251
 
 
 def pandoc_executable() -> str:
@@ -66,7 +78,7 @@ def pandoc_executable() -> str:
 def pandoc_command(arguments: tuple[str, ...]) -> list[str]:
     """The command line of one conversion: the binary, its RTS options, reader, ``arguments``."""
     executable = pandoc_executable()
-    options = WHEEL_RTS_OPTIONS if executable == bundled_pandoc() else ()
+    options = wheel_rts_options() if executable == bundled_pandoc() else ()
     return [executable, *options, f"--from={READER}", *arguments]
 
 
@@ -105,14 +117,25 @@ def run_pandoc(
     command = pandoc_command(arguments)
     try:
         result = subprocess.run(
-            command, input=markdown, capture_output=True, text=True, encoding="utf-8"
+            command,
+            input=markdown,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=limits.PANDOC_SECONDS,
         )
     except FileNotFoundError:
         raise BuildError(
             f"Pandoc not found at {command[0]}; run `make` to install pypandoc-binary", path
         ) from None
+    except subprocess.TimeoutExpired:  # run() has killed it
+        message = f"Pandoc runs longer than {limits.PANDOC_SECONDS} s on the page; stopped"
+        raise BuildError(message, path) from None
+    if result.returncode == PANDOC_HEAP_EXHAUSTED and "Heap exhausted" in result.stderr:
+        message = f"Pandoc needs more than {limits.PANDOC_HEAP_MB} MB of memory for the page"
+        raise BuildError(message, path)
     if result.returncode != 0:
-        raise BuildError(f"Pandoc failed: {result.stderr.strip()}", path)
+        raise BuildError(f"Pandoc failed: {first_line(result.stderr)}", path)
     bad_math = BAD_MATH.search(result.stderr)
     if bad_math:
         formula = bad_math.group(1).strip().strip("'")
@@ -139,8 +162,11 @@ def typst_command(timestamp: int, warm: bool = False) -> tuple[list[str], dict[s
         raise BuildError("Typst not found; run `make` to install the typst package")
     folder = str(Path(spec.origin).parent.parent)
     path = os.pathsep.join(filter(None, (folder, os.environ.get("PYTHONPATH"))))
-    command = [sys.executable, "-S", str(TYPST_CHILD), str(timestamp), *(["--warm"] * warm)]
-    return command, {**os.environ, "PYTHONPATH": path}
+    command = [sys.executable, "-S", str(TYPST_CHILD), str(timestamp)]
+    command += [str(limits.TYPST_MEMORY_MB), str(limits.TYPST_CPU_SECONDS), *(["--warm"] * warm)]
+    # No backtrace on a panic: printing one allocates, and at the memory limit
+    # it hung the child until its wall-clock limit.
+    return command, {**os.environ, "PYTHONPATH": path, "RUST_BACKTRACE": "0"}
 
 
 def start_typst(timestamp: int, warm: bool = False) -> subprocess.Popen:
@@ -162,7 +188,13 @@ def typst_input(source: str, root: Path) -> bytes:
 
 def finish_typst(child: subprocess.Popen, source: str, path: Path, root: Path) -> bytes:
     """The PDF of ``source``, compiled with ``root`` as the only folder Typst may read."""
-    pdf, stderr = child.communicate(typst_input(source, root))
+    try:
+        pdf, stderr = child.communicate(typst_input(source, root), timeout=limits.TYPST_SECONDS)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.communicate()
+        message = f"Typst runs longer than {limits.TYPST_SECONDS} s on the handout; stopped"
+        raise BuildError(message, path) from None
     if child.returncode == TYPST_FAILED:
         error = json.loads(stderr.decode("utf-8").strip().splitlines()[-1])
         # The root is a fresh temporary folder: named, it would only make the message vary.
@@ -171,9 +203,33 @@ def finish_typst(child: subprocess.Popen, source: str, path: Path, root: Path) -
         where = f" in `{near}`" if near else ""
         raise BuildError(f"Typst cannot typeset the handout: {message}{where}", path)
     if child.returncode != 0:
-        problem = stderr.decode("utf-8", "replace").strip()
-        raise BuildError(f"Typst failed: {problem}", path)
+        raise BuildError(typst_failure(child.returncode, stderr.decode("utf-8", "replace")), path)
     return pdf
+
+
+def typst_failure(returncode: int, stderr: str) -> str:
+    """One line for a Typst child that died: the limit it hit, else its first words."""
+    if returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+        return f"Typst runs over {limits.TYPST_CPU_SECONDS} s of CPU time on the handout; stopped"
+    if returncode == -signal.SIGABRT or OUT_OF_MEMORY.search(stderr):
+        return f"Typst needs more than {limits.TYPST_MEMORY_MB} MB of memory for the handout"
+    return f"Typst failed: {first_line(stderr)}"
+
+
+# How a child at its memory limit dies: Rust's allocation error, Python's, or
+# a thread (Typst's worker pool) that could not be started.
+OUT_OF_MEMORY = re.compile(
+    r"memory allocation of|allocation error|MemoryError|out of memory|"
+    r"Resource temporarily unavailable"
+)
+
+
+def first_line(stderr: str) -> str:
+    """A tool's error as one line: its first line of text; a panic's message, not its place."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    if len(lines) > 1 and " panicked at " in lines[0]:
+        return f"panic: {lines[1][:300]}"
+    return lines[0][:300] if lines else "no message"
 
 
 def failing_source_line(diagnostic: str) -> str | None:

@@ -34,8 +34,10 @@ from markdown import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from coursebuild import limits
+from coursebuild.convert import line_of
 from coursebuild.errors import BuildError
-from coursebuild.sanitize import sanitize_html
+from coursebuild.sanitize import dropped_text, sanitize_html, unclosed_opening
 
 MERMAID_PLACEHOLDER = "mermaid-diagram-{}"
 UNDEFINED_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
@@ -48,6 +50,8 @@ class PageContext:
     resolve_image: Callable[[str], str]  # the page's src -> the file to use
     emoji_dir: Path | None
     diagram_label: str = "Kaavio"
+    page: Path | None = None  # the lesson file, and its text, for errors' lines
+    source: str = ""
     images: list[str] = field(default_factory=list)
     emoji: list[str] = field(default_factory=list)  # Twemoji files shown
     diagrams: list[str] = field(default_factory=list)  # mermaid sources, in order
@@ -333,12 +337,19 @@ class HtmlBridge(Postprocessor):
 
     def mermaid_placeholder(self, match: re.Match[str]) -> str:
         context: PageContext = self.context_of()
-        context.diagrams.append(html.unescape(match.group("code")))
+        source = html.unescape(match.group("code"))
+        if len(context.diagrams) == limits.MAX_DIAGRAMS_PER_PAGE:
+            message = f"more than {limits.MAX_DIAGRAMS_PER_PAGE} mermaid diagrams on one page"
+            first = source.strip().split("\n")[0]
+            same = sum(diagram.strip().split("\n")[0] == first for diagram in context.diagrams)
+            raise BuildError(message, context.page, nth_line(first, same, context.source))
+        context.diagrams.append(source)
         name = MERMAID_PLACEHOLDER.format(len(context.diagrams) - 1)
         label = html.escape(context.diagram_label)
         return f'<p><img class="mermaid" alt="{label}" src="{name}" /></p>'
 
     def run(self, text: str) -> str:
+        check_math_bounds(text, self.context_of())
         text = ARITHMATEX_BLOCK.sub(lambda m: math_span(m, display=True), text)
         text = ARITHMATEX_INLINE.sub(lambda m: math_span(m, display=False), text)
         text = MERMAID_BLOCK.sub(self.mermaid_placeholder, text)
@@ -367,12 +378,75 @@ def sanitized(text: str, context: PageContext) -> str:
         known.add(resolved)
         return resolved
 
-    text = sanitize_html(text, image_source)
+    clean = sanitize_html(text, image_source)
     if errors:
         raise errors[0]
+    lost = dropped_text(text, clean)
+    if lost:
+        raise lost_text_error(text, lost, context)
+    text = clean
     # Pandoc's reader takes an <input> without "/>" for an open element, and
     # the task list it stands in is lost; the page wrote it closed.
     return INPUT_TAG.sub(r"<input\1 />", text)
+
+
+def check_math_bounds(text: str, context: PageContext) -> None:
+    """Refuse more math than a lesson has: every stage's work grows with it (a 100×100
+    matrix took the layout pass alone 8 s, 20 000 formulas the build 86 s)."""
+    formulas = [
+        html.unescape(match.group(1))
+        for pattern in (ARITHMATEX_BLOCK, ARITHMATEX_INLINE)
+        for match in pattern.finditer(text)
+    ]
+    if len(formulas) > limits.MAX_FORMULAS_PER_PAGE:
+        message = f"more than {limits.MAX_FORMULAS_PER_PAGE:,} formulas on one page"
+        raise BuildError(message, context.page)
+    for tex in formulas:
+        if len(tex) > limits.MAX_FORMULA_CHARACTERS:
+            message = f"a formula of {len(tex):,} characters, more than "
+            message += f"{limits.MAX_FORMULA_CHARACTERS:,}"
+            line = line_of(strip_math_delimiters(tex), context.source, 1)
+            raise BuildError(message, context.page, line)
+    if sum(map(len, formulas)) > limits.MAX_MATH_CHARACTERS_PER_PAGE:
+        message = (
+            f"more than {limits.MAX_MATH_CHARACTERS_PER_PAGE:,} characters of math on one page"
+        )
+        raise BuildError(message, context.page)
+
+
+def strip_math_delimiters(tex: str) -> str:
+    for opening, closing in ((r"\[", r"\]"), (r"\(", r"\)")):
+        tex = strip_delimiters(tex, opening, closing)
+    return tex
+
+
+def lost_text_error(markup: str, lost: list[str], context: PageContext) -> BuildError:
+    """The page's text was cut short where its HTML was read: say where, and by what."""
+    shown = " ".join(lost[:8])
+    unclosed = unclosed_opening(markup)
+    if unclosed is None:
+        line = line_of_words(lost, context.source)
+        return BuildError(f"the page's HTML loses text: '{shown}'", context.page, line)
+    opening, occurrence = unclosed
+    message = f"{opening}… is never closed, and hides the rest of the page ('{shown}' …)"
+    return BuildError(message, context.page, nth_line(opening, occurrence, context.source))
+
+
+def nth_line(text: str, occurrence: int, source: str) -> int | None:
+    """The line of the ``occurrence``-th ``text`` in ``source`` (the last one if fewer)."""
+    position, source, text = -1, source.lower(), text.lower()
+    for _ in range(occurrence + 1):
+        found = source.find(text, position + 1)
+        if found < 0:
+            break
+        position = found
+    return source.count("\n", 0, position) + 1 if position >= 0 else None
+
+
+def line_of_words(words: list[str], source: str) -> int | None:
+    """The line where the first of ``words`` stands in ``source``."""
+    match = re.search(rf"\b{re.escape(words[0])}\b", source)
+    return source.count("\n", 0, match.start()) + 1 if match else None
 
 
 class PandocBridge(Extension):

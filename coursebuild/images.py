@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
+from coursebuild import limits
 from coursebuild.convert import line_of
 from coursebuild.errors import BuildError
 
@@ -48,12 +49,40 @@ def resolve_page_image(
     if not is_inside(candidate, docs_dir.resolve()):
         raise BuildError(f"image {target} leaves the course folder {docs_dir}", page, line)
     if candidate.is_file():
+        check_image_size(candidate, target, page, line)
         return candidate
     raise BuildError(
         f"image {target} not found: no course figure '{path.stem}' and no file {candidate}",
         page,
         line,
     )
+
+
+def check_image_size(path: Path, target: str, page: Path, line: int | None) -> None:
+    """Refuse an image too big to embed or decode, from its size and header alone.
+
+    Typst and Chromium decode a raster image whole: a 1.5 MB PNG of 40000²
+    pixels took Typst to 1.6 GB. An SVG is drawn, not decoded to pixels.
+    """
+    size = path.stat().st_size
+    if size > limits.MAX_IMAGE_BYTES:
+        megabytes = limits.MAX_IMAGE_BYTES // limits.MEBIBYTE
+        message = f"image {target} is {size / limits.MEBIBYTE:.0f} MB, more than {megabytes} MB"
+        raise BuildError(message, page, line)
+    if path.suffix.lower() == ".svg":
+        return
+    # Imported here: only pages with a raster image need it (it imports urllib, ~20 ms).
+    import imagesize
+
+    with path.open("rb") as stream:  # a stream: imagesize never takes it for a URL
+        width, height = imagesize.get(stream, exif_rotation=False)
+    if width <= 0 or height <= 0:
+        message = f"image {target}: no size in its header (not a PNG, JPEG, GIF or WebP image?)"
+        raise BuildError(message, page, line)
+    if width * height > limits.MAX_IMAGE_PIXELS:
+        millions = limits.MAX_IMAGE_PIXELS // 1_000_000
+        message = f"image {target} is {width}×{height} pixels, more than {millions} million"
+        raise BuildError(message, page, line)
 
 
 def figures_shown(source: str, figure_names: set[str]) -> list[str]:

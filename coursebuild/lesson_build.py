@@ -244,6 +244,8 @@ def read_page(
         resolve_image=resolve,
         emoji_dir=emoji_dir(),
         diagram_label=DIAGRAM_LABELS.get(course.language, "Diagram"),
+        page=lesson.source,
+        source=source,
     )
     try:
         html = page_to_html(body, list(course.markdown_extensions), course.root, context)

@@ -14,6 +14,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from coursebuild import limits
 from coursebuild.atomic import write_atomic
 from coursebuild.browser import DeckReport, block_network, open_browser
 from coursebuild.errors import BuildError
@@ -41,6 +42,10 @@ MERMAID_CONFIG = {
     "htmlLabels": False,
     "flowchart": {"htmlLabels": False},
     "class": {"htmlLabels": False},
+    # A diagram is untrusted input, and mermaid lays it out in one blocking
+    # call: its own size limits are what bounds that (it refuses a bigger one).
+    "maxTextSize": limits.MAX_DIAGRAM_CHARACTERS,
+    "maxEdges": limits.MAX_DIAGRAM_EDGES,
 }
 
 # Runs in the page: renders each diagram in turn and gives back an SVG string

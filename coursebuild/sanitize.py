@@ -21,9 +21,14 @@ Content-Security-Policy (deck.py) is the second wall should anything pass.
 
 from __future__ import annotations
 
+import html
+import re
+from collections import Counter
 from collections.abc import Callable
 
 import nh3
+
+from coursebuild.url_policy import URL_SCHEMES, is_allowed_url
 
 TAGS = frozenset(
     {
@@ -75,7 +80,8 @@ ATTRIBUTE_VALUES = {
     "th": {"align": ALIGNMENTS, "style": ALIGN_STYLES},
     "td": {"align": ALIGNMENTS, "style": ALIGN_STYLES},
 }
-URL_SCHEMES = frozenset({"http", "https", "mailto"})
+# Attributes that hold an address nh3 does not know to check: a link card's target.
+URL_ATTRIBUTES = {("div", "data-href")}
 
 
 def sanitize_html(html: str, image_source: Callable[[str], str | None] = lambda src: src) -> str:
@@ -88,6 +94,8 @@ def sanitize_html(html: str, image_source: Callable[[str], str | None] = lambda 
     def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
         if tag == "img" and attribute == "src":
             return image_source(value)
+        if (tag, attribute) in URL_ATTRIBUTES and not is_allowed_url(value):
+            return None
         return value
 
     return nh3.clean(
@@ -105,3 +113,46 @@ def sanitize_html(html: str, image_source: Callable[[str], str | None] = lambda 
         # Links keep what the page wrote: rel= only matters for a target= window.
         link_rel=None,
     )
+
+
+# -- nothing dropped silently -------------------------------------------------------------
+
+# A start or end tag, its quoted attribute values skipped whole ("a > b" inside one).
+TAG = re.compile(r"""</?[A-Za-z][^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""")
+COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+CLOSED_CONTENT = re.compile(
+    r"<(?P<tag>" + "|".join(sorted(CLEAN_CONTENT_TAGS)) + r")\b[^>]*>.*?</(?P=tag)\s*>",
+    re.DOTALL | re.IGNORECASE,
+)
+OPENING = re.compile(r"<(?:(?P<tag>" + "|".join(sorted(CLEAN_CONTENT_TAGS)) + r")\b|!--)", re.I)
+WORD = re.compile(r"\w+")
+
+
+def visible_words(markup: str) -> list[str]:
+    """The words of ``markup``'s text, tags and comments left out."""
+    return WORD.findall(html.unescape(TAG.sub(" ", COMMENT.sub(" ", markup))))
+
+
+def dropped_text(before: str, after: str) -> list[str]:
+    """Words of ``before``'s text that the allow-list lost in ``after``, in order; [] if none.
+
+    What an element whose content is dropped by design holds (a closed
+    ``<textarea>…</textarea>``, a comment) is not counted. One left open
+    (``<textarea>`` without its end, an unclosed ``<!--``) takes the rest of
+    the page with it in a browser's parser: that is what this finds.
+    """
+    expected = visible_words(CLOSED_CONTENT.sub(" ", COMMENT.sub(" ", before)))
+    lost = Counter(expected) - Counter(visible_words(after))
+    return [word for word in expected if lost[word] > 0]
+
+
+def unclosed_opening(markup: str) -> tuple[str, int] | None:
+    """The first element of dropped content (or comment) never closed: its opening, and
+    which occurrence of that opening in ``markup`` it is (0 for the first)."""
+    for match in OPENING.finditer(markup):
+        tag = match.group("tag")
+        end = re.compile(rf"</{tag}\s*>", re.I) if tag else re.compile("-->")
+        if end.search(markup, match.end()) is None:
+            opening = match.group(0)
+            return opening, markup[: match.start()].count(opening)
+    return None

@@ -8,7 +8,8 @@
 --   code + ordered list       -> code annotations: "# (1)!" markers become
 --                                "(1)" and the list a div.code-annotations
 --   task list check boxes     -> the ballot box characters alone
---   event handlers, javascript: URLs on any element -> removed
+--   event handlers, and addresses outside the URL policy (url-schemes) on
+--   links, images and link cards (data-href) -> removed
 --   raw elements other than HTML -> refused (removed, and a warning marked
 --                                coursebuild-refused that the build makes an error)
 
@@ -53,10 +54,14 @@ local function localise_title(div)
   return div
 end
 
+-- The schemes a link or image may have (coursebuild/url_policy.py, given as
+-- the metadata url-schemes); an address without a scheme is relative. Without
+-- the metadata, no scheme is allowed.
+local url_schemes = {}
+
 local function is_safe_url(url)
-  local scheme = url:match("^%s*([%a][%w+.-]*):")
-  return scheme == nil or ({ http = true, https = true, mailto = true, file = true,
-    data = true })[scheme:lower()] == true
+  local scheme = url:gsub("[\t\n\r]", ""):match("^[%c ]*([%a][%w+.-]*):")
+  return scheme == nil or url_schemes[scheme:lower()] == true
 end
 
 local function scrub(element)
@@ -161,6 +166,13 @@ local block_filter = {
   RawBlock = refuse_raw,
   Div = function(div)
     scrub(div)
+    -- A link card's target (Pandoc's reader drops the "data-" of data-href).
+    for _, key in ipairs({ "href", "data-href" }) do
+      local href = div.attributes[key]
+      if href and not is_safe_url(href) then
+        div.attributes[key] = nil
+      end
+    end
     if div.classes:includes("admonition") then
       return localise_title(div)
     end
@@ -173,6 +185,10 @@ local block_filter = {
 function Pandoc(doc)
   local lang = doc.meta.lang and pandoc.utils.stringify(doc.meta.lang) or "fi"
   language = lang:match("^(%a+)") or "fi"
+  local schemes = doc.meta["url-schemes"] and pandoc.utils.stringify(doc.meta["url-schemes"]) or ""
+  for scheme in schemes:gmatch("[^,]+") do
+    url_schemes[scheme] = true
+  end
   doc = doc:walk(inline_filter)
   return doc:walk(block_filter)
 end
