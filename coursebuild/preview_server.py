@@ -3,15 +3,23 @@
 Only what it sends carries the reload script (preview_client.js); the files
 on disk stay what build.py wrote. The deck's Content-Security-Policy is
 widened in what is sent by exactly that script's hash and the events' URL.
+
+It answers only requests addressed to itself: a web page elsewhere can make a
+browser send requests here under its own name (DNS rebinding) or from its own
+origin, and neither gets a page or the events.
 """
 
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
+import ipaddress
 import mimetypes
 import queue
 import re
+import socket
+import sys
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,6 +37,13 @@ KEEPALIVE_SECONDS = 15
 # What deck.html.j2 puts around the slides: the part of a deck the preview swaps in place.
 SLIDES_START = b'<div class="slides">'
 SLIDES_END = b'<div class="deck-footer"'
+# A Host header's value, or an origin's after "http://": a name or IPv4 address,
+# or an IPv6 address in brackets, and a port.
+AUTHORITY = re.compile(r"(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(?P<port>[0-9]{1,5}))?")
+DEFAULT_PORT = 80  # http's: a browser leaves it out of Host and Origin
+LOCALHOST = "localhost"
+# Beside ConnectionError (EPIPE, ECONNRESET, ECONNABORTED): a socket the client left.
+DEAD_SOCKET_ERRNOS = {errno.ENOTCONN, errno.ENETRESET, errno.ETIMEDOUT}
 
 
 def widened_policy(policy: str) -> str:
@@ -86,6 +101,46 @@ def served_file(out_dir: Path, url_path: str) -> Path | None:
     return target if target.is_file() else None
 
 
+def authority_parts(authority: str) -> tuple[str, int] | None:
+    """The host (lower case) and port ``authority`` names, or None when it is no host[:port]."""
+    match = AUTHORITY.fullmatch(authority)
+    if match is None:
+        return None
+    return match["host"].lower(), int(match["port"] or DEFAULT_PORT)
+
+
+def ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address ``host`` spells out (IPv6 in brackets), or None for a name."""
+    try:
+        if host.startswith("["):
+            return ipaddress.IPv6Address(host[1:-1])
+        return ipaddress.IPv4Address(host)
+    except ValueError:
+        return None
+
+
+def accepted_host(host: str, bound: str) -> bool:
+    """Whether a server bound to the address ``bound`` answers to the name ``host``.
+
+    Its own address, localhost when it listens on loopback, and any IP address
+    when it listens on all: an address cannot be rebound, a name can.
+    """
+    bound_address = ipaddress.ip_address(bound)
+    if host == LOCALHOST:
+        return bound_address.is_loopback or bound_address.is_unspecified
+    address = ip_literal(host)
+    if address is None:
+        return False
+    return bound_address.is_unspecified or address == bound_address
+
+
+def is_dead_socket(error: BaseException | None) -> bool:
+    """Whether ``error`` says only that the client went away."""
+    if isinstance(error, ConnectionError):
+        return True
+    return isinstance(error, OSError) and error.errno in DEAD_SOCKET_ERRNOS
+
+
 def page_name(url_path: str) -> str:
     """The output file a page's URL path shows, relative to the output folder."""
     name = unquote(url_path).lstrip("/")
@@ -137,11 +192,31 @@ class Pages:
 
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's 5 drops connections in a burst (tabs reloading at once), each
+    # then retried a second later.
+    request_queue_size = 64
 
     def __init__(self, address, out_dir: Path, pages: Pages) -> None:
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6  # --host ::1 or ::
         super().__init__(address, PreviewHandler)
         self.out_dir = out_dir
         self.pages = pages
+
+    def addressed_here(self, authority: str) -> bool:
+        """Whether ``authority`` (host[:port]) names this server: its port, and its address."""
+        parts = authority_parts(authority)
+        if parts is None:
+            return False
+        host, port = parts
+        bound, bound_port = self.server_address[:2]
+        return port == bound_port and accepted_host(host, bound)
+
+    def handle_error(self, request, client_address) -> None:
+        """Nothing when the client went away (a closed tab); else the usual traceback."""
+        if is_dead_socket(sys.exc_info()[1]):
+            return
+        super().handle_error(request, client_address)
 
 
 class PreviewHandler(BaseHTTPRequestHandler):
@@ -149,6 +224,45 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args) -> None:
         pass  # one line per request would bury the build's messages
+
+    def parse_request(self) -> bool:
+        """The request line and headers; False, the refusal sent, unless addressed to us."""
+        if not super().parse_request():
+            return False
+        refusal = self.refusal()
+        if refusal is not None:
+            self.send_error(*refusal)
+            return False
+        return True
+
+    def refusal(self) -> tuple[HTTPStatus, str, str] | None:
+        """Why this request is not answered, or None: every method is checked here."""
+        hosts = self.header_values("Host")
+        # Exactly one: with two, a proxy and this server might read different ones.
+        if len(hosts) != 1 or not self.server.addressed_here(hosts[0]):
+            return (
+                HTTPStatus.MISDIRECTED_REQUEST,
+                "Not this server's address",
+                "The preview answers only at its own address and port, or localhost",
+            )
+        origins = self.header_values("Origin")
+        # No Origin is fine: a page's own requests do not always send one.
+        if origins and (len(origins) != 1 or not self.same_origin(origins[0])):
+            return (
+                HTTPStatus.FORBIDDEN,
+                "Cross-origin request",
+                "The preview answers only its own pages",
+            )
+        return None
+
+    def header_values(self, name: str) -> list[str]:
+        """Every value of the header ``name``, without the spaces around it."""
+        return [value.strip(" \t") for value in self.headers.get_all(name) or []]
+
+    def same_origin(self, origin: str) -> bool:
+        """Whether ``origin`` is http:// and this server's address and port."""
+        scheme, separator, authority = origin.partition("://")
+        return scheme == "http" and separator != "" and self.server.addressed_here(authority)
 
     def do_GET(self) -> None:
         url = urlsplit(self.path)
