@@ -94,6 +94,16 @@ def make_course(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+def built_once(root: Path, page: str) -> tuple[Path, Path, dict[str, bytes]]:
+    """A course of the one lesson ``page``, built: the page, the output folder, what was written."""
+    lesson = root / "slides" / "01_oppitunti.md"
+    make_course(root, {"slides/01_oppitunti.md": page})
+    out = root / "build"
+    result = run_build(root, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return lesson, out, outputs(out)
+
+
 def run_build(
     course: Path,
     *arguments: str,

@@ -19,7 +19,7 @@ from coursebuild.lessons import load_lesson
 from coursebuild.limits import MAX_LESSON_CHARACTERS
 from coursebuild.render import render_lesson
 from tests.corpus_check import CORPUS, SITES
-from tests.course_factory import PROJECT_ROOT, make_course, outputs, run_build
+from tests.course_factory import PROJECT_ROOT, built_once, make_course, outputs, run_build
 from tests.deck_slides import slide_titled
 
 PAGE = Path("/kurssi/slides/01_oppitunti.md")
@@ -74,13 +74,10 @@ def test_what_a_lesson_means_still_works():
 
 def test_the_build_stops_at_a_payload_and_keeps_its_outputs(tmp_path):
     page = "# Oppitunti\n\n## Osio\n\n### Dia\n\n- kohta\n"
-    make_course(tmp_path, {"slides/01_oppitunti.md": page})
-    out = tmp_path / "build"
-    assert run_build(tmp_path, "--out", str(out)).returncode == 0
-    before = outputs(out)
+    lesson, out, before = built_once(tmp_path, page)
     marker = tmp_path / "ssti-ran"
     payload = f"{{{{ cycler.__init__.__globals__.os.popen('touch {marker}').read() }}}}"
-    (tmp_path / "slides" / "01_oppitunti.md").write_text(page + payload + "\n", encoding="utf-8")
+    lesson.write_text(page + payload + "\n", encoding="utf-8")
     result = run_build(tmp_path, "--out", str(out))
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()

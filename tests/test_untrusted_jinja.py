@@ -21,9 +21,10 @@ from coursebuild.context import lesson_context, plain_data
 from coursebuild.errors import BuildError
 from coursebuild.render import render_lesson
 from tests.corpus_check import CORPUS, SITES
-from tests.course_factory import PROJECT_ROOT, make_course, outputs, run_build
+from tests.course_factory import PROJECT_ROOT, built_once, make_course, outputs, run_build
 
 PAGE = Path("/kurssi/slides/01_oppitunti.md")
+PAGE_TEXT = "# Oppitunti\n\n## Osa\n\n### Dia\n\n- kohta\n"  # what is added starts on line 9
 FIRST_LINE = 5
 PLAIN = (str, Markup, int, float, bool, type(None))
 
@@ -129,17 +130,13 @@ def test_the_course_has_no_folders_a_page_could_follow(payload, tmp_path):
 
 
 def test_a_page_reading_and_writing_files_builds_nothing_and_touches_nothing(tmp_path):
-    page = "# Oppitunti\n\n## Osa\n\n### Dia\n\n- kohta\n"
-    make_course(tmp_path, {"slides/01_oppitunti.md": page})
-    out = tmp_path / "build"
-    assert run_build(tmp_path, "--out", str(out)).returncode == 0
-    before = outputs(out)
+    lesson, out, before = built_once(tmp_path, PAGE_TEXT)
     marker = tmp_path / "written-by-the-page"
     payload = (
         '{{ course.root.joinpath("/etc/passwd").read_text() }}'
         f'{{{{ course.root.joinpath("{marker}").write_text("x") }}}}'
     )
-    (tmp_path / "slides" / "01_oppitunti.md").write_text(f"{page}\n{payload}\n", encoding="utf-8")
+    lesson.write_text(f"{PAGE_TEXT}\n{payload}\n", encoding="utf-8")
     result = run_build(tmp_path, "--out", str(out))
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
@@ -205,13 +202,9 @@ def test_a_child_that_never_answers_is_killed_at_the_wall_clock_limit():
 
 
 def test_the_cpu_limit_stops_a_real_build_with_one_line_and_keeps_the_outputs(tmp_path):
-    page = "# Oppitunti\n\n## Osa\n\n### Dia\n\n- kohta\n"
-    make_course(tmp_path, {"slides/01_oppitunti.md": page})
-    out = tmp_path / "build"
-    assert run_build(tmp_path, "--out", str(out)).returncode == 0
-    before = outputs(out)
+    lesson, out, before = built_once(tmp_path, PAGE_TEXT)
     loops = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
-    (tmp_path / "slides" / "01_oppitunti.md").write_text(f"{page}\n{loops}\n", encoding="utf-8")
+    lesson.write_text(f"{PAGE_TEXT}\n{loops}\n", encoding="utf-8")
     started = time.monotonic()
     result = run_build(tmp_path, "--out", str(out))
     assert time.monotonic() - started < 30
