@@ -17,6 +17,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from coursebuild import limits
 from coursebuild.browser import (
     LAUNCH_ARGUMENTS,
     MIN_FIGURE_SHARE,
@@ -64,10 +65,14 @@ async def lay_out(page, layout_html: str, source: Path | None = None) -> LaidOut
                 "minFigureShare": MIN_FIGURE_SHARE,
                 "minTextPx": MIN_FIGURE_TEXT_PX,
                 "rasterUpscale": RASTER_UPSCALE,
+                "maxSeconds": limits.LAYOUT_SECONDS,
+                "maxSlides": limits.MAX_SLIDES_PER_DECK,
             },
         )
     except BrowserError as error:
-        message = str(error).strip().split("\n")[0]
+        # "Page.evaluate: Error: …": the script's own message is what says why.
+        message = str(error).strip().split("\n")[0].removeprefix("Page.evaluate: ")
+        message = message.removeprefix("Error: ")
         raise BuildError(f"the deck's layout pass failed: {message}", source) from None
     return LaidOut(result["slides"], result["titleSize"], list(result["warnings"]))
 

@@ -7,7 +7,7 @@
 //
 // Deterministic: every size it writes is a whole pixel, and it reads nothing
 // but the layout of the page it was given.
-async ({ continued, minFigureShare, minTextPx, rasterUpscale }) => {
+async ({ continued, minFigureShare, minTextPx, rasterUpscale, maxSeconds, maxSlides }) => {
   const CONTENT_BOTTOM = 720;
   // Room an enclosing block takes around a figure inside it: its title and padding.
   const NESTED_FIGURE_ALLOWANCE = 110;
@@ -618,7 +618,16 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale }) => {
 
   const titleSize = fitTitle();
   const queue = leafSlides();
+  // A page is untrusted input: its deck may take this long and be this long, no more.
+  const deadline = performance.now() + maxSeconds * 1000;
+  let slideCount = queue.length;
   while (queue.length) {
+    if (performance.now() > deadline) {
+      throw new Error(`laying the deck out takes longer than ${maxSeconds} s`);
+    }
+    if (slideCount > maxSlides) {
+      throw new Error(`the deck needs more than ${maxSlides} slides`);
+    }
     const section = queue.shift();
     markDivider(section);
     arrangeFigure(section);
@@ -634,6 +643,7 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale }) => {
     }
     growFigure(section);
     queue.unshift(...made);
+    slideCount += made.length;
   }
 
   for (const img of lazy) img.removeAttribute("src");

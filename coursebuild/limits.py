@@ -57,6 +57,11 @@ MAX_DIAGRAM_CHARACTERS = 20_000
 MAX_DIAGRAM_EDGES = 500
 MAX_DIAGRAMS_PER_PAGE = 40
 
+# The layout pass (layout_pass.js) of one deck: its time and its slides. Its
+# splitting grows faster than the page (2 000 list items took 14 s).
+LAYOUT_SECONDS = 60
+MAX_SLIDES_PER_DECK = 300
+
 # Pandoc: its Haskell heap (+RTS -M) and its wall-clock time, a run.
 PANDOC_HEAP_MB = 1_024
 PANDOC_SECONDS = 60

@@ -398,3 +398,29 @@ def test_a_twenty_by_twenty_matrix_is_within_the_limits(tmp_path):
     result = build(root)
     assert result.returncode == 0, result.stderr
     assert "<mtable" in (root / "out" / "sivu.html").read_text(encoding="utf-8")
+
+
+# -- the layout pass ------------------------------------------------------------------------------
+
+
+def test_a_deck_whose_layout_takes_too_long_is_stopped_with_one_line(tmp_path, monkeypatch, capsys):
+    # 6 000 list items took 67 s before this limit; here the limit is lowered instead.
+    monkeypatch.setattr(limits, "LAYOUT_SECONDS", 0.2)
+    root = make_site(tmp_path, PAGE + LONG_LIST[: LONG_LIST.index("- kohta 400 ")])
+    code, stderr = build_in_process(root, monkeypatch, capsys)
+    page = root / "docs" / "sivu.md"
+    message = "the deck's layout pass failed: laying the deck out takes longer than 0.2 s"
+    assert code == 1 and stderr == f"error: {page}: {message}\n"
+    assert not (root / "out" / "sivu.html").exists()
+
+
+def test_a_deck_of_more_slides_than_the_limit_is_stopped_with_one_line(
+    tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setattr(limits, "MAX_SLIDES_PER_DECK", 3)
+    slides = "".join(f"### Dia {number}\n\nTeksti {number}.\n\n" for number in range(4))
+    root = make_site(tmp_path, "# Sivu\n\n## Osio\n\n" + slides)
+    code, stderr = build_in_process(root, monkeypatch, capsys)
+    page = root / "docs" / "sivu.md"
+    message = "the deck's layout pass failed: the deck needs more than 3 slides"
+    assert code == 1 and stderr == f"error: {page}: {message}\n"
