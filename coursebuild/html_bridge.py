@@ -57,6 +57,18 @@ class PageContext:
     diagrams: list[str] = field(default_factory=list)  # mermaid sources, in order
     undefined_footnotes: list[str] = field(default_factory=list)
 
+    def found(self) -> dict[str, list[str]]:
+        """What reading the page found, as data: it comes back from a child process."""
+        return {name: getattr(self, name) for name in FOUND}
+
+    def take(self, found: dict[str, list[str]]) -> None:
+        """What a reading of the page in a child process found (``found()`` there)."""
+        for name in FOUND:
+            setattr(self, name, list(found[name]))
+
+
+FOUND = ("images", "emoji", "diagrams", "undefined_footnotes")
+
 
 # -- emoji ----------------------------------------------------------------------
 

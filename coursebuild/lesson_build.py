@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from coursebuild import dialect
+from coursebuild import dialect, limits
 from coursebuild.config import Course
 from coursebuild.context import MODELS_FILE, course_data, lesson_context
 from coursebuild.convert import (
@@ -39,7 +39,7 @@ from coursebuild.errors import BuildError
 from coursebuild.handout_guard import handout_folder, raise_refusals, refuse_raw_typst
 from coursebuild.images import resolve_page_image
 from coursebuild.lessons import Lesson
-from coursebuild.render import TEMPLATES_DIR, render_lesson, render_template
+from coursebuild.render import TEMPLATES_DIR, fill_jinja, render_template
 from coursebuild.state import digest, file_digest, files_digest
 
 if TYPE_CHECKING:
@@ -225,13 +225,17 @@ def page_diagrams(lesson: Lesson, course: Course, figures: FigureSet) -> list[st
 def read_page(
     lesson: Lesson, course: Course, figure_dir: Path, figure_names: set[str]
 ) -> tuple[str, PageContext]:
-    """The page's HTML for Pandoc: Jinja filled, TODO sections out, images found."""
-    # Imported here: Python-Markdown is not needed by a build that skips every lesson.
-    from coursebuild.html_bridge import PageContext
-    from coursebuild.markdown_reader import page_to_html
+    """The page's HTML for Pandoc: Jinja filled, TODO sections out, images found.
 
-    body = render_lesson(lesson.body, lesson.body_first_line, lesson.source, lesson_context(course))
-    body = dialect.drop_placeholder_sections(body)
+    Read in a child process under the page's CPU, memory and time limits
+    (limits.py): the page is untrusted, and Jinja, Python-Markdown and its
+    extensions can each be driven to take any time or memory. What the
+    reading found comes back as data, into the returned PageContext.
+    """
+    # Imported here: Python-Markdown is not needed by a build that skips every lesson.
+    from coursebuild.html_bridge import PageContext, PandocBridge
+    from coursebuild.markdown_reader import markdown_for, page_to_html, warm_lexers
+
     source = lesson.raw.decode("utf-8")
 
     def resolve(target: str) -> str:
@@ -247,13 +251,27 @@ def read_page(
         page=lesson.source,
         source=source,
     )
-    try:
-        html = page_to_html(body, list(course.markdown_extensions), course.root, context)
-    except BuildError:
-        raise
-    except Exception as error:  # an extension rejecting the page, e.g. a missing snippet
-        raise page_error(error, lesson, source) from None
-    return html, context
+    extensions = list(course.markdown_extensions)
+    # Made here, not in each child: setting Markdown up costs ~30 ms, and the
+    # page's code lexers 6 ms each, which a child would spend again every page.
+    markdown_for(extensions, course.root, PandocBridge)
+    warm_lexers(lesson.body)
+    names = lesson_context(course)
+
+    def read() -> dict:
+        body = fill_jinja(lesson.body, lesson.body_first_line, lesson.source, names)
+        body = dialect.drop_placeholder_sections(body)
+        try:
+            html = page_to_html(body, extensions, course.root, context)
+        except BuildError:
+            raise
+        except Exception as error:  # an extension rejecting the page, e.g. a missing snippet
+            raise page_error(error, lesson, source) from None
+        return {"html": html, "found": context.found()}
+
+    result = limits.run_for_page(read, lesson.source, "reading the page")
+    context.take(result["found"])
+    return result["html"], context
 
 
 def page_error(error: Exception, lesson: Lesson, source: str) -> BuildError:

@@ -128,17 +128,17 @@ def limit_this_process(cpu_seconds: int, memory_mb: int) -> None:
 
 
 def run_limited(
-    work: Callable[[], str],
+    work: Callable[[], object],
     *,
     cpu_seconds: int,
     memory_mb: int,
     wall_seconds: float,
-) -> str:
+):
     """``work()`` in a forked child under CPU, memory and wall-clock limits.
 
-    What ``work`` returns (a str) or the BuildError it raises comes back as
-    JSON; a child killed at a limit raises ChildLimitExceeded. A fork, not a
-    new interpreter: the child has the parent's imports and data already
+    What ``work`` returns (JSON data) or the BuildError it raises comes back
+    as JSON; a child stopped at a limit raises ChildLimitExceeded. A fork, not
+    a new interpreter: the child has the parent's imports and data already
     (a few milliseconds, where starting Python and Jinja takes 100).
     """
     read_end, write_end = os.pipe()
@@ -155,7 +155,7 @@ def run_limited(
     return child_result(data, status)
 
 
-def run_child(work: Callable[[], str], write_end: int, cpu_seconds: int, memory_mb: int) -> None:
+def run_child(work: Callable[[], object], write_end: int, cpu_seconds: int, memory_mb: int):
     """The child's whole life: limits, ``work``, its result on the pipe, exit without cleanup."""
     code = 0
     try:
@@ -163,9 +163,10 @@ def run_child(work: Callable[[], str], write_end: int, cpu_seconds: int, memory_
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         limit_this_process(cpu_seconds, memory_mb)
         try:
-            result = {"text": work()}
+            result = {"value": work()}
         except BuildError as error:
-            result = {"error": error.message, "line": error.line}
+            path = None if error.path is None else str(error.path)
+            result = {"error": error.message, "path": path, "line": error.line}
         except (MemoryError, CpuTimeExceeded) as error:
             result = {"limit": "memory" if isinstance(error, MemoryError) else "cpu"}
         # Lifted before the answer is written: a 2 MB text must not fail to encode.
@@ -196,8 +197,8 @@ def read_all(read_end: int, pid: int, deadline: float) -> bytes:
         chunks.append(chunk)
 
 
-def child_result(data: bytes, status: int) -> str:
-    """The child's text; its BuildError raised again (without a path); a limit it hit."""
+def child_result(data: bytes, status: int):
+    """The child's value; its BuildError raised again; a limit it hit as ChildLimitExceeded."""
     if os.WIFSIGNALED(status):
         # SIGXCPU's hard limit, or SIGKILL when the child could not raise at the soft one.
         killed = os.WTERMSIG(status)
@@ -208,5 +209,32 @@ def child_result(data: bytes, status: int) -> str:
     if "limit" in result:
         raise ChildLimitExceeded(result["limit"])
     if "error" in result:
-        raise BuildError(result["error"], None, result["line"])
-    return result["text"]
+        raise BuildError(result["error"], result["path"], result["line"])
+    return result["value"]
+
+
+def run_for_page(work: Callable[[], object], page, what: str):
+    """``work`` in a child under a page's limits (LESSON_…); a limit it hits is a BuildError.
+
+    ``what`` names the work in the message: "the page's Jinja", "reading the page".
+    """
+    try:
+        return run_limited(
+            work,
+            cpu_seconds=LESSON_CPU_SECONDS,
+            memory_mb=LESSON_MEMORY_MB,
+            wall_seconds=LESSON_WALL_SECONDS,
+        )
+    except ChildLimitExceeded as error:
+        raise BuildError(page_limit_message(what, error.kind), page) from None
+
+
+def page_limit_message(what: str, kind: str) -> str:
+    """Why ``what`` was stopped, by the limit it hit."""
+    reason = {
+        "cpu": f"runs over {LESSON_CPU_SECONDS} s of CPU time",
+        "memory": f"needs more than {LESSON_MEMORY_MB} MB of memory",
+        "time": f"runs longer than {LESSON_WALL_SECONDS} s",
+        "failed": "stopped without an answer",
+    }[kind]
+    return f"{what} {reason}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 import traceback
 from collections.abc import Mapping
@@ -18,19 +17,8 @@ from coursebuild.jinja_regions import Shielded, shield
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
-# What opens a Jinja expression or statement ("{#" never reaches Jinja: jinja_regions.py).
-JINJA_TAG = re.compile(r"\{[{%]")
-
-
-def limit_message(kind: str) -> str:
-    """Why a page's Jinja was stopped, by the limit it hit (limits.py)."""
-    reason = {
-        "cpu": f"runs over {limits.LESSON_CPU_SECONDS} s of CPU time",
-        "memory": f"needs more than {limits.LESSON_MEMORY_MB} MB of memory",
-        "time": f"runs longer than {limits.LESSON_WALL_SECONDS} s",
-        "failed": "stopped without an answer",
-    }[kind]
-    return f"the page's Jinja {reason}; a lesson fills in values"
+JINJA = "the page's Jinja"
+FILLS_VALUES = "; a lesson fills in values"
 
 
 def lesson_environment() -> jinja2.Environment:
@@ -65,26 +53,21 @@ def running_line(generator, filename: str) -> int | None:
 
 
 def render_lesson(body: str, first_line: int, path: Path, context: Mapping) -> str:
+    """Fill a lesson body's Jinja in a child process under the page's limits (limits.py).
+
+    The build reads a whole page in one such child (lesson_build.read_page),
+    with fill_jinja in it; this is the same, for Jinja alone.
+    """
+    return limits.run_for_page(lambda: fill_jinja(body, first_line, path, context), path, JINJA)
+
+
+def fill_jinja(body: str, first_line: int, path: Path, context: Mapping) -> str:
     """Fill the Jinja in a lesson body's text; errors point at the line in the lesson file.
 
-    Code and ``{#`` are left as written (coursebuild/jinja_regions.py). A page
-    with Jinja in it is filled in a child process under CPU, memory and time
-    limits (limits.py); one without is given back by Jinja as it is, here.
+    Code and ``{#`` are left as written (coursebuild/jinja_regions.py). Not
+    bounded here: run it in a limited child (limits.run_for_page).
     """
-    shielded = shield(body)
-    if JINJA_TAG.search(shielded.template) is None:
-        return fill_lesson(shielded, first_line, path, context)
-    try:
-        return limits.run_limited(
-            lambda: fill_lesson(shielded, first_line, path, context),
-            cpu_seconds=limits.LESSON_CPU_SECONDS,
-            memory_mb=limits.LESSON_MEMORY_MB,
-            wall_seconds=limits.LESSON_WALL_SECONDS,
-        )
-    except BuildError as error:  # raised in the child, which has no use for the path
-        raise BuildError(error.message, path, error.line) from None
-    except limits.ChildLimitExceeded as error:
-        raise BuildError(limit_message(error.kind), path) from None
+    return fill_lesson(shield(body), first_line, path, context)
 
 
 def fill_lesson(shielded: Shielded, first_line: int, path: Path, context: Mapping) -> str:
@@ -125,10 +108,13 @@ def fill_lesson(shielded: Shielded, first_line: int, path: Path, context: Mappin
     except limits.CpuTimeExceeded as error:
         # Not an Exception, so Jinja did not map its traceback to the template's lines.
         line = in_file(template_line(error, filename), template)
-        raise BuildError(limit_message("cpu"), path, line) from None
+        raise BuildError(
+            limits.page_limit_message(JINJA, "cpu") + FILLS_VALUES, path, line
+        ) from None
     except MemoryError as error:
         line = in_file(template_line(error, filename))
-        raise BuildError(limit_message("memory"), path, line) from None
+        message = limits.page_limit_message(JINJA, "memory") + FILLS_VALUES
+        raise BuildError(message, path, line) from None
     except (Exception, RecursionError) as error:
         # Division by zero, a range too big, a macro calling itself, {% extends %}…
         line = in_file(template_line(error, filename))
