@@ -305,3 +305,18 @@ def test_index_md_is_never_the_course_index(tmp_path):
     assert {"index-page.html", "osa-index.html"} <= {path.name for path in out.iterdir()}
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="index-page.html"' in index and "reveal" not in index
+
+
+def test_no_page_may_take_the_course_indexs_file(tmp_path):
+    # The names given to pages never make "index" (above); this is the wall behind that.
+    from build import check_output_names
+
+    page = tmp_path / "sivu.md"
+    page.write_text(PAGE, encoding="utf-8")
+    lesson = load_lesson(page, slug="index")
+    with pytest.raises(BuildError) as caught:
+        check_output_names([lesson])
+    assert caught.value.path == page
+    assert caught.value.message.startswith(
+        "its output index.html would overwrite that of the course index"
+    )
