@@ -135,7 +135,7 @@ def run_pandoc(
         message = f"Pandoc needs more than {limits.PANDOC_HEAP_MB} MB of memory for the page"
         raise BuildError(message, path)
     if result.returncode != 0:
-        raise BuildError(f"Pandoc failed: {first_line(result.stderr)}", path)
+        raise BuildError(f"Pandoc failed: {one_line(result.stderr)}", path)
     bad_math = BAD_MATH.search(result.stderr)
     if bad_math:
         formula = bad_math.group(1).strip().strip("'")
@@ -213,7 +213,7 @@ def typst_failure(returncode: int, stderr: str) -> str:
         return f"Typst runs over {limits.TYPST_CPU_SECONDS} s of CPU time on the handout; stopped"
     if returncode == -signal.SIGABRT or OUT_OF_MEMORY.search(stderr):
         return f"Typst needs more than {limits.TYPST_MEMORY_MB} MB of memory for the handout"
-    return f"Typst failed: {first_line(stderr)}"
+    return f"Typst failed: {one_line(stderr)}"
 
 
 # How a child at its memory limit dies: Rust's allocation error, Python's, or
@@ -224,12 +224,14 @@ OUT_OF_MEMORY = re.compile(
 )
 
 
-def first_line(stderr: str) -> str:
-    """A tool's error as one line: its first line of text; a panic's message, not its place."""
+def one_line(stderr: str) -> str:
+    """A tool's error as one line: its lines joined, shortened; a panic's message, not its
+    place and backtrace (Pandoc's "Error running Lua:" needs the line after it)."""
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     if len(lines) > 1 and " panicked at " in lines[0]:
         return f"panic: {lines[1][:300]}"
-    return lines[0][:300] if lines else "no message"
+    text = " ".join(lines) or "no message"
+    return text if len(text) <= 300 else text[:297] + "..."
 
 
 def failing_source_line(diagnostic: str) -> str | None:

@@ -256,10 +256,12 @@ def read_page(
     # page's code lexers 6 ms each, which a child would spend again every page.
     markdown_for(extensions, course.root, PandocBridge)
     warm_lexers(lesson.body)
-    names = lesson_context(course)
+    import imagesize  # noqa: F401  (images.py reads image headers with it, in the child)
+
+    jinja_context = lesson_context(course)
 
     def read() -> dict:
-        body = fill_jinja(lesson.body, lesson.body_first_line, lesson.source, names)
+        body = fill_jinja(lesson.body, lesson.body_first_line, lesson.source, jinja_context)
         body = dialect.drop_placeholder_sections(body)
         try:
             html = page_to_html(body, extensions, course.root, context)

@@ -1,4 +1,4 @@
-"""Limits on every step that reads untrusted input, and the child process holding Jinja to them.
+"""Limits on every step that reads untrusted input, and the child process holding a page to them.
 
 Lessons and site files arrive as pull requests. Each number here bounds
 what one of them can make the build do; the README's "Lessons are untrusted"
@@ -17,8 +17,9 @@ from collections.abc import Callable
 
 from coursebuild.errors import BuildError
 
-# A lesson's Jinja (render.py): the text it makes, the time it runs while
-# making text, the CPU time and the memory its child process may use.
+# A page's Jinja (render.py): the text it makes and the time it takes making
+# it. Reading a page (Jinja, Python-Markdown, the allow-list; lesson_build.py)
+# happens in a child process: its CPU time, memory and wall-clock time.
 MAX_LESSON_CHARACTERS = 2_000_000
 MAX_LESSON_SECONDS = 5.0
 LESSON_CPU_SECONDS = 5

@@ -236,16 +236,13 @@ _warmed_lexers: set[str] = set()
 
 
 def warm_lexers(text: str) -> None:
-    """Prepare Pygments' lexers for the languages ``text`` names, in this process, and what
-    reading a page imports on first use.
+    """Prepare Pygments' lexers for the languages ``text`` names, in this process.
 
     A lexer compiles its rules on first use and keeps them on its class. Pages
     are read in short-lived child processes (limits.py), which would each do
     that again: 6 ms a lexer, 40 ms a page. Prepared here, every child has them.
     """
-    # What highlighting a block imports on first use (the default style, the
-    # plain-text lexer) and image sizes (images.py), imported once here too.
-    import imagesize  # noqa: F401
+    # What highlighting a block imports on first use: the default style, the plain-text lexer.
     import pygments.lexers.special
     import pygments.styles.default  # noqa: F401
     from pygments.lexers import get_lexer_by_name

@@ -13,7 +13,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from coursebuild import limits
 from coursebuild.context import FILTERS, plain_data
 from coursebuild.errors import BuildError
-from coursebuild.jinja_regions import Shielded, shield
+from coursebuild.jinja_regions import shield
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -67,13 +67,9 @@ def fill_jinja(body: str, first_line: int, path: Path, context: Mapping) -> str:
     Code and ``{#`` are left as written (coursebuild/jinja_regions.py). Not
     bounded here: run it in a limited child (limits.run_for_page).
     """
-    return fill_lesson(shield(body), first_line, path, context)
-
-
-def fill_lesson(shielded: Shielded, first_line: int, path: Path, context: Mapping) -> str:
-    """The page's text with its Jinja filled in; every error a BuildError at its line."""
     environment = lesson_environment()
     filename = str(path)
+    shielded = shield(body)
 
     def in_file(template_lineno: int | None, template=None) -> int | None:
         if template_lineno is None:

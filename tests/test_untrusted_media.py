@@ -22,7 +22,7 @@ from coursebuild import limits
 from coursebuild.convert import (
     HANDOUT_ARGUMENTS,
     finish_typst,
-    first_line,
+    one_line,
     pandoc_command,
     run_pandoc,
     start_typst,
@@ -197,7 +197,10 @@ def test_a_typst_panic_is_one_line_not_its_backtrace():
     )
     message = typst_failure(101, stderr)
     assert message == "Typst failed: panic: capacity overflow"
-    assert first_line("\n\n  ") == "no message"
+    assert one_line("\n\n  ") == "no message"
+    # Pandoc names the failing filter on its first line and why on the next: both are kept.
+    lua = "Error running Lua:\n/x/slides.lua:12: attempt to index a nil value\n"
+    assert one_line(lua) == "Error running Lua: /x/slides.lua:12: attempt to index a nil value"
 
 
 # -- one URL policy for the deck and the handout -------------------------------------------------
