@@ -11,13 +11,13 @@ NODE_STAMP := node_modules/.installed
 # elsewhere sudo is used.
 CHROMIUM := /usr/bin/chromium
 PDFTOPPM := /usr/bin/pdftoppm
-# actionlint checks the workflow's shell steps with shellcheck (tests/test_workflow.py);
+# actionlint checks the workflow's shell steps with shellcheck (tests/unit/test_workflow.py);
 # the decks and figures name the DejaVu and Liberation fonts.
 SHELLCHECK := /usr/bin/shellcheck
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 OUT ?= build
 
-.PHONY: all setup course figures preview test lint format lock clean distclean bench corpus
+.PHONY: all setup course figures preview test test-fast lint format lock clean distclean bench corpus
 
 all: course
 
@@ -58,6 +58,12 @@ test: setup $(CHROMIUM) $(PDFTOPPM) $(SHELLCHECK)
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
+# The inner loop (about a minute): tests/unit and tests/filters, no Chromium, no site build.
+test-fast: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -m "unit or filters" tests/unit tests/filters
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -75,7 +81,7 @@ lock: | $(BIN)/python
 # Every page of the instructor's two MkDocs sites (../shared/corpus), built and checked;
 # prints a table a page (also in build/corpus-report.txt). `make test` runs it too.
 corpus: setup $(CHROMIUM) $(PDFTOPPM)
-	$(BIN)/python -m tests.corpus_check
+	$(BIN)/python -m tests.support.corpus_check
 
 clean:
 	rm -rf $(OUT) .pytest_cache .ruff_cache

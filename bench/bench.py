@@ -77,7 +77,7 @@ STARTED = time.perf_counter()
 FIGURES_SNIPPET = """\
 import importlib, sys, time
 started = time.perf_counter()
-from coursebuild.figure_stage import render_figure
+from coursebuild.figure_files import render_figure
 from figures.catalogue import FIGURES
 for spec in FIGURES:
     importlib.import_module(spec.module)  # numpy, matplotlib and the figure code
@@ -98,7 +98,7 @@ for name, seconds in times.items():
 # What a build that makes a deck pays once for its layout pass: Playwright,
 # Chromium, one page at the deck's size.
 BROWSER_SNIPPET = """\
-from coursebuild.browser import open_browser
+from coursebuild.browser.chromium import open_browser
 with open_browser() as browser:
     browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
 """
@@ -106,15 +106,15 @@ with open_browser() as browser:
 MARKDOWN_SNIPPET = """\
 import sys, time
 from pathlib import Path
-from coursebuild.config import open_course
-from coursebuild.lesson_build import lesson_html
-from coursebuild.lessons import load_lesson
+from coursebuild.reading.course import open_course
+from coursebuild.lesson.make import lesson_html
+from coursebuild.reading.lesson_file import load_lesson
 course, lesson = open_course(Path(sys.argv[1])), load_lesson(Path(sys.argv[2]))
 out = Path(sys.argv[3])
 names = {path.stem for path in (out / "images").glob("*.svg")}
 arguments = (lesson, course, out / "images", names, out / ".cache" / "mermaid")
 started = time.perf_counter()
-import coursebuild.html_bridge, coursebuild.markdown_reader
+import coursebuild.reading.html_bridge, coursebuild.markdown_reader
 imported = time.perf_counter()
 lesson_html(*arguments)
 first = time.perf_counter()
@@ -128,7 +128,7 @@ MERMAID_SNIPPET = """\
 import json, sys, time
 from pathlib import Path
 started = time.perf_counter()
-from coursebuild.mermaid import render_diagrams
+from coursebuild.browser.mermaid import render_diagrams
 render_diagrams(json.loads(Path(sys.argv[1]).read_text("utf-8")), Path(sys.argv[2]))
 print(time.perf_counter() - started)
 """
@@ -307,8 +307,8 @@ def changed(before: dict, after: dict) -> set[str]:
 
 
 def first_lesson() -> Path:
-    from coursebuild.config import load_course
-    from coursebuild.lessons import find_lessons
+    from coursebuild.reading.course import load_course
+    from coursebuild.reading.lesson_file import find_lessons
 
     return find_lessons(load_course(ROOT / "course.toml").lessons_dir)[0]
 
@@ -426,7 +426,7 @@ class ToolInputs:
 
 def built_figures(out: Path):
     """The FigureSet build.py passes to build_lesson, for the build in ``out``."""
-    from coursebuild.lesson_build import FigureSet
+    from coursebuild.lesson.make import FigureSet
     from figures.catalogue import FIGURES
 
     folder = out / "images"
@@ -440,8 +440,8 @@ def page_inputs(lesson, course, figures, folder: Path) -> tuple[ToolInputs, list
     Run after a build into the figures' output folder, so the course figures
     exist and every diagram is in its cache: no browser starts here.
     """
-    from coursebuild.handout_guard import EMOJI_KEY, handout_names
-    from coursebuild.lesson_build import lesson_html
+    from coursebuild.handout.guard import EMOJI_KEY, handout_names
+    from coursebuild.lesson.make import lesson_html
 
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     html, context = lesson_html(
@@ -465,9 +465,9 @@ def page_inputs(lesson, course, figures, folder: Path) -> tuple[ToolInputs, list
 
 def write_typst_source(inputs: ToolInputs, lesson, course, body: str) -> None:
     """What the Typst child reads: its root, then Pandoc's Typst ``body`` in the template."""
-    from coursebuild.convert import typst_input
-    from coursebuild.lesson_build import template_context
-    from coursebuild.render import render_template
+    from coursebuild.core.templates import render_template
+    from coursebuild.handout.compile import typst_input
+    from coursebuild.lesson.make import template_context
 
     context = {**template_context(course, lesson), "body": body}
     source = render_template("handout.typ.j2", context, autoescape=False)
@@ -481,9 +481,9 @@ def floor_inputs(course_dir: Path, out: Path, work: Path) -> tuple[ToolInputs, P
     of ``course_dir`` into ``out`` has drawn the figures the page shows. Also
     the page's Markdown for Marp.
     """
-    from coursebuild.config import load_course
-    from coursebuild.convert import HANDOUT_ARGUMENTS, run_pandoc
-    from coursebuild.lessons import find_lessons, load_lesson
+    from coursebuild.pandoc.run import HANDOUT_ARGUMENTS, run_pandoc
+    from coursebuild.reading.course import load_course
+    from coursebuild.reading.lesson_file import find_lessons, load_lesson
 
     course = load_course(course_dir / "course.toml")
     lesson = load_lesson(find_lessons(course.lessons_dir)[0])
@@ -498,10 +498,10 @@ def floor_inputs(course_dir: Path, out: Path, work: Path) -> tuple[ToolInputs, P
 
 def marp_page(lesson, course, figures, work: Path) -> Path:
     """The page's Markdown for Marp: Jinja filled, TODO sections out, images resolved."""
-    from coursebuild import dialect
-    from coursebuild.context import lesson_context
-    from coursebuild.images import resolve_page_image
-    from coursebuild.render import render_lesson
+    from coursebuild.reading import dialect
+    from coursebuild.reading.images import resolve_page_image
+    from coursebuild.reading.jinja_fill import render_lesson
+    from coursebuild.reading.template_data import lesson_context
 
     body = render_lesson(lesson.body, lesson.body_first_line, lesson.source, lesson_context(course))
     body = dialect.drop_placeholder_sections(body)
@@ -518,7 +518,8 @@ def marp_page(lesson, course, figures, work: Path) -> Path:
 
 def floor_commands(inputs: ToolInputs) -> dict[str, dict]:
     """The bare tool calls, with the pipeline's own command lines (coursebuild.convert)."""
-    from coursebuild.convert import DECK_ARGUMENTS, HANDOUT_ARGUMENTS, pandoc_command, typst_command
+    from coursebuild.handout.compile import typst_command
+    from coursebuild.pandoc.run import DECK_ARGUMENTS, HANDOUT_ARGUMENTS, pandoc_command
 
     typst, environment = typst_command(int(EPOCH))
     folder, html = inputs.folder, inputs.html
@@ -549,8 +550,8 @@ def single_file_command(inputs: ToolInputs) -> dict:
     Without the pipeline's --sandbox, which would stop Pandoc reading the
     reveal.js files and images it is to embed (it only warns, and embeds nothing).
     """
-    from coursebuild.convert import DECK_ARGUMENTS, pandoc_command
-    from coursebuild.deck import reveal_dir
+    from coursebuild.deck.draft import reveal_dir
+    from coursebuild.pandoc.run import DECK_ARGUMENTS, pandoc_command
 
     single_file = ("--standalone", "--embed-resources", f"--variable=revealjs-url={reveal_dir()}")
     deck = tuple(argument for argument in DECK_ARGUMENTS if argument != "--sandbox")
@@ -885,7 +886,7 @@ def report_first_builds(
 
 def bench_first_lesson(bench: Bench) -> None:
     """Sections 1–4: the floor, the figures, and a clean, no-op and text-edit build."""
-    from coursebuild.config import load_course
+    from coursebuild.reading.course import load_course
 
     section("1–4. the first lesson: floor, figures, clean build, no-op, text edit")
     lang = load_course(ROOT / "course.toml").language
@@ -1217,7 +1218,7 @@ def build_script():
 
 def site_lessons(copy: Path) -> tuple[object, list]:
     """The site's course and its lessons, loaded as build.py loads them."""
-    from coursebuild.config import open_course
+    from coursebuild.reading.course import open_course
 
     script = build_script()
     course = open_course(copy)

@@ -163,7 +163,7 @@ def edit_latencies(
     """Seconds from each ``edit(k)`` written to the slide holding ``needle`` showing it:
     its text with the edit's mark, or (``figure``) its figure drawn anew.
     ``after_each(k)`` runs once the edit is on screen, with the preview and the page open."""
-    from coursebuild.browser import open_browser
+    from coursebuild.browser.chromium import open_browser
 
     seconds = []
     with open_browser() as browser:

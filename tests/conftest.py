@@ -1,4 +1,4 @@
-"""Shared test set-up: the project root, and pytester for tests that run pytest itself."""
+"""Shared test set-up: markers by folder, the project root, pytester for tests that run pytest."""
 
 from __future__ import annotations
 
@@ -10,6 +10,17 @@ import pytest
 pytest_plugins = ["pytester"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent
+# A test's folder is its marker (pyproject.toml describes them): `make test-fast`
+# runs unit and filters, which need no Chromium and no whole-site build.
+FOLDER_MARKERS = ("unit", "filters", "build", "browser", "corpus")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        folder = Path(item.fspath).resolve().relative_to(TESTS).parts[0]
+        if folder in FOLDER_MARKERS:
+            item.add_marker(folder)
 
 
 @pytest.fixture
@@ -20,7 +31,7 @@ def project_root() -> Path:
 @pytest.fixture(scope="session")
 def seed_build(tmp_path_factory) -> Path:
     """The project's own course built once a session, for tests that only read its outputs."""
-    from tests.course_factory import run_build
+    from tests.support.course_factory import run_build
 
     out = tmp_path_factory.mktemp("seed")
     result = run_build(PROJECT_ROOT, "--out", str(out), slide_pdfs=True)
@@ -30,7 +41,7 @@ def seed_build(tmp_path_factory) -> Path:
 
 def pytest_terminal_summary(terminalreporter) -> None:
     """The corpus check's per-page table, when this session ran it (also in build/)."""
-    corpus_check = sys.modules.get("tests.corpus_check")
+    corpus_check = sys.modules.get("tests.support.corpus_check")
     if corpus_check is None or not corpus_check.CHECKED:
         return
     terminalreporter.write_sep("=", "corpus: every page of the instructor's sites")

@@ -1,0 +1,199 @@
+"""Open built decks in headless Chromium (Playwright) the way a student's browser does.
+
+Used by `build.py --check` / `--screenshots` and by the browser tests. Every
+network request is blocked: a deck must work from file:// with no network.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coursebuild.core.errors import BuildError
+
+SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
+DEFAULT_CHROMIUM = "/usr/bin/chromium"  # Debian's; CHROMIUM overrides it
+LAUNCH_ARGUMENTS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
+
+# Measures the current slide (see the script for what counts).
+MEASURE_SLIDE = (Path(__file__).parent / "measure_slide.js").read_text(encoding="utf-8")
+# A figure never takes less than this share of the room under the title (the
+# layout pass sizes figures by it, the check measures them against it).
+MIN_FIGURE_SHARE = 0.4
+MIN_FIGURE_TEXT_PX = 18  # a course figure's text as drawn on the slide
+
+
+@dataclass(frozen=True)
+class SlideInfo:
+    number: int  # 1-based, in reading order
+    title: str
+    heading_only: bool
+    last_heading: str | None  # a subheading that ends the slide, apart from its content
+    overflow_x: float
+    overflow_y: float
+    autofit: float | None
+    images: int
+    broken_images: int
+    small_figures: list[dict]
+    figure_text: list[dict]  # {label, px}: a course figure's smallest text
+    maths: int
+    empty_maths: int
+    notes: int  # characters of speaker notes
+    raw_tex: int  # TeX commands shown as text
+
+    @property
+    def overflows(self) -> bool:
+        shrunk = self.autofit is not None and self.autofit < 0.999
+        return shrunk or self.overflow_x > 1 or self.overflow_y > 1
+
+    def overflow_message(self) -> str:
+        return f"slide {self.number} '{self.title}': content {', '.join(self.overflow_reasons())}"
+
+    def overflow_reasons(self) -> list[str]:
+        parts = []
+        if self.overflow_y > 1:
+            parts.append(f"{self.overflow_y:.0f} px too tall")
+        if self.overflow_x > 1:
+            parts.append(f"{self.overflow_x:.0f} px too wide")
+        if self.autofit is not None and self.autofit < 0.999:
+            parts.append(f"fits only shrunk to {self.autofit:.0%}")
+        return parts
+
+    def problems(self) -> list[str]:
+        """Every reason this slide is not fit to show, one phrase each."""
+        found = [f"content {reason}" for reason in self.overflow_reasons()]
+        if self.heading_only:
+            found.append("a heading and nothing else")
+        if self.last_heading:
+            found.append(f"ends with the heading '{self.last_heading}', apart from what follows it")
+        found += [
+            f"{f['label']} drawn {f['height']:.0f} px high, under the minimum {f['minimum']:.0f} px"
+            for f in self.small_figures
+        ]
+        found += [
+            f"{f['label']}: smallest text {f['px']:.1f} px, under {MIN_FIGURE_TEXT_PX} px"
+            for f in self.figure_text
+            if f["px"] < MIN_FIGURE_TEXT_PX
+        ]
+        if self.broken_images:
+            found.append(f"{self.broken_images} image(s) did not load or are drawn at 0 px")
+        if self.empty_maths:
+            found.append(f"{self.empty_maths} equation(s) drawn at 0 px")
+        if self.raw_tex:
+            found.append(f"{self.raw_tex} TeX command(s) shown as text")
+        return found
+
+
+@dataclass
+class DeckReport:
+    path: Path
+    total_slides: int = 0
+    slides: list[SlideInfo] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    blocked_requests: list[str] = field(default_factory=list)
+
+
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM", DEFAULT_CHROMIUM)
+    if not Path(path).exists():
+        raise BuildError(f"Chromium not found at {path}; run `make` to install it")
+    return path
+
+
+def chromium_signature() -> str:
+    """The Chromium that lays the slides out, by its launcher's size and time.
+
+    Another Chromium (an upgrade) may break lines and slides elsewhere: the
+    decks are then made again. A stat, not `chromium --version`, so that a
+    no-op build stays fast and starts nothing.
+    """
+    try:
+        info = Path(os.environ.get("CHROMIUM", DEFAULT_CHROMIUM)).resolve().stat()
+    except OSError:
+        return "missing"
+    return f"{info.st_size}:{info.st_mtime_ns}"
+
+
+@contextmanager
+def open_browser() -> Iterator[object]:
+    """Debian's Chromium, headless, driven by Playwright (its own browser download is not used)."""
+    try:
+        # Imported here: Playwright takes ~0.1 s to import; a no-op build skips it.
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise BuildError("Playwright is not installed; run `make` to set it up") from None
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(), headless=True, args=LAUNCH_ARGUMENTS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def block_network(context, report: DeckReport) -> None:
+    def route(route):
+        url = route.request.url
+        if url.startswith(LOCAL_SCHEMES):
+            route.continue_()
+        else:
+            report.blocked_requests.append(url)
+            route.abort()
+
+    context.route("**/*", route)
+
+
+@contextmanager
+def open_deck(browser, path: Path, report: DeckReport) -> Iterator[object]:
+    """A page showing the deck at 1280×720, reveal.js ready, problems recorded in ``report``."""
+    context = browser.new_context(viewport={"width": SLIDE_WIDTH, "height": SLIDE_HEIGHT})
+    block_network(context, report)
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and report.console_errors.append(m.text))
+    page.on("pageerror", lambda error: report.console_errors.append(str(error)))
+    page.on("requestfailed", lambda r: report.failed_requests.append(r.url))
+    try:
+        page.goto(path.resolve().as_uri())
+        page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=15_000)
+        yield page
+    finally:
+        context.close()
+
+
+def slide_indices(page) -> list[dict]:
+    return page.evaluate("Reveal.getSlides().map((s) => Reveal.getIndices(s))")
+
+
+def show_slide(page, indices: dict) -> None:
+    page.evaluate("([h, v]) => Reveal.slide(h, v)", [indices["h"], indices.get("v") or 0])
+    # Two animation frames: reveal.js lays out, then the deck's own fitting runs.
+    page.evaluate(
+        "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+    )
+
+
+def inspect_deck(browser, path: Path, screenshots: Path | None = None) -> DeckReport:
+    """Visit every slide of the deck at ``path``; measure it, and screenshot it if asked."""
+    report = DeckReport(path)
+    with open_deck(browser, path, report) as page:
+        report.total_slides = page.evaluate("Reveal.getTotalSlides()")
+        for number, indices in enumerate(slide_indices(page), 1):
+            show_slide(page, indices)
+            measured = page.evaluate(MEASURE_SLIDE, {"minFigureShare": MIN_FIGURE_SHARE})
+            report.slides.append(SlideInfo(number=number, **measured))
+            if screenshots is not None:
+                screenshots.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(screenshots / f"slide-{number:02d}.png"))
+    return report

@@ -1,0 +1,16 @@
+"""Where the build finds its own files: its templates, the figure scripts, npm's packages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+# The figure scripts are a package of their own, installed beside this one.
+FIGURES_DIR = PACKAGE_DIR.parent / "figures"
+
+
+def node_modules() -> Path:
+    """npm's folder: a source checkout's, else the current folder's (an installed package)."""
+    checkout = PACKAGE_DIR.parent / "node_modules"
+    return checkout if checkout.is_dir() else Path.cwd() / "node_modules"

@@ -1,0 +1,194 @@
+"""The layout pass: decks are laid out in the real browser at build time.
+
+Slides that are too tall continue on "(jatkuu)" slides, figures are sized to
+their slide, dividers are marked (coursebuild/layout_pass.js). One browser
+serves a whole build: it starts on a thread of its own as soon as the build
+knows a deck is to be made, while Pandoc and Typst run, and lays out each
+deck as it comes, then prints each finished deck to its slide PDF
+(coursebuild/slide_pdf.py). A build that makes no deck and prints none
+starts no browser.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coursebuild.browser.chromium import (
+    LAUNCH_ARGUMENTS,
+    MIN_FIGURE_SHARE,
+    MIN_FIGURE_TEXT_PX,
+    SLIDE_HEIGHT,
+    SLIDE_WIDTH,
+    chromium_path,
+)
+from coursebuild.core import limits
+from coursebuild.core.errors import BuildError
+from coursebuild.deck.slide_pdf import fix_dates, print_deck
+
+LAYOUT_SCRIPT = Path(__file__).with_name("layout_pass.js")
+CONTINUED = " (jatkuu)"
+# A raster image is not blown up beyond twice its size: it would blur.
+RASTER_UPSCALE = 2.0
+LAYOUT_TIMEOUT_MS = 60_000
+
+
+@dataclass(frozen=True)
+class LaidOut:
+    slides: str  # the slides after the title slide, as HTML
+    title_size: int | None  # the title's font size in px when the default does not fit
+    warnings: list[str] = field(default_factory=list)
+
+
+async def layout_page(browser):
+    """A page a build lays its decks out in, at the deck's size."""
+    context = await browser.new_context(viewport={"width": SLIDE_WIDTH, "height": SLIDE_HEIGHT})
+    # The page is the build's own HTML; it has no reason to fetch anything.
+    await context.route("**/*", lambda route: route.abort())
+    page = await context.new_page()
+    page.set_default_timeout(LAYOUT_TIMEOUT_MS)
+    return page
+
+
+async def lay_out(page, layout_html: str, source: Path | None = None) -> LaidOut:
+    """Run the layout pass on a deck rendered with ``layout_pass`` on."""
+    # Imported here: Playwright takes ~0.1 s to import; a no-op build skips it.
+    from playwright.async_api import Error as BrowserError
+
+    try:
+        await page.set_content(layout_html, wait_until="load")
+        result = await page.evaluate(
+            LAYOUT_SCRIPT.read_text(encoding="utf-8"),
+            {
+                "continued": CONTINUED,
+                "minFigureShare": MIN_FIGURE_SHARE,
+                "minTextPx": MIN_FIGURE_TEXT_PX,
+                "rasterUpscale": RASTER_UPSCALE,
+                "maxSeconds": limits.LAYOUT_SECONDS,
+                "maxSlides": limits.MAX_SLIDES_PER_DECK,
+            },
+        )
+    except BrowserError as error:
+        # "Page.evaluate: Error: …": the script's own message is what says why.
+        message = str(error).strip().split("\n")[0].removeprefix("Page.evaluate: ")
+        message = message.removeprefix("Error: ")
+        raise BuildError(f"the deck's layout pass failed: {message}", source) from None
+    return LaidOut(result["slides"], result["titleSize"], list(result["warnings"]))
+
+
+class LayoutService:
+    """One browser on a thread of its own, laying out up to ``pages`` decks at once.
+
+    Playwright runs on that thread, on an event loop of its own; ``submit``
+    may be called from any thread and gives a Future of the deck's LaidOut.
+    The browser starts when the service does. Each page lays out one deck
+    after another (a page a deck would cost each ~0.2 s); several pages let
+    a build with several workers lay out as many decks side by side.
+    """
+
+    def __init__(self, pages: int = 1) -> None:
+        self.pages = max(1, pages)
+        self.broken: BaseException | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.jobs: asyncio.Queue | None = None
+        self.started = threading.Event()
+        self.thread = threading.Thread(target=self.serve, name="layout-browser", daemon=True)
+        self.thread.start()
+
+    def serve(self) -> None:
+        asyncio.run(self.main())
+
+    async def main(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.jobs = asyncio.Queue()
+        self.started.set()
+        try:
+            # Imported here: Playwright takes ~0.1 s to import; a no-op build skips it.
+            from playwright.async_api import async_playwright
+
+            async with async_playwright() as playwright:
+                browser = await playwright.chromium.launch(
+                    executable_path=chromium_path(), headless=True, args=LAUNCH_ARGUMENTS
+                )
+                try:
+                    pages = [await layout_page(browser) for _ in range(self.pages)]
+                    await asyncio.gather(*(self.work(page) for page in pages))
+                finally:
+                    await browser.close()
+        except BaseException as error:
+            # The browser did not start (or died): every job waiting gets the error.
+            self.fail_waiting(error)
+
+    async def work(self, page) -> None:
+        while (item := await self.jobs.get()) is not None:
+            job, source, future = item
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(await job(page, source))
+            except BaseException as error:  # handed to the waiting thread
+                future.set_exception(error)
+
+    def fail_waiting(self, error: BaseException) -> None:
+        if not isinstance(error, BuildError):
+            error = BuildError(f"the browser for the layout pass failed: {error}")
+        self.broken = error  # first: a job submitted from now on is failed by submit
+        while not self.jobs.empty():
+            item = self.jobs.get_nowait()
+            if item is not None and not item[2].done():
+                item[2].set_exception(error)
+
+    def submit(self, layout_html: str, source: Path | None = None) -> Future:
+        """Lay out a deck rendered with ``layout_pass`` on; a Future of its LaidOut."""
+
+        async def job(page, source: Path | None) -> LaidOut:
+            return await lay_out(page, layout_html, source)
+
+        return self.submit_job(job, source)
+
+    def submit_print(
+        self, deck: bytes, notes: bool, epoch: int, source: Path | None = None
+    ) -> Future:
+        """Print a finished deck to its slide PDF dated ``epoch``; a Future of (PDF, warnings).
+
+        In the same browser, on a page of its own beside the layout page: the
+        print view needs the deck at an address with a query string.
+        """
+
+        async def job(page, source: Path | None) -> tuple[bytes, list[str]]:
+            pdf, warnings = await print_deck(page.context, deck, notes, source)
+            return fix_dates(pdf, epoch, source), warnings
+
+        return self.submit_job(job, source)
+
+    def submit_job(self, job, source: Path | None) -> Future:
+        """Run ``await job(page, source)`` on a free page of the browser; a Future of its result."""
+        future: Future = Future()
+        self.started.wait()
+        if self.broken is not None:
+            future.set_exception(self.broken)
+            return future
+        try:
+            self.loop.call_soon_threadsafe(self.enqueue, (job, source, future))
+        except RuntimeError:  # the loop has ended: the browser failed
+            future.set_exception(self.broken or BuildError("the layout pass's browser stopped"))
+        return future
+
+    def enqueue(self, item: tuple) -> None:
+        """On the service's loop: queue the job, or fail it if the browser has."""
+        if self.broken is not None:
+            item[2].set_exception(self.broken)
+        else:
+            self.jobs.put_nowait(item)
+
+    def close(self) -> None:
+        self.started.wait()
+        for _ in range(self.pages):
+            try:
+                self.loop.call_soon_threadsafe(self.jobs.put_nowait, None)
+            except RuntimeError:
+                break  # the loop has ended already
+        self.thread.join()

@@ -1,0 +1,243 @@
+"""A lesson's slides as a PDF: the finished deck printed in reveal.js's print view.
+
+One page a slide at the deck's 16:9 size, every fragment shown, the slide
+number on each page, text and math as text; with speaker notes on, each
+page is taller and holds the slide's notes under it. The deck is printed in
+the browser the build's layout pass runs (coursebuild/layout.py), served to
+the page from memory, every other request refused. Chromium stamps the PDF
+with the time it was printed: ``fix_dates`` sets the lesson's time instead,
+so two builds give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from pathlib import Path
+
+from coursebuild.browser.chromium import SLIDE_HEIGHT, SLIDE_WIDTH, chromium_signature
+from coursebuild.core.errors import BuildError
+from coursebuild.core.state import digest, file_digest
+
+# The deck's address while it is printed: never fetched, the route serves it.
+PRINT_URL = "https://deck.invalid/deck.html"
+# Around each slide, as reveal.js keeps it on screen (its own 0.04 would make
+# the page 1331×748, not quite 16:9; this makes it 1344×756).
+PRINT_MARGIN = 0.05
+PRINT_TIMEOUT_MS = 60_000
+NOTES_FONT_PX = (20, 11)  # the notes' font size, and the least it is fitted down to
+
+# Print view, every fragment on the slide's one page (reveal.js reads its
+# options from the query string too).
+PRINT_OPTIONS = {
+    "print-pdf": None,
+    "margin": PRINT_MARGIN,
+    "pdfSeparateFragments": "false",
+    "pdfMaxPagesPerSlide": 1,
+}
+
+# reveal.js's print stylesheet takes each slide's padding and flex or grid
+# layout away; the deck's own are given back, so a page looks like the slide.
+PRINT_CSS = """
+/* Only the pages: what a deck holds in a vertical stack outside its slides
+   (no slide shows it) would print as a page of its own. */
+html.reveal-print .reveal .slides > :not(.pdf-page) {
+  display: none !important;
+}
+html.reveal-print .reveal .slides .pdf-page > section:not(.stack) {
+  padding: var(--pad-top) var(--pad-side) var(--pad-bottom) !important;
+  display: flex !important;
+}
+html.reveal-print .reveal .slides .pdf-page > section.figure-beside {
+  display: grid !important;
+}
+html.reveal-print .reveal .slide-number-pdf {
+  right: 110px;
+  bottom: 24px;
+  color: #7a8589;
+  font-size: 16px;
+  background: transparent;
+}
+html.reveal-print .reveal .pdf-page:has(> section[data-state~="section-divider"])
+  .slide-number-pdf {
+  color: var(--c-teal-light, #a0d9d3);
+}
+/* The title slide has no number, as in the deck. */
+html.reveal-print .reveal .pdf-page:has(> section[data-state~="deck-title"]) .slide-number-pdf {
+  visibility: hidden;
+}
+"""
+
+# With notes: a page twice the slide's height, the notes in the lower half.
+NOTES_CSS = """
+@page { size: %(width)dpx %(height)dpx; margin: 0; }
+html.reveal-print body { height: %(height)dpx !important; }
+html.reveal-print .reveal .slides .pdf-page { height: %(page)dpx !important; }
+html.reveal-print .reveal .speaker-notes-pdf {
+  position: absolute;
+  top: %(top)dpx !important;
+  bottom: auto !important;
+  left: %(left)dpx !important;
+  width: %(inner_width)dpx !important;
+  height: %(inner_height)dpx !important;
+  box-sizing: border-box;
+  overflow: hidden;
+  padding: 18px 0 0;
+  border: 0;
+  border-top: 2px solid #c6cdcf;
+  background: transparent;
+  color: #424b4f;
+  font-family: inherit;
+  font-size: %(font)dpx;
+  line-height: 1.4;
+}
+html.reveal-print .reveal .speaker-notes-pdf p { margin: 0 0 0.6em; }
+html[lang="fi"].reveal-print .reveal .speaker-notes-pdf::before {
+  content: "Puhujan muistiinpanot";
+}
+"""
+
+# Each page's number as the deck shows it ("6 / 21"), and the notes set
+# smaller until they fit their half of the page. Returns the slides (1-based)
+# whose notes do not fit even so.
+FINISH_PAGES = """
+([smallest]) => {
+  const pages = [...document.querySelectorAll(".reveal .slides .pdf-page")];
+  pages.forEach((page, index) => {
+    const number = page.querySelector(".slide-number-pdf");
+    if (number) number.textContent = `${index + 1} / ${pages.length}`;
+  });
+  const unfit = [];
+  pages.forEach((page, index) => {
+    const notes = page.querySelector(".speaker-notes-pdf");
+    if (!notes) return;
+    let size = parseFloat(getComputedStyle(notes).fontSize);
+    while (notes.scrollHeight > notes.clientHeight + 1 && size > smallest) {
+      size -= 1;
+      notes.style.setProperty("font-size", `${size}px`, "important");
+    }
+    if (notes.scrollHeight > notes.clientHeight + 1) unfit.push(index + 1);
+  });
+  return unfit;
+}
+"""
+
+# Ready when reveal.js has laid out its pages (it adds them all at once).
+PAGES_READY = "() => document.querySelectorAll('.reveal .slides .pdf-page').length > 0"
+
+
+def slides_inputs(deck_digest: str, epoch: int, notes: bool) -> str:
+    """Digest of what a slide PDF is made from: its deck, its date, the notes option,
+    this module and the Chromium that prints it."""
+
+    return digest(
+        "slides",
+        deck_digest,
+        str(epoch),
+        "notes" if notes else "",
+        file_digest(Path(__file__)),
+        chromium_signature(),
+    )
+
+
+def print_query(notes: bool) -> str:
+    """The query string that opens the deck in reveal.js's print view."""
+    options = dict(PRINT_OPTIONS)
+    if notes:
+        options["showNotes"] = "true"
+    return "?" + "&".join(
+        name if value is None else f"{name}={value}" for name, value in options.items()
+    )
+
+
+def page_size(slide_width: int, slide_height: int) -> tuple[int, int]:
+    """A page's size in px: the slide and its margin, as reveal.js's print view makes it."""
+    return int(slide_width * (1 + PRINT_MARGIN)), int(slide_height * (1 + PRINT_MARGIN))
+
+
+def notes_css(slide_width: int, slide_height: int) -> str:
+    """The print CSS that adds, under each slide, a room of the slide's height for its notes."""
+    width, height = page_size(slide_width, slide_height)
+    left = (width - slide_width) // 2
+    return NOTES_CSS % {
+        "width": width,
+        "height": 2 * height,
+        "page": 2 * height - 1,  # as reveal.js's page: a pixel short, so none spills over
+        "top": height,
+        "left": left,
+        "inner_width": slide_width,
+        "inner_height": height - left,
+        "font": NOTES_FONT_PX[0],
+    }
+
+
+async def print_deck(
+    context, deck: bytes, notes: bool, source: Path | None = None
+) -> tuple[bytes, list[str]]:
+    """The finished deck printed to PDF (dates as Chromium stamps them), and warnings.
+
+    On a page of its own in ``context`` (the layout pass's: a new context
+    costs a build up to a second), served the deck by a route of the page's.
+    """
+    # Imported here: Playwright takes ~0.1 s to import; a no-op build skips it.
+    from playwright.async_api import Error as BrowserError
+
+    page = await context.new_page()
+    try:
+        page.set_default_timeout(PRINT_TIMEOUT_MS)
+        await page.set_viewport_size({"width": SLIDE_WIDTH, "height": SLIDE_HEIGHT})
+        await page.route("**/*", serve_only(deck))
+        await page.goto(PRINT_URL + print_query(notes), wait_until="load")
+        await page.wait_for_function(PAGES_READY, polling="raf")
+        await page.add_style_tag(content=PRINT_CSS)
+        if notes:
+            await page.add_style_tag(content=notes_css(SLIDE_WIDTH, SLIDE_HEIGHT))
+        unfit = await page.evaluate(FINISH_PAGES, [NOTES_FONT_PX[1]])
+        await page.evaluate("() => document.fonts.ready.then(() => true)")
+        pdf = await page.pdf(prefer_css_page_size=True, print_background=True)
+    except BrowserError as error:
+        message = str(error).strip().split("\n")[0]
+        raise BuildError(f"cannot print the slide PDF: {message}", source) from None
+    finally:
+        await page.close()
+    warnings = [f"slide {number}: the speaker notes do not fit its page; cut" for number in unfit]
+    return pdf, warnings
+
+
+def serve_only(deck: bytes):
+    """A route handler that serves the deck at PRINT_URL and refuses every other request."""
+
+    async def route(route) -> None:
+        if route.request.url.split("?", 1)[0] == PRINT_URL:
+            await route.fulfill(body=deck, content_type="text/html; charset=utf-8")
+        else:
+            await route.abort()
+
+    return route
+
+
+# Chromium's dates: "(D:YYYYMMDDHHmmSS+00'00')", in the document information.
+PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:[0-9]{14}\+00'00'\)")
+
+
+def pdf_date(epoch: int) -> bytes:
+    moment = datetime.datetime.fromtimestamp(epoch, datetime.UTC)
+    return moment.strftime("D:%Y%m%d%H%M%S+00'00'").encode("ascii")
+
+
+def fix_dates(pdf: bytes, epoch: int, source: Path | None = None) -> bytes:
+    """The PDF with its creation and modification dates set to ``epoch``.
+
+    The new date has the old one's length, so the cross-reference table's
+    byte offsets stay true. A PDF with no date as Chromium writes it is an
+    error: a new Chromium that stamps something else must not go unnoticed.
+    """
+    date = pdf_date(epoch)
+    fixed, count = PDF_DATE.subn(lambda match: b"/" + match.group(1) + b" (" + date + b")", pdf)
+    if count != 2:
+        raise BuildError(
+            f"the printed slide PDF has {count} dates as Chromium writes them, not 2; "
+            "it cannot be made reproducible",
+            source,
+        )
+    return fixed

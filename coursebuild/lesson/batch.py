@@ -1,0 +1,125 @@
+"""A build's stale lessons: made in the workers, laid out and printed in one browser."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coursebuild.core.report import Reporter
+from coursebuild.core.state import BuildState, digest
+from coursebuild.deck.draft import render_deck
+from coursebuild.deck.layout import LayoutService
+from coursebuild.deck.slide_pdf import slides_inputs
+from coursebuild.lesson.freshness import LessonPlan, lesson_inputs, slides_fresh
+from coursebuild.lesson.make import FigureSet, LessonOutputs
+from coursebuild.lesson.outputs import SLIDES, output_name
+from coursebuild.lesson.workers import StaleParts, make_in_workers
+from coursebuild.reading.course import Course
+from coursebuild.reading.lesson_file import Lesson, lesson_timestamp
+
+
+@dataclass(frozen=True)
+class LessonResult:
+    """One lesson's new files, ready to write: ``{part: (inputs digest, bytes)}``."""
+
+    slug: str
+    files: dict[str, tuple[str, bytes]]
+    # Files the page turned out to show, recorded with the deck and the handout.
+    dependencies: list[str]
+    warnings: list[str]
+
+
+def make_lessons(
+    plan: LessonPlan,
+    course: Course,
+    figures: FigureSet,
+    state: BuildState,
+    report: Reporter,
+    jobs: int,
+    slide_notes: bool = False,
+    slide_pdfs: bool = True,
+) -> list[LessonResult]:
+    """The outputs of the plan's stale lessons, only the parts whose inputs changed.
+
+    Nothing is written here. The slide PDF is printed from the finished deck:
+    again when the deck's bytes change, and from the deck on disk when only the
+    slide PDF is stale.
+    """
+    stale, parts_by_slug, reprint = plan.stale, plan.parts_by_slug, plan.reprint
+    decks = sum("deck" in parts for parts in parts_by_slug.values()) + len(reprint)
+    services: list[LayoutService] = []
+
+    def start_layout() -> None:
+        # A page a worker: decks are laid out as fast as they come. A build
+        # that makes no deck starts no browser.
+        if decks:
+            services.append(LayoutService(pages=min(jobs, decks)))
+
+    printing: list = []  # (Future, slides' inputs) of each slide PDF being printed
+    try:
+        built = []
+        # The browser starts as soon as the workers exist, beside Pandoc and
+        # Typst, and lays out each deck as its lesson comes back.
+        make = StaleParts(parts_by_slug)
+        made_lessons = make_in_workers(make, stale, course, figures, jobs, start_layout)
+        for done, (lesson, outputs, seconds) in enumerate(made_lessons, 1):
+            laying_out = None
+            if outputs.deck_page is not None:
+                laying_out = services[0].submit(outputs.deck_page, lesson.source)
+            built.append((lesson, outputs, laying_out))
+            report.step("lesson", str(lesson.source), f"{seconds:.1f} s")
+            report.progress(done, len(stale))
+        made = []
+        for lesson, outputs, laying_out in built:
+            files, warnings = {}, []
+            # Recorded with the files this build found the page to show.
+            inputs = {
+                part: lesson_inputs(lesson, course, part, outputs.dependencies)
+                for part in parts_by_slug[lesson.slug]
+            }
+            if outputs.handout is not None:
+                files["handout"] = (inputs["handout"], outputs.handout)
+            job = None
+            if laying_out is not None:
+                deck, warnings = finished_deck(lesson, outputs, laying_out.result())
+                files["deck"] = (inputs["deck"], deck)
+                if slide_pdfs:
+                    job = print_slides(services[0], lesson, deck, state, slide_notes)
+            printing.append(job)
+            made.append((lesson, files, outputs.dependencies, outputs.warnings + warnings))
+        for lesson in reprint:
+            deck = (state.path.parent / output_name("deck", lesson.slug)).read_bytes()
+            printing.append(print_slides(services[0], lesson, deck, state, slide_notes))
+            made.append((lesson, {}, [], []))
+        results = []
+        for (lesson, files, dependencies, warnings), job in zip(made, printing, strict=True):
+            if job is not None:
+                future, inputs = job
+                pdf, print_warnings = future.result()
+                files[SLIDES] = (inputs, pdf)
+                warnings = warnings + [f"{lesson.source}: {w}" for w in print_warnings]
+            results.append(LessonResult(lesson.slug, files, dependencies, warnings))
+    except BaseException:
+        for job in printing:
+            if job is not None:
+                job[0].cancel()  # not printed for a build that fails
+        raise
+    finally:
+        for service in services:
+            service.close()
+    return results
+
+
+def print_slides(service, lesson: Lesson, deck: bytes, state: BuildState, notes: bool):
+    """(a Future of the slide PDF and its warnings, its inputs), or None when it is fresh."""
+    if slides_fresh(lesson, digest(deck), state, notes):
+        return None  # the deck came out as it was: its slide PDF is as well
+    inputs = slides_inputs(digest(deck), lesson_timestamp(lesson), notes)
+    return service.submit_print(deck, notes, lesson_timestamp(lesson), lesson.source), inputs
+
+
+def finished_deck(lesson: Lesson, outputs: LessonOutputs, laid) -> tuple[bytes, list[str]]:
+    """The deck rendered with the slides the layout pass made, and its warnings."""
+    deck = render_deck(
+        outputs.deck_context, laid.slides, outputs.deck_images, title_size=laid.title_size
+    )
+    return deck.encode("utf-8"), [f"{lesson.source}: {warning}" for warning in laid.warnings]

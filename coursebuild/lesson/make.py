@@ -1,0 +1,230 @@
+"""One lesson page to its deck (before the layout pass) and its Typst PDF handout."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup
+
+from coursebuild.browser.mermaid import DiagramError, render_diagrams
+from coursebuild.core.errors import BuildError, line_of
+from coursebuild.core.templates import render_template
+from coursebuild.deck.draft import describe_images, embed_images, render_deck, title_notes_apart
+from coursebuild.handout.compile import finish_typst, start_typst
+from coursebuild.handout.guard import handout_folder, raise_refusals, refuse_raw_typst
+from coursebuild.lesson.outputs import PARTS
+from coursebuild.pandoc.run import DECK_ARGUMENTS, HANDOUT_ARGUMENTS, run_pandoc
+from coursebuild.reading.course import Course
+from coursebuild.reading.html_bridge import MERMAID_PLACEHOLDER, PageContext
+from coursebuild.reading.images import FigureSet
+from coursebuild.reading.lesson_file import Lesson, lesson_timestamp
+from coursebuild.reading.read_page import page_warnings, read_page
+from coursebuild.reading.template_data import course_data
+from figures.catalogue import FIGURES, slide_figure_names
+
+
+@dataclass(frozen=True)
+class LessonOutputs:
+    """What one lesson's build made; nothing of it is written yet."""
+
+    slug: str
+    # None for a part (deck, handout) this build did not make: its inputs had not changed.
+    # The deck before the layout pass (coursebuild/deck/layout.py), which the build
+    # runs in its one browser, and what the deck is then rendered with.
+    deck_page: str | None
+    deck_context: dict
+    deck_images: dict[str, Path]  # embedded in the deck once it is laid out
+    handout: bytes | None
+    warnings: list[str]
+    # Files the page turned out to show (images, course figures): the next
+    # build checks them for changes before it may skip the lesson.
+    dependencies: list[str]
+
+
+@dataclass
+class DeckDraft:
+    """A deck before the layout pass, and what it is rendered with again after it."""
+
+    page: str
+    context: dict
+    images: dict[str, Path] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReadLesson:
+    """A lesson page read: its HTML for Pandoc, what the reading found, its template values."""
+
+    lesson: Lesson
+    course: Course
+    html: str
+    found: PageContext
+    context: dict
+    variants: dict[str, list[str]]
+
+    @property
+    def source(self) -> str:
+        return self.lesson.raw.decode("utf-8")
+
+    @property
+    def shown(self) -> list[str]:
+        """The files the page shows: its images and emoji."""
+        return self.found.images + self.found.emoji
+
+
+def template_context(course: Course, lesson: Lesson) -> dict:
+    moment = datetime.datetime.fromtimestamp(lesson_timestamp(lesson), datetime.UTC)
+    return {
+        "course": course_data(course),
+        "lesson": {"title": lesson.title, "slug": lesson.slug},
+        "date": {"year": moment.year, "month": moment.month, "day": moment.day},
+        "date_iso": moment.date().isoformat(),
+    }
+
+
+def read_lesson(lesson: Lesson, course: Course, figures: FigureSet) -> ReadLesson:
+    """The page as the site's parser reads it, its diagrams drawn (or taken from the cache)."""
+    html, found = read_page(lesson, course, figures.folder, set(figures.names))
+    if found.diagrams:
+        html = fill_diagrams(html, found, lesson, figures.diagram_cache)
+    variants = slide_variants(found.images, figures)
+    return ReadLesson(lesson, course, html, found, template_context(course, lesson), variants)
+
+
+def page_diagrams(lesson: Lesson, course: Course, figures: FigureSet) -> list[str]:
+    """The mermaid sources of a page, so a build can draw all its pages' in one browser."""
+    return read_page(lesson, course, figures.folder, set(figures.names))[1].diagrams
+
+
+def diagram_error(error: DiagramError, lesson: Lesson) -> BuildError:
+    """A mermaid error, at the line where the failing diagram starts in the page."""
+    line = line_of(error.source, lesson.raw.decode("utf-8"), 1)
+    return BuildError(f"mermaid diagram: {error.message}", lesson.source, line)
+
+
+def fill_diagrams(html: str, context: PageContext, lesson: Lesson, cache_dir: Path) -> str:
+    """Mermaid placeholders become the diagrams' SVG files (rendered once, then cached)."""
+    try:
+        files = render_diagrams(context.diagrams, cache_dir)
+    except DiagramError as error:
+        raise diagram_error(error, lesson) from None
+    for number, diagram in enumerate(context.diagrams):
+        path = str(files[diagram])
+        context.images.append(path)
+        placeholder = f'src="{MERMAID_PLACEHOLDER.format(number)}"'
+        html = html.replace(placeholder, f'src="{path}"', 1)
+    return html
+
+
+def language_option(course: Course) -> tuple[str, ...]:
+    return (f"--metadata=lang={course.language}",)
+
+
+def draft_deck(page: ReadLesson) -> DeckDraft:
+    """The page's slides (Pandoc) in the deck template, ready for the layout pass."""
+    lesson = page.lesson
+    options = language_option(page.course)
+    if page.variants:
+        options += (f"--metadata=slide-variants={json.dumps(page.variants)}",)
+    slides, warnings = run_pandoc(page.html, DECK_ARGUMENTS + options, lesson.source, page.source)
+    shown = page.shown + [path for paths in page.variants.values() for path in paths]
+    embedded = {path: Path(path) for path in shown}
+    # The title slide's notes go with the context: the deck is rendered
+    # again from it after the layout pass, which sees only the slides.
+    parts = title_notes_apart(slides)
+    notes = embed_images(str(parts.get("title_notes", "")), embedded)
+    context = {**page.context, "title_notes": Markup(notes)}
+    slides = describe_images(parts["slides"], embedded)
+    deck = render_deck(context, slides, {}, layout_pass=True)
+    return DeckDraft(deck, context, embedded, warnings)
+
+
+def make_handout(page: ReadLesson, typst_child=None) -> tuple[bytes, list[str]]:
+    """The handout PDF: Pandoc's Typst markup in the handout template, compiled by Typst.
+
+    ``typst_child``: a Typst process started ahead (start_typst), else one is started here.
+    """
+    lesson = page.lesson
+    refuse_raw_typst(page.source, lesson.source)
+    # Typst reads only a folder of the handout's own: the files it shows, renamed.
+    with handout_folder(page.shown, lesson.source) as (folder, names):
+        options = (*language_option(page.course), f"--metadata=handout-files={json.dumps(names)}")
+        typst_body, warnings = run_pandoc(
+            page.html, HANDOUT_ARGUMENTS + options, lesson.source, page.source
+        )
+        warnings = raise_refusals(warnings, lesson.source, page.source)
+        handout_source = render_template(
+            "handout.typ.j2", {**page.context, "body": typst_body}, autoescape=False
+        )
+        child = typst_child or start_typst(lesson_timestamp(lesson))
+        return finish_typst(child, handout_source, lesson.source, folder), warnings
+
+
+def make_lesson(
+    lesson: Lesson,
+    course: Course,
+    figures: FigureSet,
+    parts: frozenset[str] = PARTS,
+    *,
+    overlap: bool = False,
+) -> LessonOutputs:
+    """The lesson's deck and handout (those of them in ``parts``); with ``overlap``,
+    both side by side on a spare core.
+
+    The build overlaps when a single lesson is to be made and it may use more
+    than one process: the edit an instructor repeats is then ready in the time
+    of its handout alone. Either way, the deck's errors are raised first.
+    """
+    # With a core to spare, Typst starts now, while this process fills the page.
+    typst_child = start_typst(lesson_timestamp(lesson), warm=True) if overlap else None
+    try:
+        page = read_lesson(lesson, course, figures)
+        no_deck = DeckDraft(None, dict(page.context))
+        if overlap:
+            with ThreadPoolExecutor(max_workers=1) as beside:
+                deck_job = beside.submit(draft_deck, page)
+                try:
+                    handout, handout_warnings = make_handout(page, typst_child)
+                except BaseException:
+                    deck_job.result()  # a failed deck is reported first, as without overlap
+                    raise
+                deck = deck_job.result()
+        else:
+            deck = draft_deck(page) if "deck" in parts else no_deck
+            handout, handout_warnings = make_handout(page) if "handout" in parts else (None, [])
+    finally:
+        if typst_child is not None and typst_child.returncode is None:
+            typst_child.kill()  # not given its source: the build failed before
+            typst_child.communicate()
+    warnings = page_warnings(lesson, page.found)
+    warnings += [f"{lesson.source}: {w}" for w in dict.fromkeys(deck.warnings + handout_warnings)]
+    shown = page.found.images + [path for paths in page.variants.values() for path in paths]
+    return LessonOutputs(
+        lesson.slug,
+        deck.page,
+        deck.context,
+        deck.images,
+        handout,
+        warnings,
+        sorted(set(shown)),
+    )
+
+
+def slide_variants(images: list[str], figures: FigureSet) -> dict[str, list[str]]:
+    """Course figures the page shows that have a layout of their own for slides.
+
+    Maps the image's path, as the page's HTML has it, to its slide figures' paths.
+    """
+    variants = {}
+    for spec in FIGURES:
+        if spec.name not in figures.names:
+            continue
+        path = str(figures.folder / f"{spec.name}.svg")
+        names = slide_figure_names(spec)
+        if path in images and names:
+            variants[path] = [str(figures.folder / f"{name}.svg") for name in names]
+    return variants

@@ -1,0 +1,95 @@
+"""The lesson workers: stale lessons made in processes of their own when it pays."""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+from coursebuild.browser.mermaid import DiagramError, render_diagrams
+from coursebuild.core.lifetime import start_worker, stop_workers
+from coursebuild.lesson.make import FigureSet, diagram_error, make_lesson, page_diagrams
+from coursebuild.lesson.outputs import PARTS
+from coursebuild.reading.course import Course
+from coursebuild.reading.lesson_file import Lesson
+from coursebuild.reading.markdown_reader import diagram_fence_names
+
+
+class StaleParts:
+    """make_lesson making, for each lesson, only the parts that are stale.
+
+    A picklable callable, so the lesson workers receive it with each task.
+    """
+
+    def __init__(self, parts_by_slug: dict[str, frozenset[str]]) -> None:
+        self.parts_by_slug = parts_by_slug
+
+    def __call__(self, lesson: Lesson, course: Course, figures, *, overlap: bool = False):
+        parts = self.parts_by_slug[lesson.slug]
+        # Side by side only pays when there are two parts to make.
+        return make_lesson(lesson, course, figures, parts, overlap=overlap and parts == PARTS)
+
+
+def timed(make, lesson, course, figures, overlap=False):
+    started = time.perf_counter()
+    outputs = make(lesson, course, figures, overlap=overlap)
+    return outputs, time.perf_counter() - started
+
+
+def make_in_workers(make, stale, course: Course, figures: FigureSet, jobs: int, ready):
+    """Yield (lesson, outputs, seconds) in order, in worker processes when it pays.
+
+    ``ready`` is called once no more processes will be forked: it starts a
+    thread, and a process forked beside a running thread may inherit a lock
+    that thread holds (an import, say) and hang on it forever.
+    """
+    if jobs <= 1 or len(stale) <= 1:
+        ready()
+        if len(stale) > 1:
+            draw_diagrams(map, stale, course, figures)
+        # One lesson and spare cores: its deck and handout are made side by side.
+        overlap = jobs > 1 and len(stale) == 1
+        for lesson in stale:
+            yield (lesson, *timed(make, lesson, course, figures, overlap))
+        return
+    # The workers die with the build, and leave Ctrl-C to it (coursebuild/core/lifetime.py).
+    workers = min(jobs, len(stale))
+    with ProcessPoolExecutor(workers, initializer=start_worker, initargs=(os.getpid(),)) as pool:
+        try:
+            # Forked here, all of them at once (the fork start method starts every
+            # worker at the first task).
+            pool.submit(int).result()
+            ready()
+            draw_diagrams(pool.map, stale, course, figures)
+            futures = [pool.submit(timed, make, lesson, course, figures) for lesson in stale]
+            for lesson, future in zip(stale, futures, strict=True):
+                yield (lesson, *future.result())
+        except KeyboardInterrupt:
+            stop_workers()  # Ctrl-C: the lessons under way are not waited for
+            raise
+        except BaseException:
+            # The build fails with this error: the lessons not started are not built.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+
+def draw_diagrams(map_pages, lessons: list[Lesson], course: Course, figures: FigureSet) -> None:
+    """Every diagram the lessons show that is not cached yet, drawn in one browser.
+
+    Each lesson's build would otherwise start a browser of its own (~3 s) for
+    a page with a new diagram. ``map_pages`` reads the pages (in the workers,
+    or in this process); each is read again by its build, which costs a few
+    milliseconds.
+    """
+    # A page that never names a diagram fence has no diagram: not read twice.
+    names = diagram_fence_names(course.markdown_extensions)
+    lessons = [lesson for lesson in lessons if any(name.encode() in lesson.raw for name in names)]
+    count = len(lessons)
+    found = list(map_pages(page_diagrams, lessons, [course] * count, [figures] * count))
+    sources = list(dict.fromkeys(source for diagrams in found for source in diagrams))
+    try:
+        render_diagrams(sources, figures.diagram_cache)
+    except DiagramError as error:
+        pages = zip(lessons, found, strict=True)
+        lesson = next(page for page, diagrams in pages if error.source in diagrams)
+        raise diagram_error(error, lesson) from None

@@ -1,0 +1,284 @@
+"""One build, stage by stage: load → figures → lessons → index → write → check.
+
+Everything is gathered before anything is written, so a failed build leaves the
+outputs of the last good build as they were.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from pathlib import Path
+
+from coursebuild.browser.chromium import inspect_deck, open_browser
+from coursebuild.core.atomic import lock_folder, remove_temporaries, write_atomic
+from coursebuild.core.errors import BuildError
+from coursebuild.core.lifetime import INTERRUPTS
+from coursebuild.core.paths import FIGURES_DIR, PACKAGE_DIR
+from coursebuild.core.report import Reporter
+from coursebuild.core.state import BuildState
+from coursebuild.core.timestamps import source_date_epoch
+from coursebuild.course_index import index_inputs, render_index
+from coursebuild.figure_files import render_figures
+from coursebuild.lesson.freshness import plan_lessons
+from coursebuild.lesson.outputs import check_output_names, remove_gone_lessons, write_lessons
+from coursebuild.options import BuildOptions
+from coursebuild.reading.course import Course, check_output_dir, open_course
+from coursebuild.reading.images import FigureSet, figures_shown
+from coursebuild.reading.lesson_file import (
+    RESERVED_SLUGS,
+    Lesson,
+    default_slug,
+    find_lessons,
+    load_lesson,
+)
+from coursebuild.reading.mkdocs_config import find_site
+from figures.catalogue import FIGURES
+
+# The build's own sources, which no output folder may overwrite.
+PROJECT_SOURCES = (PACKAGE_DIR, FIGURES_DIR)
+# The folders of the output folder the build writes files into.
+BUILD_FOLDERS = (".", "images", ".cache/mermaid")
+
+
+def build(course: Course, options: BuildOptions, report: Reporter) -> None:
+    started = time.perf_counter()
+    out_dir = output_dir(course, options)
+    source_date_epoch()  # a bad one stops the build before anything is written
+    lang = options.lang or (course.language if course.language in ("fi", "en") else "en")
+    take_output_dir(out_dir)
+    state = BuildState.load(out_dir)
+    if state.problem:
+        report.warning(f"{state.path}: {state.problem}; everything is built again")
+
+    # load
+    pages = [] if options.only_figures else lesson_pages(course, lesson_paths(course, options))
+    lessons = load_lessons(pages)
+    check_output_names(lessons)
+    check_warnings(
+        [*extension_warnings(course), *(str(w) for lesson in lessons for w in lesson.warnings)],
+        options.strict,
+        report,
+    )
+    try:
+        # figures
+        wanted = None if options.only_figures or course.pages is None else figures_needed(lessons)
+        figures = make_course_figures(out_dir, lang, state, report, wanted)
+        # lessons
+        results = make_lessons(lessons, course, figures, state, report, options)
+        check_warnings([w for result in results for w in result.warnings], options.strict, report)
+        # write: Ctrl-C from here on waits the moment until every output is written whole.
+        with INTERRUPTS.held():
+            write_lessons(results, out_dir, state, report)
+            if not options.only_figures and options.whole_course:
+                write_index(course, lessons, out_dir, state, report)
+                remove_gone_lessons(lessons, out_dir, state, report)
+            state.save()
+    except BaseException:
+        # What was written is recorded; the error reported is the first one.
+        with contextlib.suppress(BuildError):
+            state.save()
+        raise
+    # check
+    if options.check or options.screenshots:
+        check_decks(lessons, out_dir, options.screenshots, report)
+    report.done(f"{out_dir} in {time.perf_counter() - started:.1f} s")
+
+
+# -- load ---------------------------------------------------------------------
+
+
+def choose_course(options: BuildOptions, home: Path) -> Course:
+    """--course, else the MkDocs site around the pages given, else the course at ``home``."""
+    if options.course is not None:
+        return open_course(options.course)
+    pages = [Path(t) for t in options.targets if t.endswith(".md")]
+    sites = {find_site(page.resolve()) for page in pages}
+    if len(sites) == 1 and None not in sites:
+        return open_course(sites.pop())
+    return open_course(home)
+
+
+def output_dir(course: Course, options: BuildOptions) -> Path:
+    """--out, else the course's; refused where it would overwrite a source."""
+    out_dir = (options.out or course.output_dir).resolve()
+    check_output_dir(course, out_dir, PROJECT_SOURCES)
+    return out_dir
+
+
+def lesson_paths(course: Course, options: BuildOptions) -> list[Path]:
+    pages = [Path(target) for target in options.targets if target != "figures"]
+    for page in pages:
+        if page.suffix != ".md":
+            raise BuildError("not a lesson page (.md) nor 'figures'", page)
+    if pages:
+        return pages
+    if course.pages is not None:
+        return [path for path, _ in course.pages]
+    return find_lessons(course.lessons_dir)
+
+
+def lesson_pages(course: Course, paths: list[Path]) -> list[tuple[Path, str, str | None]]:
+    """Each page with its output name and chapter.
+
+    The name is the file's (index.md: index-page, the course index being
+    index.html); pages of the same name are told apart by their folder.
+    check_output_names refuses what still collides.
+    """
+    names = [default_slug(path) for path in paths]
+    pages = []
+    for path, name in zip(paths, names, strict=True):
+        if names.count(name) > 1 and path.resolve().is_relative_to(course.lessons_dir):
+            # Two chapters with a page of the same name: the folder tells them apart.
+            relative = path.resolve().relative_to(course.lessons_dir).with_suffix("")
+            name = "-".join(relative.parts)
+            name = RESERVED_SLUGS.get(name, name)  # docs/index.md stays index-page
+        pages.append((path, name, course.chapter_of(path)))
+    return pages
+
+
+class BuildErrors(BuildError):
+    """Several problems found while loading, reported together."""
+
+    def __init__(self, problems: list[BuildError]) -> None:
+        super().__init__("\n".join(str(problem) for problem in problems))
+        self.problems = problems
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def load_lessons(pages: list[tuple[Path, str, str | None]]) -> list[Lesson]:
+    """Load every page; report every problem at once, then stop."""
+    lessons, problems = [], []
+    for path, slug, chapter in pages:
+        try:
+            lessons.append(load_lesson(path, slug, chapter))
+        except BuildError as error:
+            problems.append(error)
+        except OSError as error:
+            problems.append(BuildError(f"cannot read: {error.strerror}", path))
+    if problems:
+        raise BuildErrors(problems)
+    return lessons
+
+
+def extension_warnings(course: Course) -> list[str]:
+    return [
+        f"{course.config_path}: markdown extension '{name}' is not one the build knows; "
+        "pages are read without it"
+        for name in course.unknown_extensions
+    ]
+
+
+def check_warnings(warnings: list[str], strict: bool, report: Reporter) -> None:
+    for warning in warnings:
+        report.warning(warning)
+    if strict and warnings:
+        raise BuildError(f"{len(warnings)} warning(s) and --strict is on; nothing written")
+
+
+def take_output_dir(out_dir: Path) -> None:
+    """Create and lock the output folder, and remove what killed builds left in it."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise BuildError(f"cannot create the output folder: {error.strerror}", out_dir) from None
+    lock_folder(out_dir)  # held until this process ends
+    for folder in BUILD_FOLDERS:
+        remove_temporaries(out_dir / folder)
+
+
+# -- figures ------------------------------------------------------------------
+
+
+def figures_needed(lessons: list[Lesson]) -> set[str]:
+    """The course figures the pages show (a site's build renders no others)."""
+    names = {spec.name for spec in FIGURES}
+    return {name for lesson in lessons for name in figures_shown(lesson.raw.decode(), names)}
+
+
+def make_course_figures(
+    out_dir: Path, lang: str, state: BuildState, report: Reporter, names: set[str] | None
+) -> FigureSet:
+    """Render the course figures ``names`` (all when None) that are stale; a FigureSet of all."""
+    specs = tuple(spec for spec in FIGURES if names is None or spec.name in names)
+    built = render_figures(out_dir, lang, state, specs)
+    for figure in built:
+        action = "skip" if figure.skipped else "figure"
+        report.step(action, str(figure.path), f"{figure.size / 1024:.0f} KiB")
+    names = frozenset(figure.spec.name for figure in built)
+    return FigureSet(out_dir / "images", names, out_dir / ".cache" / "mermaid")
+
+
+# -- lessons ------------------------------------------------------------------
+
+
+def make_lessons(lessons, course: Course, figures, state: BuildState, report, options):
+    """The stale lessons' new outputs (lesson/batch.py); none when every lesson is fresh."""
+    plan = plan_lessons(lessons, course, state, report, options.slide_notes, options.slide_pdfs)
+    if not plan:
+        return []
+    # Imported here: Markdown, Pandoc's runner and the browser's driver load only
+    # when a lesson is to be made, not in a build that skips every one.
+    from coursebuild.lesson.batch import make_lessons as make_stale_lessons
+
+    return make_stale_lessons(
+        plan,
+        course,
+        figures,
+        state,
+        report,
+        options.jobs,
+        options.slide_notes,
+        options.slide_pdfs,
+    )
+
+
+# -- index --------------------------------------------------------------------
+
+
+def write_index(
+    course: Course, lessons: list[Lesson], out_dir: Path, state: BuildState, report: Reporter
+) -> None:
+    inputs = index_inputs(course, lessons, out_dir)
+    if state.is_fresh("index", inputs):
+        report.step("skip", str(out_dir / "index.html"))
+        return
+    page = render_index(course, lessons, out_dir).encode("utf-8")
+    path = out_dir / "index.html"
+    # Its inputs are the lessons' files by key: one written again with the same
+    # size and count leaves the page as it was, and the file is left alone.
+    unchanged = path.is_file() and path.read_bytes() == page
+    if not unchanged:
+        write_atomic(path, page)
+    state.record("index", inputs, {"index.html": page})
+    report.step("skip" if unchanged else "write", str(path))
+
+
+# -- check --------------------------------------------------------------------
+
+
+def check_decks(lessons: list[Lesson], out_dir: Path, screenshots: bool, report: Reporter) -> None:
+    """Show every slide in a real browser; every slide not fit to show is an error."""
+    problems = []
+    with open_browser() as browser:
+        for lesson in lessons:
+            deck = out_dir / f"{lesson.slug}.html"
+            shots = out_dir / "check" / lesson.slug if screenshots else None
+            inspection = inspect_deck(browser, deck, shots)
+            bad = [slide for slide in inspection.slides if slide.problems()]
+            for slide in bad:
+                where = f"{lesson.source}: slide {slide.number} '{slide.title}'"
+                problems += [f"{where}: {problem}" for problem in slide.problems()]
+            problems += [f"{deck}: browser error: {e}" for e in inspection.console_errors]
+            problems += [f"{deck}: request failed: {url}" for url in inspection.failed_requests]
+            problems += [f"{deck}: request blocked: {url}" for url in inspection.blocked_requests]
+            detail = f"{inspection.total_slides} slides, {len(bad)} with problems"
+            report.step("check", str(deck), detail + (f", screenshots in {shots}" if shots else ""))
+            for slide in inspection.slides:
+                for figure in slide.figure_text:
+                    where = f"{deck.name} slide {slide.number} {figure['label']}"
+                    report.step("text", where, f"smallest figure text {figure['px']:.1f} px")
+    if problems:
+        raise BuildError("\n".join(problems))

@@ -1,0 +1,473 @@
+"""Reshape Python-Markdown's HTML into the forms Pandoc's HTML reader maps onto its AST.
+
+The page is read by the site's own extensions (markdown_reader.py); their HTML
+is made for a browser with Material's CSS and JavaScript. Pandoc reads most of
+it as it is. What it would lose is rewritten here, structurally where the
+element tree still holds it, textually where an extension stashed its output
+as finished HTML (math, highlighted code, diagrams, raw HTML):
+
+- admonition titles and ``<details>`` become ``div.admonition`` with a
+  ``div.admonition-title``; content tabs become ``div.tab`` with a ``div.tab-title``;
+- footnotes take the form Pandoc's own HTML writer uses, so they become notes;
+- math becomes ``span.math`` with the TeX in ``data-tex`` (filters/mkdocs.lua
+  makes it Pandoc math); Pygments' highlighted code becomes plain ``<pre>``
+  with its title, line numbers and highlighted lines as attributes;
+- images get the file the build resolved; emoji become Twemoji images;
+- mermaid fences become image placeholders the build fills with SVG;
+- an ``<iframe>`` becomes a link card (Pandoc would try to fetch it).
+
+Last, the whole page passes the allow-list of sanitize.py: a lesson is
+untrusted, and its raw HTML must not put script into a deck.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from markdown import Extension
+from markdown.postprocessors import Postprocessor
+from markdown.treeprocessors import Treeprocessor
+
+from coursebuild.core import limits
+from coursebuild.core.errors import BuildError, line_of
+from coursebuild.reading.sanitize import dropped_text, sanitize_html, unclosed_opening
+
+MERMAID_PLACEHOLDER = "mermaid-diagram-{}"
+UNDEFINED_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+@dataclass
+class PageContext:
+    """What one page's conversion needs from the build, and what it finds."""
+
+    resolve_image: Callable[[str], str]  # the page's src -> the file to use
+    emoji_dir: Path | None
+    diagram_label: str = "Kaavio"
+    page: Path | None = None  # the lesson file, and its text, for errors' lines
+    source: str = ""
+    images: list[str] = field(default_factory=list)
+    emoji: list[str] = field(default_factory=list)  # Twemoji files shown
+    diagrams: list[str] = field(default_factory=list)  # mermaid sources, in order
+    undefined_footnotes: list[str] = field(default_factory=list)
+
+    def found(self) -> dict[str, list[str]]:
+        """What reading the page found, as data: it comes back from a child process."""
+        return {name: getattr(self, name) for name in FOUND}
+
+    def take(self, found: dict[str, list[str]]) -> None:
+        """What a reading of the page in a child process found (``found()`` there)."""
+        for name in FOUND:
+            setattr(self, name, list(found[name]))
+
+
+FOUND = ("images", "emoji", "diagrams", "undefined_footnotes")
+
+
+# -- emoji ----------------------------------------------------------------------
+
+
+def emoji_image(index, shortname, alias, uc, alt, title, category, options, md):
+    """pymdownx.emoji generator: the Twemoji SVG the site shows, from the local copy."""
+    context: PageContext | None = getattr(md, "page_context", None)
+    folder = context.emoji_dir if context else None
+    if folder is not None and uc and (folder / f"{uc}.svg").is_file():
+        attributes = {"class": "twemoji", "alt": alt, "src": str(folder / f"{uc}.svg")}
+        context.emoji.append(attributes["src"])
+        if title:
+            attributes["title"] = title
+        return etree.Element("img", attributes)
+    return md.htmlStash.store(html.escape(alt))
+
+
+# -- the element tree -------------------------------------------------------------
+
+
+def classes(element: etree.Element) -> list[str]:
+    return (element.get("class") or "").split()
+
+
+def is_admonition_kind(name: str) -> bool:
+    return name not in ("admonition", "collapsible") and re.fullmatch(r"[\w-]+", name) is not None
+
+
+def reshape_admonition(element: etree.Element) -> None:
+    for child in element:
+        if child.tag == "p" and "admonition-title" in classes(child):
+            child.tag = "div"
+            break
+
+
+def reshape_details(element: etree.Element) -> None:
+    """``<details class="tip">`` is Material's collapsible admonition; untyped is a note."""
+    kinds = [name for name in classes(element) if is_admonition_kind(name)] or ["note"]
+    element.tag = "div"
+    element.attrib = {"class": " ".join(["admonition", *kinds, "collapsible"])}
+    for child in element:
+        if child.tag == "summary":
+            child.tag = "div"
+            child.attrib = {"class": "admonition-title"}
+            break
+
+
+def tab_parts(tabbed_set: etree.Element) -> list[tuple[etree.Element, etree.Element]]:
+    """(label, content) pairs of a tab set, in either of pymdownx.tabbed's styles."""
+    labels, blocks = [], []
+    for child in tabbed_set:
+        names = classes(child)
+        if child.tag == "label":
+            labels.append(child)
+        elif "tabbed-labels" in names:
+            labels.extend(item for item in child if item.tag == "label")
+        elif "tabbed-content" in names:
+            inner = [item for item in child if "tabbed-block" in classes(item)]
+            blocks.extend(inner or [child])
+    return list(zip(labels, blocks, strict=False))
+
+
+def reshape_tabs(tabbed_set: etree.Element) -> None:
+    parts = tab_parts(tabbed_set)
+    for child in list(tabbed_set):
+        tabbed_set.remove(child)
+    tabbed_set.attrib = {"class": "tabbed-set"}
+    for label, block in parts:
+        tab = etree.SubElement(tabbed_set, "div", {"class": "tab"})
+        title = etree.SubElement(tab, "div", {"class": "tab-title"})
+        title.text = label.text
+        title.extend(list(label))
+        tab.extend(list(block))
+        if block.text and block.text.strip():
+            title.tail = block.text
+
+
+def reshape_footnote_ref(sup: etree.Element) -> etree.Element | None:
+    """``<sup><a class="footnote-ref">`` becomes Pandoc's ``<a role="doc-noteref"><sup>``."""
+    anchor = next((a for a in sup if a.tag == "a" and "footnote-ref" in classes(a)), None)
+    if anchor is None:
+        return None
+    replacement = etree.Element(
+        "a", {"class": "footnote-ref", "href": anchor.get("href", ""), "role": "doc-noteref"}
+    )
+    number = etree.SubElement(replacement, "sup")
+    number.text = anchor.text
+    replacement.tail = sup.tail
+    return replacement
+
+
+def reshape_footnotes(element: etree.Element) -> None:
+    element.tag = "section"
+    element.attrib = {"class": "footnotes", "role": "doc-endnotes"}
+    for parent in element.iter():
+        for child in list(parent):
+            if child.tag == "a" and "footnote-backref" in classes(child):
+                if child.tail:
+                    previous = list(parent)
+                    position = previous.index(child)
+                    if position:
+                        previous[position - 1].tail = (
+                            previous[position - 1].tail or ""
+                        ) + child.tail
+                    else:
+                        parent.text = (parent.text or "") + child.tail
+                parent.remove(child)
+            elif child.tag == "hr":
+                parent.remove(child)
+        if parent.tag == "p" and parent.text:
+            parent.text = parent.text.rstrip("\xa0")
+        for child in parent:
+            if child.tail:
+                child.tail = child.tail.rstrip("\xa0")
+
+
+def find_undefined_footnotes(root: etree.Element, found: list[str]) -> None:
+    """``[^x]`` left as text: referenced, never defined (the site shows it raw too)."""
+    for element in root.iter():
+        if element.tag in ("code", "pre"):
+            continue
+        for text in (element.text, element.tail):
+            if text:
+                found.extend(UNDEFINED_FOOTNOTE.findall(text))
+
+
+class TreeBridge(Treeprocessor):
+    def __init__(self, md, context_of):
+        super().__init__(md)
+        self.context_of = context_of
+
+    def run(self, root: etree.Element) -> None:
+        context: PageContext = self.context_of()
+        for parent in list(root.iter()):
+            for position, child in enumerate(list(parent)):
+                names = classes(child)
+                if child.tag == "div" and "admonition" in names:
+                    reshape_admonition(child)
+                elif child.tag == "details":
+                    reshape_details(child)
+                elif child.tag == "div" and "tabbed-set" in names:
+                    reshape_tabs(child)
+                elif child.tag == "div" and "footnote" in names:
+                    reshape_footnotes(child)
+                elif child.tag == "sup" and (child.get("id") or "").startswith("fnref"):
+                    replacement = reshape_footnote_ref(child)
+                    if replacement is not None:
+                        parent.remove(child)
+                        parent.insert(position, replacement)
+                elif child.tag == "img" and "twemoji" not in names:
+                    source = child.get("src", "")
+                    resolved = context.resolve_image(source)
+                    child.set("src", resolved)
+                    context.images.append(resolved)
+        find_undefined_footnotes(root, context.undefined_footnotes)
+
+
+# -- finished HTML ------------------------------------------------------------------
+
+ARITHMATEX_INLINE = re.compile(r'<span class="arithmatex">(.*?)</span>', re.DOTALL)
+ARITHMATEX_BLOCK = re.compile(r'<div class="arithmatex">(.*?)</div>', re.DOTALL)
+# Pygments' block: an optional title, the code (in a table when numbered), then </pre>.
+HIGHLIGHT_BLOCK = re.compile(
+    r'<div class="(?P<classes>[^"]*\bhighlight\b[^"]*)">(?P<inner>.*?)</code></pre>'
+    r"(?:</div></td></tr></table>)?</div>",
+    re.DOTALL,
+)
+INLINE_HIGHLIGHT = re.compile(
+    r'<code class="(?P<classes>[^"]*\bhighlight\b[^"]*)">(?P<code>.*?)</code>', re.DOTALL
+)
+MERMAID_BLOCK = re.compile(r'<pre class="mermaid"><code>(?P<code>.*?)</code></pre>', re.DOTALL)
+IFRAME = re.compile(r"<iframe\b[^>]*>.*?</iframe>|<iframe\b[^>]*/?>", re.DOTALL | re.IGNORECASE)
+TAG = re.compile(r"<[^>]+>")
+# The no-break space footnotes put before the back link, which is gone.
+FOOTNOTE_SPACE = re.compile(r"(?:&#160;)+(?=</p>\s*</li>)")
+HIGHLIGHTED_LINE = re.compile(r'<span class="hll">')
+# A start tag as nh3 writes it: attribute values in double quotes, with &quot; inside.
+INPUT_TAG = re.compile(r'<input\b((?:[^>"]|"[^"]*")*)>')
+
+
+def strip_delimiters(tex: str, opening: str, closing: str) -> str:
+    tex = tex.strip()
+    if tex.startswith(opening) and tex.endswith(closing):
+        return tex[len(opening) : -len(closing)].strip()
+    return tex
+
+
+def math_span(match: re.Match[str], display: bool) -> str:
+    tex = html.unescape(match.group(1))
+    tex = strip_delimiters(tex, r"\[", r"\]") if display else strip_delimiters(tex, r"\(", r"\)")
+    kind = "display" if display else "inline"
+    span = f'<span class="math {kind}" data-tex="{html.escape(tex, quote=True)}"></span>'
+    return f"<p>{span}</p>" if display else span
+
+
+def code_language(class_names: str) -> str:
+    for name in class_names.split():
+        if name.startswith("language-"):
+            return name.removeprefix("language-")
+    return ""
+
+
+def highlighted_lines(code_html: str) -> list[int]:
+    lines = code_html.split("\n")
+    return [number for number, line in enumerate(lines, 1) if HIGHLIGHTED_LINE.search(line)]
+
+
+def plain_code_block(match: re.Match[str]) -> str:
+    """Pygments' spans, anchors and line-number table dropped; what they meant kept."""
+    inner = match.group("inner")
+    title = re.search(r'<span class="filename">(.*?)</span>', inner, re.DOTALL)
+    code_html = inner[inner.rfind("<code>") + len("<code>") :]
+    code = TAG.sub("", code_html).rstrip("\n")  # still HTML-escaped, as <pre> wants
+    attributes = []
+    language = code_language(match.group("classes"))
+    if language:
+        attributes.append(f'class="{html.escape(language)}"')
+    if title:
+        attributes.append(f'data-title="{html.escape(TAG.sub("", title.group(1)).strip())}"')
+    if 'class="linenos"' in inner or 'class="linenodiv"' in inner:
+        start = re.search(r'<span class="normal">(?:<a [^>]*>)?(\d+)', inner)
+        attributes.append(f'data-linenums="{start.group(1) if start else 1}"')
+    marked = highlighted_lines(code_html)
+    if marked:
+        attributes.append(f'data-hl-lines="{" ".join(map(str, marked))}"')
+    return f"<pre {' '.join(attributes)}><code>{code}</code></pre>"
+
+
+def plain_inline_code(match: re.Match[str]) -> str:
+    language = code_language(match.group("classes"))
+    code = TAG.sub("", match.group("code"))
+    attribute = f' class="{html.escape(language)}"' if language else ""
+    return f"<code{attribute}>{code}</code>"
+
+
+class TagAttributes(HTMLParser):
+    """The attributes of the first start tag fed in."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.attributes: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs):
+        if not self.attributes:
+            self.attributes = {name: value or "" for name, value in attrs}
+
+
+YOUTUBE_EMBED = re.compile(r"^https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]+)")
+
+
+def watch_address(source: str) -> str:
+    """Where a student opens an embedded video: a YouTube embed's watch page."""
+    video = YOUTUBE_EMBED.match(source)
+    return f"https://www.youtube.com/watch?v={video.group(1)}" if video else source
+
+
+def link_card(match: re.Match[str]) -> str:
+    """An embedded frame becomes a card linking to what it showed: its title and address."""
+    parser = TagAttributes()
+    parser.feed(match.group(0))
+    source = parser.attributes.get("src", "")
+    if not source.startswith(("https://", "http://")):
+        return ""
+    address = watch_address(source)
+    title = parser.attributes.get("title") or address
+    shown = re.sub(r"^https?://(www\.)?", "", address)
+    return (
+        f'<div class="link-card" data-href="{html.escape(address)}">'
+        f'<p><a href="{html.escape(address)}">{html.escape(title)}</a><br />'
+        f'<span class="link-address">{html.escape(shown)}</span></p></div>'
+    )
+
+
+class HtmlBridge(Postprocessor):
+    def __init__(self, md, context_of):
+        super().__init__(md)
+        self.context_of = context_of
+
+    def mermaid_placeholder(self, match: re.Match[str]) -> str:
+        context: PageContext = self.context_of()
+        source = html.unescape(match.group("code"))
+        if len(context.diagrams) == limits.MAX_DIAGRAMS_PER_PAGE:
+            message = f"more than {limits.MAX_DIAGRAMS_PER_PAGE} mermaid diagrams on one page"
+            first = source.strip().split("\n")[0]
+            same = sum(diagram.strip().split("\n")[0] == first for diagram in context.diagrams)
+            raise BuildError(message, context.page, nth_line(first, same, context.source))
+        context.diagrams.append(source)
+        name = MERMAID_PLACEHOLDER.format(len(context.diagrams) - 1)
+        label = html.escape(context.diagram_label)
+        return f'<p><img class="mermaid" alt="{label}" src="{name}" /></p>'
+
+    def run(self, text: str) -> str:
+        check_math_bounds(text, self.context_of())
+        text = ARITHMATEX_BLOCK.sub(lambda m: math_span(m, display=True), text)
+        text = ARITHMATEX_INLINE.sub(lambda m: math_span(m, display=False), text)
+        text = MERMAID_BLOCK.sub(self.mermaid_placeholder, text)
+        text = HIGHLIGHT_BLOCK.sub(plain_code_block, text)
+        text = INLINE_HIGHLIGHT.sub(plain_inline_code, text)
+        text = FOOTNOTE_SPACE.sub("", text)
+        text = IFRAME.sub(link_card, text)
+        return sanitized(text, self.context_of())
+
+
+def sanitized(text: str, context: PageContext) -> str:
+    """The page through the allow-list; a raw ``<img>`` is found as a Markdown image is."""
+    diagrams = (MERMAID_PLACEHOLDER.format(number) for number in range(len(context.diagrams)))
+    known = {*context.images, *context.emoji, *diagrams}
+    errors: list[BuildError] = []
+
+    def image_source(source: str) -> str | None:
+        if source in known:
+            return source
+        try:
+            resolved = context.resolve_image(source)
+        except BuildError as error:  # nh3 would swallow it: raised when the page is done
+            errors.append(error)
+            return None
+        context.images.append(resolved)
+        known.add(resolved)
+        return resolved
+
+    clean = sanitize_html(text, image_source)
+    if errors:
+        raise errors[0]
+    lost = dropped_text(text, clean)
+    if lost:
+        raise lost_text_error(text, lost, context)
+    text = clean
+    # Pandoc's reader takes an <input> without "/>" for an open element, and
+    # the task list it stands in is lost; the page wrote it closed.
+    return INPUT_TAG.sub(r"<input\1 />", text)
+
+
+def check_math_bounds(text: str, context: PageContext) -> None:
+    """Refuse more math than a lesson has: every stage's work grows with it (a 100×100
+    matrix took the layout pass alone 8 s, 20 000 formulas the build 86 s)."""
+    formulas = [
+        html.unescape(match.group(1))
+        for pattern in (ARITHMATEX_BLOCK, ARITHMATEX_INLINE)
+        for match in pattern.finditer(text)
+    ]
+    if len(formulas) > limits.MAX_FORMULAS_PER_PAGE:
+        message = f"more than {limits.MAX_FORMULAS_PER_PAGE:,} formulas on one page"
+        raise BuildError(message, context.page)
+    for tex in formulas:
+        if len(tex) > limits.MAX_FORMULA_CHARACTERS:
+            message = f"a formula of {len(tex):,} characters, more than "
+            message += f"{limits.MAX_FORMULA_CHARACTERS:,}"
+            line = line_of(strip_math_delimiters(tex), context.source, 1)
+            raise BuildError(message, context.page, line)
+    if sum(map(len, formulas)) > limits.MAX_MATH_CHARACTERS_PER_PAGE:
+        message = (
+            f"more than {limits.MAX_MATH_CHARACTERS_PER_PAGE:,} characters of math on one page"
+        )
+        raise BuildError(message, context.page)
+
+
+def strip_math_delimiters(tex: str) -> str:
+    for opening, closing in ((r"\[", r"\]"), (r"\(", r"\)")):
+        tex = strip_delimiters(tex, opening, closing)
+    return tex
+
+
+def lost_text_error(markup: str, lost: list[str], context: PageContext) -> BuildError:
+    """The page's text was cut short where its HTML was read: say where, and by what."""
+    shown = " ".join(lost[:8])
+    unclosed = unclosed_opening(markup)
+    if unclosed is None:
+        line = line_of_words(lost, context.source)
+        return BuildError(f"the page's HTML loses text: '{shown}'", context.page, line)
+    opening, occurrence = unclosed
+    message = f"{opening}… is never closed, and hides the rest of the page ('{shown}' …)"
+    return BuildError(message, context.page, nth_line(opening, occurrence, context.source))
+
+
+def nth_line(text: str, occurrence: int, source: str) -> int | None:
+    """The line of the ``occurrence``-th ``text`` in ``source`` (the last one if fewer)."""
+    position, source, text = -1, source.lower(), text.lower()
+    for _ in range(occurrence + 1):
+        found = source.find(text, position + 1)
+        if found < 0:
+            break
+        position = found
+    return source.count("\n", 0, position) + 1 if position >= 0 else None
+
+
+def line_of_words(words: list[str], source: str) -> int | None:
+    """The line where the first of ``words`` stands in ``source``."""
+    match = re.search(rf"\b{re.escape(words[0])}\b", source)
+    return source.count("\n", 0, match.start()) + 1 if match else None
+
+
+class PandocBridge(Extension):
+    """Registers the two reshaping steps; the page's context is set on ``md.page_context``."""
+
+    def extendMarkdown(self, md):
+        def context_of() -> PageContext:
+            return md.page_context
+
+        # After every extension's tree work (footnotes 50, inline 20, attr_list 8).
+        md.treeprocessors.register(TreeBridge(md, context_of), "pandoc-bridge-tree", 1)
+        # After the stashed HTML (math, code, raw HTML) is back in place (raw_html 30).
+        md.postprocessors.register(HtmlBridge(md, context_of), "pandoc-bridge-html", 5)

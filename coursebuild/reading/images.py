@@ -1,0 +1,100 @@
+"""Resolve a lesson's image references to files, or say exactly what is wrong."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
+
+import imagesize
+
+from coursebuild.core import limits
+from coursebuild.core.errors import BuildError, line_of
+
+EXTERNAL = ("http://", "https://", "//", "data:")
+
+
+def is_inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def resolve_page_image(
+    target: str,
+    page: Path,
+    source: str,
+    docs_dir: Path,
+    figure_dir: Path,
+    figure_names: set[str],
+) -> Path:
+    """The file an image of the page shows, found as the site finds it.
+
+    Relative to the page and inside the site's docs folder (the course folder for
+    this project's layout); a course figure (``…/images/100_ShallowNet.svg``)
+    is the build's own drawing of it.
+    """
+    line = line_of(target, source, 1)
+    if target.startswith(EXTERNAL) or ":" in target.split("/")[0]:
+        raise BuildError(
+            f"image {target} is not a local file; decks must work offline, "
+            "so save it in the site's images folder",
+            page,
+            line,
+        )
+    path = PurePosixPath(unquote(target))
+    if path.stem in figure_names and path.suffix == ".svg":
+        return figure_dir / path.name
+    # Symlinks resolved first: the file checked is the file Typst and the deck get.
+    try:
+        candidate = (page.parent / path).resolve()
+    except (OSError, RuntimeError) as error:  # a symlink loop (RuntimeError before 3.13)
+        raise BuildError(f"image {target} cannot be followed: {error}", page, line) from None
+    if not is_inside(candidate, docs_dir.resolve()):
+        raise BuildError(f"image {target} leaves the course folder {docs_dir}", page, line)
+    if candidate.is_file():
+        check_image_size(candidate, target, page, line)
+        return candidate
+    raise BuildError(
+        f"image {target} not found: no course figure '{path.stem}' and no file {candidate}",
+        page,
+        line,
+    )
+
+
+def check_image_size(path: Path, target: str, page: Path, line: int | None) -> None:
+    """Refuse an image too big to embed or decode, from its size and header alone.
+
+    Typst and Chromium decode a raster image whole: a 1.5 MB PNG of 40000²
+    pixels took Typst to 1.6 GB. An SVG is drawn, not decoded to pixels.
+    """
+    size = path.stat().st_size
+    if size > limits.MAX_IMAGE_BYTES:
+        megabytes = limits.MAX_IMAGE_BYTES // limits.MEBIBYTE
+        message = f"image {target} is {size / limits.MEBIBYTE:.0f} MB, more than {megabytes} MB"
+        raise BuildError(message, page, line)
+    if path.suffix.lower() == ".svg":
+        return
+    # Imported here: only pages with a raster image need it (it imports urllib, ~20 ms).
+
+    with path.open("rb") as stream:  # a stream: imagesize never takes it for a URL
+        width, height = imagesize.get(stream, exif_rotation=False)
+    if width <= 0 or height <= 0:
+        message = f"image {target}: no size in its header (not a PNG, JPEG, GIF or WebP image?)"
+        raise BuildError(message, page, line)
+    if width * height > limits.MAX_IMAGE_PIXELS:
+        millions = limits.MAX_IMAGE_PIXELS // 1_000_000
+        message = f"image {target} is {width}×{height} pixels, more than {millions} million"
+        raise BuildError(message, page, line)
+
+
+def figures_shown(source: str, figure_names: set[str]) -> list[str]:
+    """The course figures a page may show: those whose file name it mentions."""
+    return sorted(name for name in figure_names if f"{name}.svg" in source)
+
+
+@dataclass(frozen=True)
+class FigureSet:
+    """Where the course figures are, which exist, and where diagrams are cached."""
+
+    folder: Path
+    names: frozenset[str]
+    diagram_cache: Path

@@ -1,0 +1,270 @@
+"""Read a page with the site's own parser: Python-Markdown, configured from mkdocs.yml.
+
+The site's ``markdown_extensions`` list is the page dialect, so the page is read
+by the same extensions MkDocs would load, with the same options. Three kinds of
+option are replaced, because a lesson page and its site are untrusted input:
+``!!python/name:`` values (which would import and run code) map to the known
+functions they name or are dropped; pymdownx.snippets reads only inside the
+site; an extension outside the allow-list is not loaded and gives one warning.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+# Extensions whose code is known and reads no file outside the site.
+KNOWN_EXTENSIONS = frozenset(
+    {
+        "abbr",
+        "admonition",
+        "attr_list",
+        "def_list",
+        "fenced_code",
+        "footnotes",
+        "md_in_html",
+        "meta",
+        "nl2br",
+        "sane_lists",
+        "smarty",
+        "tables",
+        "wikilinks",
+        "pymdownx.arithmatex",
+        "pymdownx.betterem",
+        "pymdownx.caret",
+        "pymdownx.critic",
+        "pymdownx.details",
+        "pymdownx.emoji",
+        "pymdownx.escapeall",
+        "pymdownx.fancylists",
+        "pymdownx.highlight",
+        "pymdownx.inlinehilite",
+        "pymdownx.keys",
+        "pymdownx.magiclink",
+        "pymdownx.mark",
+        "pymdownx.saneheaders",
+        "pymdownx.smartsymbols",
+        "pymdownx.snippets",
+        "pymdownx.striphtml",
+        "pymdownx.superfences",
+        "pymdownx.tabbed",
+        "pymdownx.tasklist",
+        "pymdownx.tilde",
+    }
+)
+# Extensions that only change how the site looks in a browser: nothing to read.
+IGNORED_EXTENSIONS = frozenset({"toc", "material.extensions.emoji"})
+MARKDOWN_PREFIX = "markdown.extensions."
+
+# The fence formats a site may name with !!python/name:, mapped to pymdownx's own.
+FENCE_FORMATS = {
+    "pymdownx.superfences.fence_code_format": "fence_code_format",
+    "pymdownx.superfences.fence_div_format": "fence_div_format",
+}
+
+
+def extension_name(name: str) -> str:
+    return name.removeprefix(MARKDOWN_PREFIX)
+
+
+def python_name(value) -> str | None:
+    """The dotted name of a ``!!python/name:`` value as site.py loads it, else None."""
+    text = getattr(value, "name", value)
+    if isinstance(text, str) and text.startswith("python/name:"):
+        return text.removeprefix("python/name:")
+    return None
+
+
+def without_python_names(config: dict) -> dict:
+    return {key: value for key, value in config.items() if python_name(value) is None}
+
+
+def superfences_config(config: dict) -> dict:
+    """Custom fences keep their name and class; their format is pymdownx's, never the site's."""
+    # Imported here: Markdown, pymdownx and Pygments load only when a page is read.
+    from pymdownx import superfences
+
+    fences = []
+    for fence in config.get("custom_fences") or ():
+        if not isinstance(fence, dict) or "name" not in fence:
+            continue
+        format_name = FENCE_FORMATS.get(python_name(fence.get("format")) or "")
+        fences.append(
+            {
+                "name": str(fence["name"]),
+                "class": str(fence.get("class", fence["name"])),
+                "format": getattr(superfences, format_name or "fence_code_format"),
+            }
+        )
+    return {**without_python_names(config), "custom_fences": fences}
+
+
+def diagram_fence_names(extensions: Iterable[tuple[str, dict]]) -> list[str]:
+    """The names of the custom fences that make mermaid diagrams (```mermaid)."""
+    names = []
+    for name, config in extensions:
+        if extension_name(name) == "pymdownx.superfences":
+            for fence in (config or {}).get("custom_fences") or ():
+                if isinstance(fence, dict) and fence.get("class", fence.get("name")) == "mermaid":
+                    names.append(str(fence.get("name")))
+    return names
+
+
+def twemoji_index(options, md) -> dict:
+    """pymdownx's Twemoji index, shared rather than deep-copied.
+
+    pymdownx.emoji.twemoji copies its 3,700 entries so a caller may change
+    them; nothing here does, and the copy cost every build 30 ms.
+    """
+    # Imported here: Markdown, pymdownx and Pygments load only when a page is read.
+    from pymdownx import twemoji_db
+
+    return {"name": twemoji_db.name, "emoji": twemoji_db.emoji, "aliases": twemoji_db.aliases}
+
+
+def extension_config(name: str, config: dict, site_root: Path, emoji_generator) -> dict:
+    """The options ``name`` is loaded with: the site's, made safe and offline."""
+    config = dict(config or {})
+    if name == "pymdownx.superfences":
+        return superfences_config(config)
+    if name == "pymdownx.emoji":
+        # The site's twemoji index; the images come from the npm package, offline.
+        return {"emoji_index": twemoji_index, "emoji_generator": emoji_generator}
+    if name == "pymdownx.arithmatex":
+        # Generic output (\( \) in spans) is what html_bridge reads; the math is the same.
+        return {**without_python_names(config), "generic": True, "preview": False}
+    if name == "pymdownx.snippets":
+        # Only files inside the site, never a URL.
+        return {
+            **without_python_names(config),
+            "base_path": [str(site_root)],
+            "restrict_base_path": True,
+            "url_download": False,
+            "check_paths": True,
+        }
+    if name == "pymdownx.highlight":
+        # Pygments' classes are dropped by html_bridge; the title/linenums syntax needs it.
+        return {**without_python_names(config), "use_pygments": True}
+    return without_python_names(config)
+
+
+def usable_extensions(
+    extensions: Iterable[tuple[str, dict]],
+) -> tuple[list[tuple[str, dict]], list[str]]:
+    """The extensions to load, and the names that are not (each a warning)."""
+    chosen, unknown = [], []
+    for raw_name, config in extensions:
+        name = extension_name(raw_name)
+        if name in IGNORED_EXTENSIONS:
+            continue
+        if name in KNOWN_EXTENSIONS:
+            chosen.append((name, config if isinstance(config, dict) else {}))
+        else:
+            unknown.append(raw_name)
+    return chosen, unknown
+
+
+def configured_markdown(extensions: list[tuple[str, dict]], site_root: Path, bridge):
+    """A Markdown instance reading the site's dialect, with ``bridge`` as its last extension."""
+    # Imported here: Markdown, pymdownx and Pygments load only when a page is read.
+    import markdown
+
+    from coursebuild.reading.html_bridge import emoji_image
+
+    md = markdown.Markdown(
+        extensions=[*(name for name, _ in extensions), bridge],
+        extension_configs={
+            name: extension_config(name, config, site_root, emoji_image)
+            for name, config in extensions
+        },
+        output_format="html",
+    )
+    if "snippet" in md.preprocessors:
+        restrict_snippets(md.preprocessors["snippet"], site_root)
+    return md
+
+
+def restrict_snippets(snippets, site_root: Path) -> None:
+    """pymdownx.snippets finds files as before, but refuses one whose real path leaves the site.
+
+    Its own ``restrict_base_path`` checks the path as written: a symlink in the
+    site pointing at a file outside it (``notes.md -> /etc/passwd``) passes.
+    The site's folder, not docs_dir, as MkDocs' own base path is: sites keep
+    snippets beside docs/ (``includes/abbreviations.md``, ``LICENSE.txt``).
+    Never a dot file or one in a dot folder: ``.git/config`` holds CI's token.
+    """
+    find = snippets.get_snippet_path
+    site = os.path.realpath(site_root)
+
+    def get_snippet_path(path: str) -> str | None:
+        found = find(path)
+        if found is None:
+            return None
+        real = os.path.realpath(found)
+        if os.path.commonpath([real, site]) != site:
+            raise ValueError(f"snippet '{path}' leads outside the site folder {site_root}")
+        if any(part.startswith(".") for part in Path(os.path.relpath(real, site)).parts):
+            raise ValueError(f"snippet '{path}' is a hidden file (a name starting with '.')")
+        return found
+
+    snippets.get_snippet_path = get_snippet_path
+
+
+# One configured instance per extension list and process: setting one up costs ~30 ms.
+_instances: dict[str, object] = {}
+
+
+def markdown_for(extensions: list[tuple[str, dict]], site_root: Path, bridge_factory):
+    key = json.dumps(
+        [extensions, str(site_root), bridge_factory.__qualname__], default=str, sort_keys=True
+    )
+    if key not in _instances:
+        _instances[key] = configured_markdown(extensions, site_root, bridge_factory())
+    md = _instances[key]
+    md.reset()
+    return md
+
+
+# A code block's or inline code's language: ```python, ~~~ {.bash}, `#!python x`.
+CODE_LANGUAGE = re.compile(
+    r"^[ \t>]*(?:`{3,}|~{3,})[ \t]*\{?[ \t]*\.?([A-Za-z0-9_+#.-]+)|`#!([A-Za-z0-9_+#.-]+)",
+    re.MULTILINE,
+)
+MAX_LEXERS_WARMED = 20  # a page's languages prepared ahead: a handful, never the catalogue
+_warmed_lexers: set[str] = set()
+
+
+def warm_lexers(text: str) -> None:
+    """Prepare Pygments' lexers for the languages ``text`` names, in this process.
+
+    A lexer compiles its rules on first use and keeps them on its class. Pages
+    are read in short-lived child processes (limits.py), which would each do
+    that again: 6 ms a lexer, 40 ms a page. Prepared here, every child has them.
+    """
+    # What highlighting a block imports on first use: the default style, the plain-text lexer.
+    # Imported here: Markdown, pymdownx and Pygments load only when a page is read.
+    import pygments.lexers.special
+    import pygments.styles.default  # noqa: F401
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    names = {fence or inline for fence, inline in CODE_LANGUAGE.findall(text)}
+    for name in sorted(names - _warmed_lexers)[:MAX_LEXERS_WARMED]:
+        _warmed_lexers.add(name)
+        # A name Pygments does not know: the block is shown as text.
+        with contextlib.suppress(ClassNotFound):
+            get_lexer_by_name(name)
+
+
+def page_to_html(text: str, extensions: list[tuple[str, dict]], site_root: Path, context) -> str:
+    """The page as the site's HTML, reshaped for Pandoc (html_bridge.PageContext ``context``)."""
+    # Imported here: Markdown, pymdownx and Pygments load only when a page is read.
+    from coursebuild.reading.html_bridge import PandocBridge
+
+    md = markdown_for(extensions, site_root, PandocBridge)
+    md.page_context = context
+    return md.convert(text)

@@ -1,0 +1,92 @@
+"""A lesson page read as the site's parser reads it, in a child under the page's limits."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from coursebuild.core import limits
+from coursebuild.core.errors import BuildError, line_of
+from coursebuild.core.paths import node_modules
+from coursebuild.core.words import DIAGRAM_LABELS
+from coursebuild.reading import dialect
+from coursebuild.reading.course import Course
+from coursebuild.reading.html_bridge import PageContext, PandocBridge
+from coursebuild.reading.images import resolve_page_image
+from coursebuild.reading.jinja_fill import fill_jinja
+from coursebuild.reading.lesson_file import Lesson
+from coursebuild.reading.markdown_reader import markdown_for, page_to_html, warm_lexers
+from coursebuild.reading.template_data import lesson_context
+
+
+def emoji_dir() -> Path | None:
+    folder = node_modules() / "@twemoji" / "svg"
+    return folder if folder.is_dir() else None
+
+
+def read_page(
+    lesson: Lesson, course: Course, figure_dir: Path, figure_names: set[str]
+) -> tuple[str, PageContext]:
+    """The page's HTML for Pandoc: Jinja filled, TODO sections out, images found.
+
+    Read in a child process under the page's CPU, memory and time limits
+    (limits.py): the page is untrusted, and Jinja, Python-Markdown and its
+    extensions can each be driven to take any time or memory. What the
+    reading found comes back as data, into the returned PageContext.
+    """
+    source = lesson.raw.decode("utf-8")
+
+    def resolve(target: str) -> str:
+        path = resolve_page_image(
+            target, lesson.source, source, course.docs_dir, figure_dir, figure_names
+        )
+        return str(path)
+
+    context = PageContext(
+        resolve_image=resolve,
+        emoji_dir=emoji_dir(),
+        diagram_label=DIAGRAM_LABELS.get(course.language, "Diagram"),
+        page=lesson.source,
+        source=source,
+    )
+    extensions = list(course.markdown_extensions)
+    # Made here, not in each child: setting Markdown up costs ~30 ms, and the
+    # page's code lexers 6 ms each, which a child would spend again every page.
+    markdown_for(extensions, course.root, PandocBridge)
+    warm_lexers(lesson.body)
+    import imagesize  # noqa: F401  (images.py reads image headers with it, in the child)
+
+    jinja_context = lesson_context(course)
+
+    def read() -> dict:
+        body = fill_jinja(lesson.body, lesson.body_first_line, lesson.source, jinja_context)
+        body = dialect.drop_placeholder_sections(body)
+        try:
+            html = page_to_html(body, extensions, course.root, context)
+        except BuildError:
+            raise
+        except Exception as error:  # an extension rejecting the page, e.g. a missing snippet
+            raise page_error(error, lesson, source) from None
+        return {"html": html, "found": context.found()}
+
+    result = limits.run_for_page(read, lesson.source, "reading the page")
+    context.take(result["found"])
+    return result["html"], context
+
+
+def page_error(error: Exception, lesson: Lesson, source: str) -> BuildError:
+    """An extension's exception as one line; the line of what it quotes, if any."""
+    message = str(error).strip().split("\n")[0]
+    quoted = re.search(r"'([^']+)'", message)
+    line = line_of(quoted.group(1), source, 1) if quoted else None
+    return BuildError(f"cannot read the page: {message}", lesson.source, line)
+
+
+def page_warnings(lesson: Lesson, context: PageContext) -> list[str]:
+    source = lesson.raw.decode("utf-8")
+    warnings = []
+    for label in dict.fromkeys(context.undefined_footnotes):
+        line = line_of(f"[^{label}]", source, 1)
+        where = f"{lesson.source}:{line}" if line else str(lesson.source)
+        warnings.append(f"{where}: footnote [^{label}] is used but never defined; shown as text")
+    return warnings

@@ -1,0 +1,384 @@
+"""The build's layout pass: slides too tall continue on "(jatkuu)" slides, figures fill their room.
+
+Decks are built by the real build.py (Pandoc, the layout pass in Chromium)
+and then shown by reveal.js in Chromium, as a student sees them; what was
+split must be all there, once, in order, and nothing may overflow or shrink.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from coursebuild.browser.chromium import MIN_FIGURE_SHARE, inspect_deck, open_browser, open_deck
+from tests.support.course_factory import make_course, outputs, run_build
+from tests.support.deck_slides import slides, text_of
+
+CONTINUED = " (jatkuu)"
+ITEMS = [f"Kohta numero {n} listassa" for n in range(1, 41)]
+ROWS = [(f"malli-{n}", f"{n * 11}M", f"rivi {n}") for n in range(1, 46)]
+CODE = [f"arvo_{n} = laske({n}, kerroin={n * 3})  # rivi {n}" for n in range(1, 71)]
+PARAGRAPHS = [
+    f"Kappale {n}: tehtävän ohje, jossa on niin paljon sanoja, että se vie "
+    "diasta kokonaisen rivin tai kaksi, kun se näytetään."
+    for n in range(1, 19)
+]
+SUBHEADINGS = [f"Alaotsikko {n}" for n in range(1, 9)]
+# Each subheading introduces a list of three items.
+SUBHEADED = "\n".join(
+    f"#### {h}\n\n" + "".join(f"- {item}\n" for item in ITEMS[3 * n : 3 * n + 3])
+    for n, h in enumerate(SUBHEADINGS)
+)
+TALL_MATRIX = "\\\\\n".join(f"a_{{{n}1}} & a_{{{n}2}}" for n in range(1, 31))
+
+LESSON = f"""\
+---
+priority: 1
+---
+
+# Asettelu
+
+## Osio
+
+### Pitkä lista
+
+{chr(10).join(f"- {item}" for item in ITEMS)}
+
+### Numeroitu lista
+
+{chr(10).join(f"1. {item}" for item in ITEMS)}
+
+### Taulukko
+
+| Malli | Koko | Huomio |
+| ----- | ---- | ------ |
+{chr(10).join(f"| {a} | {b} | {c} |" for a, b, c in ROWS)}
+
+### Koodi
+
+```python
+{chr(10).join(CODE)}
+```
+
+### Tehtävä
+
+!!! question "Tehtävä: pitkä"
+
+{chr(10).join(f"    {p}{chr(10)}" for p in PARAGRAPHS)}
+
+### Kuva ja teksti
+
+![](../images/100_ShallowNet.svg)
+
+**Kuva 1:** Verkko.
+
+!!! note "Huomio"
+
+    {PARAGRAPHS[0]} {PARAGRAPHS[1]}
+
+{chr(10).join(f"- {item}" for item in ITEMS[:12])}
+
+### Väliotsikot
+
+{SUBHEADED}
+
+### Kuva yksin
+
+![](../images/100_ShallowReLU.svg)
+
+**Kuva 2:** ReLU.
+"""
+
+TOO_TALL = """\
+---
+priority: 2
+---
+
+# Liian suuri
+
+## Osio
+
+### Matriisi
+
+$$
+A = \\begin{bmatrix}
+MATRIX
+\\end{bmatrix}
+$$
+""".replace("MATRIX", TALL_MATRIX)
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("layout")
+    make_course(root, {"slides/01_asettelu.md": LESSON})
+    result = run_build(root, "--out", str(root / "build"))
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+@pytest.fixture(scope="module")
+def deck(course) -> Path:
+    return course / "build" / "01_asettelu.html"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with open_browser() as chromium:
+        yield chromium
+
+
+@pytest.fixture(scope="module")
+def inspection(browser, deck):
+    return inspect_deck(browser, deck)
+
+
+def run_of(deck: Path, title: str) -> list:
+    """The slide titled ``title`` and its "(jatkuu)" slides, in order."""
+    found = [s for s in slides(deck) if s.title in (title, title + CONTINUED)]
+    assert found and found[0].title == title, f"no slide {title!r}"
+    return found
+
+
+def test_no_slide_overflows_or_is_shrunk(inspection):
+    problems = [f"{s.number} {s.title}: {s.problems()}" for s in inspection.slides if s.problems()]
+    assert problems == [], "\n".join(problems)
+    assert inspection.console_errors == []
+
+
+def test_a_long_list_continues_with_every_item_once_in_order(deck):
+    run = run_of(deck, "Pitkä lista")
+    assert len(run) >= 2
+    points = [point for slide in run for point in slide.points]
+    assert points == ITEMS
+    # Every continuation is as full as the slide allows: only the last is short.
+    assert all(len(slide.points) >= 8 for slide in run[:-1])
+
+
+def test_a_numbered_list_keeps_counting_on_its_continuation(deck, browser):
+    run = run_of(deck, "Numeroitu lista")
+    assert len(run) >= 2
+    assert [p for s in run for p in s.points] == ITEMS
+    report = None
+    with open_deck(browser, deck, _Report()) as page:
+        numbers = page.evaluate(
+            """() => [...document.querySelectorAll('section')]
+                .filter((s) => /^Numeroitu lista/.test(s.querySelector('h3')?.textContent || ''))
+                .map((s) => {
+                  const list = s.querySelector(':scope > ol');
+                  return [list.start, list.querySelectorAll(':scope > li').length];
+                })"""
+        )
+    assert report is None
+    expected_start = 1
+    for start, count in numbers:
+        assert start == expected_start
+        expected_start += count
+
+
+class _Report:
+    """What open_deck records; these tests look at the page itself."""
+
+    def __init__(self) -> None:
+        self.console_errors, self.failed_requests, self.blocked_requests = [], [], []
+
+
+def test_a_long_table_continues_by_rows_with_its_header_repeated(deck):
+    run = run_of(deck, "Taulukko")
+    assert len(run) >= 2
+    rows = []
+    for slide in run:
+        headers = re.findall(r"<th[^>]*>(.*?)</th>", slide.shown, re.DOTALL)
+        assert [text_of(h) for h in headers] == ["Malli", "Koko", "Huomio"], slide.title
+        body = slide.shown[slide.shown.index("<tbody") :]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.DOTALL):
+            rows.append(tuple(text_of(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)))
+    assert rows == ROWS
+
+
+def test_a_long_code_block_continues_by_lines_marked_as_continued(deck):
+    run = run_of(deck, "Koodi")
+    assert len(run) >= 2
+    lines = []
+    for slide in run:
+        code = re.search(r"<code[^>]*>(.*)</code>", slide.shown, re.DOTALL).group(1)
+        lines += text_of_code(code).split("\n")
+    assert lines == CODE
+    assert 'class="continues' in run[0].shown or "continues" in run[0].shown
+    assert all("continued" in slide.shown for slide in run[1:])
+
+
+def text_of_code(fragment: str) -> str:
+    import html
+
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def test_a_long_admonition_continues_under_its_title(deck):
+    run = run_of(deck, "Tehtävä")
+    assert len(run) >= 2
+    for number, slide in enumerate(run):
+        title = re.search(r'class="admonition-title[^"]*">(.*?)</div>', slide.shown, re.DOTALL)
+        expected = "Tehtävä: pitkä" + (CONTINUED if number else "")
+        assert text_of(title.group(1)) == expected
+    paragraphs = [
+        text_of(p)
+        for slide in run
+        for p in re.findall(r"<p>(.*?)</p>", slide.shown, re.DOTALL)
+        if "Kappale" in p
+    ]
+    assert paragraphs == PARAGRAPHS
+
+
+def figure_boxes(browser, deck: Path) -> dict[str, dict]:
+    """Each figure's drawn size and the room under its slide's title, in slide px."""
+    with open_deck(browser, deck, _Report()) as page:
+        return page.evaluate(
+            """async () => {
+              const found = {};
+              for (const slide of Reveal.getSlides()) {
+                const img = slide.querySelector(':scope > figure > img');
+                if (!img) continue;
+                Reveal.slide(...Object.values(Reveal.getIndices(slide)));
+                await img.decode().catch(() => {});
+                const scale = Reveal.getScale();
+                const title = slide.querySelector('h3');
+                const box = img.getBoundingClientRect();
+                const caption = slide.querySelector('figcaption').getBoundingClientRect();
+                const top = title.getBoundingClientRect().bottom;
+                const bottom = slide.getBoundingClientRect().top + (720 - 52) * scale;
+                found[title.textContent] = {
+                  width: box.width / scale, height: box.height / scale,
+                  room: (bottom - top) / scale, captionGap: (caption.top - box.bottom) / scale,
+                };
+              }
+              return found;
+            }"""
+        )
+
+
+def test_a_figure_alone_fills_its_slide_and_one_with_text_keeps_its_minimum(browser, deck):
+    boxes = figure_boxes(browser, deck)
+    alone = boxes["Kuva yksin"]
+    # Alone under the title: the image takes the room but for its caption.
+    assert alone["height"] >= 0.8 * alone["room"] or alone["width"] >= 1150
+    with_text = boxes["Kuva ja teksti"]
+    assert with_text["height"] >= MIN_FIGURE_SHARE * with_text["room"] - 1
+    for box in boxes.values():
+        assert 0 <= box["captionGap"] < 30  # the caption stays with its figure
+
+
+def test_what_follows_a_figure_continues_on_the_next_slide(deck):
+    run = run_of(deck, "Kuva ja teksti")
+    assert len(run) >= 2
+    assert "<figure" in run[0].shown
+    assert all("<figure" not in slide.shown for slide in run[1:])
+    assert [p for s in run for p in s.points] == ITEMS[:12]
+    assert sum("Huomio" in s.text for s in run) == 1
+
+
+def test_a_subheading_continues_with_what_it_introduces(deck):
+    run = run_of(deck, "Väliotsikot")
+    assert len(run) >= 2
+    shown = [re.findall(r"<h4[^>]*>(.*?)</h4>|<li>(Kohta numero)", s.shown) for s in run]
+    subheadings = [h for slide in shown for h, _ in slide if h]
+    assert subheadings == SUBHEADINGS  # each once, in order
+    for slide in shown:
+        # On every slide, the last subheading has its list after it.
+        assert slide[-1][1], f"a slide ends with {slide[-1][0]!r}"
+
+
+def test_the_layout_is_the_same_on_every_build(course, tmp_path):
+    again = run_build(course, "--out", str(tmp_path / "again"))
+    assert again.returncode == 0, again.stderr
+    first = outputs(course / "build")
+    second = outputs(tmp_path / "again")
+    assert second["01_asettelu.html"] == first["01_asettelu.html"]
+
+
+def test_a_block_too_big_even_alone_is_a_warning_and_check_fails(tmp_path):
+    make_course(tmp_path, {"slides/02_suuri.md": TOO_TALL})
+    result = run_build(tmp_path, "--out", str(tmp_path / "build"))
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"02_suuri\.md: slide 'Matriisi': p .* too tall even alone", result.stderr)
+    checked = run_build(tmp_path, "--out", str(tmp_path / "build"), "--check")
+    assert checked.returncode == 1
+    assert re.search(
+        r"02_suuri\.md: slide \d+ 'Matriisi': content fits only shrunk to \d+%", checked.stderr
+    ), checked.stderr
+
+
+LONG_TITLE = (
+    "Konvoluutioneuroverkkojen kuvantunnistussovellukset ja niiden "
+    "tulkittavuusmenetelmät teollisuuden laadunvalvonnassa"
+)
+
+
+def test_a_long_title_wraps_clear_of_the_title_slide_drawing(browser, tmp_path):
+    page = f"# {LONG_TITLE}\n\n## Osio\n\n### Dia\n\n- kohta\n"
+    make_course(tmp_path, {"slides/03_pitka.md": page})
+    result = run_build(tmp_path, "--out", str(tmp_path / "build"))
+    assert result.returncode == 0, result.stderr
+    with open_deck(browser, tmp_path / "build" / "03_pitka.html", _Report()) as page_view:
+        boxes = page_view.evaluate(
+            """() => {
+              const box = (el) => { const r = el.getBoundingClientRect();
+                return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
+              const title = document.querySelector('#deck-title h1');
+              return {title: box(title), art: box(document.querySelector('.deck-title-art')),
+                      slide: box(document.querySelector('#deck-title')),
+                      wide: title.scrollWidth - title.clientWidth,
+                      // A word broken over two lines has two rectangles.
+                      broken: (() => { const text = title.firstChild, words = [];
+                        for (const m of text.data.matchAll(/\\S+/g)) {
+                          const r = document.createRange();
+                          r.setStart(text, m.index); r.setEnd(text, m.index + m[0].length);
+                          if (r.getClientRects().length > 1) words.push(m[0]);
+                        } return words; })(),
+                      lines: Math.round(title.getBoundingClientRect().height
+                        / parseFloat(getComputedStyle(title).lineHeight) / Reveal.getScale())};
+            }"""
+        )
+    title, art, slide = boxes["title"], boxes["art"], boxes["slide"]
+    apart = title["right"] <= art["left"] or title["bottom"] <= art["top"]
+    assert apart, boxes
+    assert (
+        boxes["wide"] <= 1 and title["top"] >= slide["top"] and title["bottom"] <= slide["bottom"]
+    )
+    assert boxes["lines"] >= 2  # it wraps rather than running on
+    assert boxes["broken"] == []
+
+
+def test_without_its_browser_the_build_fails_in_one_line_and_keeps_its_outputs(tmp_path):
+    make_course(tmp_path, {"slides/04_kevyt.md": "# Kevyt\n\n## Osio\n\n### Dia\n\n- kohta\n"})
+    out = tmp_path / "build"
+    assert run_build(tmp_path, "--out", str(out)).returncode == 0
+    before = outputs(out)
+    page = tmp_path / "slides" / "04_kevyt.md"
+    page.write_text(page.read_text(encoding="utf-8") + "- toinen\n", encoding="utf-8")
+    result = run_build(tmp_path, "--out", str(out), env={"CHROMIUM": str(tmp_path / "ei")})
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: Chromium not found at {tmp_path / 'ei'}; run `make` to install it"
+    ]
+    assert outputs(out) == before
+
+
+def test_another_chromium_lays_the_decks_out_again(tmp_path):
+    make_course(tmp_path, {"slides/05_selain.md": "# Selain\n\n## Osio\n\n### Dia\n\n- kohta\n"})
+    out = tmp_path / "build"
+    assert run_build(tmp_path, "--out", str(out)).returncode == 0
+    # Debian's /usr/bin/chromium is a launcher script: a copy of it is a
+    # working Chromium that the build cannot tell is the same one.
+    other = tmp_path / "chromium"
+    shutil.copy2("/usr/bin/chromium", other)
+    os.utime(other, ns=(0, 0))
+    again = run_build(tmp_path, "--out", str(out), env={"CHROMIUM": str(other)})
+    assert again.returncode == 0, again.stderr
+    assert re.search(r"^lesson\s+\S*05_selain\.md", again.stdout, re.MULTILINE)
+    same = run_build(tmp_path, "--out", str(out), env={"CHROMIUM": str(other)})
+    assert not re.search(r"^lesson ", same.stdout, re.MULTILINE)
