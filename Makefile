@@ -62,7 +62,7 @@ test: setup $(CHROMIUM) $(PDFTOPPM) $(SHELLCHECK)
 test-fast: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -m "unit or filters" tests/unit tests/filters
+	$(BIN)/python -m pytest -n auto -m "unit or filters" tests/unit tests/filters
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import zlib
 from pathlib import Path
 from urllib.parse import quote
 
@@ -16,126 +15,16 @@ from coursebuild.reading.template_data import course_data
 
 # -- what a file holds: pages of a PDF, slides of a deck -------------------------
 
-OBJECT_START = re.compile(rb"(?<![0-9])([0-9]+)\s+[0-9]+\s+obj\b")
-DICT_END = re.compile(rb"\bendobj\b|\bstream(?:\r\n|\n|\r)")
-DIRECT_LENGTH = re.compile(rb"/Length\s+([0-9]+)\b(?!\s+[0-9]+\s+R)")
-START_XREF = re.compile(rb"startxref\s+([0-9]+)\s+%%EOF", re.DOTALL)
-
-
-def reference(text: bytes, key: bytes) -> int | None:
-    """The object number ``/key n g R`` in a dictionary's text points to."""
-    match = re.search(rb"/" + key + rb"\s+([0-9]+)\s+[0-9]+\s+R", text)
-    return int(match[1]) if match else None
-
-
-def pdf_objects(data: bytes) -> dict[int, bytes]:
-    """Every object's text (a stream's dictionary without its data), by number.
-
-    Objects packed in an object stream (``/Type/ObjStm``, PDF 1.5) are unpacked;
-    a later definition wins, as in an incrementally updated file.
-    """
-    objects: dict[int, bytes] = {}
-    position = 0
-    while match := OBJECT_START.search(data, position):
-        end = DICT_END.search(data, match.end())
-        if end is None:
-            break
-        text = data[match.end() : end.start()]
-        objects[int(match[1])] = text
-        position = end.end()
-        if end[0].startswith(b"stream"):
-            length = DIRECT_LENGTH.search(text)
-            # Skip the data, so bytes in it are never read as an object.
-            stream_end = position + int(length[1]) if length else data.find(b"endstream", position)
-            if re.search(rb"/Type\s*/ObjStm\b", text):
-                objects.update(object_stream(text, data[position:stream_end]))
-            position = max(position, stream_end)
-    return objects
-
-
-def object_stream(dictionary: bytes, raw: bytes) -> dict[int, bytes]:
-    """The objects an object stream packs: ``/N`` pairs of number and offset, then the objects."""
-    if re.search(rb"/Filter\s*/FlateDecode", dictionary):
-        raw = zlib.decompressobj().decompress(raw)
-    count, first = (
-        re.search(rb"/" + key + rb"\s+([0-9]+)", dictionary) for key in (b"N", b"First")
-    )
-    if count is None or first is None:
-        return {}
-    numbers = [int(n) for n in raw[: int(first[1])].split()][: 2 * int(count[1])]
-    starts = [int(first[1]) + offset for offset in numbers[1::2]]
-    ends = [*starts[1:], len(raw)]
-    return {n: raw[s:e] for n, s, e in zip(numbers[0::2], starts, ends, strict=True)}
-
-
-def last_xref(data: bytes) -> int | None:
-    """Where the file's last cross-reference section starts (``startxref`` at its end)."""
-    found = START_XREF.findall(data[-1024:]) or START_XREF.findall(data)
-    return int(found[-1]) if found else None
-
-
-def xref_table(data: bytes, start: int) -> dict[int, int]:
-    """Object offsets of a classic cross-reference table: ``xref``, then ``first count`` runs."""
-    words = data[start : data.find(b"trailer", start)].split()[1:]
-    offsets, at = {}, 0
-    while at + 1 < len(words):
-        first, count = int(words[at]), int(words[at + 1])
-        rows = words[at + 2 : at + 2 + 3 * count]
-        offsets.update(
-            {first + n: int(rows[3 * n]) for n in range(count) if rows[3 * n + 2] == b"n"}
-        )
-        at += 2 + 3 * count
-    return offsets
-
-
-def object_at(data: bytes, offset: int) -> bytes:
-    """The text of the object at ``offset`` (a stream's dictionary without its data)."""
-    start = OBJECT_START.match(data, offset)
-    end = DICT_END.search(data, start.end()) if start else None
-    return data[start.end() : end.start()] if end else b""
-
-
-def count_by_xref(data: bytes) -> int | None:
-    """The page count, reading only the objects the last cross-reference table points to.
-
-    What Typst and Chromium write; anything else (a cross-reference stream, an
-    object in an earlier section or packed in an object stream) gives None.
-    """
-    start = last_xref(data)
-    if start is None or not data.startswith(b"xref", start):
-        return None
-    offsets = xref_table(data, start)
-    catalog = reference(data[data.find(b"trailer", start) :], b"Root")
-    pages = reference(object_at(data, offsets[catalog]), b"Pages") if catalog in offsets else None
-    return page_tree_count(object_at(data, offsets[pages])) if pages in offsets else None
-
-
-def count_by_scan(data: bytes) -> int | None:
-    """The page count, reading every object of the file, object streams unpacked."""
-    objects = pdf_objects(data)
-    start = last_xref(data)
-    if start is None:
-        return None
-    if data.startswith(b"xref", start):
-        catalog = reference(data[data.find(b"trailer", start) :], b"Root")
-    else:  # a cross-reference stream, whose dictionary holds the trailer's entries
-        xref = OBJECT_START.match(data, start)
-        catalog = reference(objects.get(int(xref[1]), b""), b"Root") if xref else None
-    return page_tree_count(objects.get(reference(objects.get(catalog, b""), b"Pages"), b""))
-
-
-def page_tree_count(root: bytes) -> int | None:
-    count = re.search(rb"/Count\s+([0-9]+)\b(?!\s+[0-9]+\s+R)", root)
-    return int(count[1]) if count else None
-
 
 def pdf_page_count(path: Path) -> int | None:
-    """The pages of the PDF at ``path``: the page tree root's ``/Count``; None if unreadable."""
+    """The pages of the PDF at ``path``; None if it is missing or damaged."""
+    # Imported here: pypdf takes ~0.1 s to import, and a no-op build counts no pages.
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
     try:
-        data = path.read_bytes()
-        count = count_by_xref(data)
-        return count if count is not None else count_by_scan(data)
-    except (OSError, zlib.error, ValueError, IndexError):
+        return len(PdfReader(path, strict=True).pages)
+    except (OSError, PyPdfError, ValueError, KeyError, IndexError):
         return None
 
 

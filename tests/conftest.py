@@ -41,7 +41,7 @@ def seed_build(tmp_path_factory) -> Path:
 
 def pytest_terminal_summary(terminalreporter) -> None:
     """The corpus check's per-page table, when this session ran it (also in build/)."""
-    corpus_check = sys.modules.get("tests.support.corpus_check")
+    corpus_check = sys.modules.get("tests.support.corpus.report")
     if corpus_check is None or not corpus_check.CHECKED:
         return
     terminalreporter.write_sep("=", "corpus: every page of the instructor's sites")

@@ -40,7 +40,7 @@ HANDOUT_ARGUMENTS = (
     f"--lua-filter={FILTERS_DIR / 'typst_math.lua'}",
 )
 # What the filters load themselves (dofile): both parts depend on them.
-FILTER_MODULES = (FILTERS_DIR / "math_text.lua",)
+FILTER_MODULES = (FILTERS_DIR / "math_text.lua", FILTERS_DIR / "metadata.lua")
 BAD_MATH = re.compile(r"Could not convert TeX math (.*?), rendering as TeX", re.DOTALL)
 
 

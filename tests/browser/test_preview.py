@@ -15,9 +15,9 @@ import uuid
 from pathlib import Path
 
 import pytest
-from tests.test_faults import EPOCH, MARK, marked
 
 from coursebuild.browser.chromium import open_browser
+from tests.build.test_faults import EPOCH, MARK, marked
 from tests.support.course_factory import (
     PROJECT_ROOT,
     SMALL_LESSON,

@@ -22,9 +22,9 @@ from pathlib import Path
 import pypdf
 import pytest
 import typst
-from tests.test_handout_security import png
 
 from coursebuild.pandoc.run import FILTERS_DIR, pandoc_executable
+from tests.build.test_handout_security import png
 from tests.support.course_factory import ARITHMATEX, EMOJI, make_course, mkdocs_yml, run_build
 
 MKDOCS_YML = mkdocs_yml("tables", "attr_list", ARITHMATEX, EMOJI)

@@ -130,7 +130,7 @@ title="YouTube video player"></iframe>
 
 def png_bytes() -> bytes:
     """A real PNG to show: a figure baseline."""
-    return next((PROJECT_ROOT / "tests" / "baseline").glob("*ReLU-fi.png")).read_bytes()
+    return next((PROJECT_ROOT / "tests" / "unit" / "baseline").glob("*ReLU-fi.png")).read_bytes()
 
 
 @pytest.fixture(scope="module")

@@ -142,8 +142,8 @@ REFUSED = {
     "/": ("/", "a parent of the course folder {course}"),
     "a link to the course": ("../linkki", "the course folder"),
     "the project's templates": (
-        str(PROJECT_ROOT / "templates"),
-        f"the source folder {PROJECT_ROOT / 'templates'}",
+        str(PROJECT_ROOT / "coursebuild" / "templates"),
+        f"inside the source folder {PROJECT_ROOT / 'coursebuild'}",
     ),
     "the project": (str(PROJECT_ROOT), f"a parent of the source folder {PROJECT_ROOT}/"),
 }
@@ -152,7 +152,11 @@ REFUSED = {
 @pytest.mark.parametrize("out, problem", REFUSED.values(), ids=REFUSED.keys())
 def test_an_output_folder_over_sources_is_refused_before_anything_is_written(course, out, problem):
     (course.parent / "linkki").symlink_to(course)
-    before = snapshot(course.parent), sorted(os.listdir("/")), snapshot(PROJECT_ROOT / "templates")
+    before = (
+        snapshot(course.parent),
+        sorted(os.listdir("/")),
+        snapshot(PROJECT_ROOT / "coursebuild" / "templates"),
+    )
     result = run_build(course, "--out", out, slide_pdfs=True)
     assert result.returncode == 1
     (line,) = result.stderr.splitlines()
@@ -160,5 +164,9 @@ def test_an_output_folder_over_sources_is_refused_before_anything_is_written(cou
     expected = f"error: {folder}: the output folder is {problem.format(course=course)}"
     assert line.startswith(expected), line
     assert line.endswith(f"; choose another, e.g. {course / 'build'}")
-    after = snapshot(course.parent), sorted(os.listdir("/")), snapshot(PROJECT_ROOT / "templates")
+    after = (
+        snapshot(course.parent),
+        sorted(os.listdir("/")),
+        snapshot(PROJECT_ROOT / "coursebuild" / "templates"),
+    )
     assert after == before

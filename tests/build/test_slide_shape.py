@@ -205,7 +205,7 @@ PAGES = {
 
 
 def png_bytes() -> bytes:
-    return next((PROJECT_ROOT / "tests" / "baseline").glob("*ReLU-fi.png")).read_bytes()
+    return next((PROJECT_ROOT / "tests" / "unit" / "baseline").glob("*ReLU-fi.png")).read_bytes()
 
 
 @pytest.fixture(scope="module")

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import importlib
 import json
-import runpy
+import os
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
+from coursebuild.cli import parse_arguments, preview_command
 from coursebuild.preview.standby import LIBRARIES
 from tests.support.course_factory import PROJECT_ROOT
 
@@ -42,10 +43,10 @@ sys.exit(code)
 
 
 def standby_command(probe: Path, *arguments: str) -> list[str]:
-    """The preview's build command (build.py's preview_command), the probe for build.py."""
-    build = runpy.run_path(str(PROJECT_ROOT / "build.py"), run_name="build_for_test")
-    command = build["preview_command"](build["parse_arguments"]([]), probe.parent / "out")
-    script = command.index(str(PROJECT_ROOT / "build.py"))
+    """The preview's build command (build.py's, by cli.preview_command), the probe for build.py."""
+    build_script = str(PROJECT_ROOT / "build.py")
+    command = preview_command(parse_arguments([]), probe.parent / "out", [build_script])
+    script = command.index(build_script)
     return [*command[:script], str(probe), *arguments]
 
 
@@ -135,3 +136,26 @@ def test_every_library_named_is_installed():
         except ImportError:
             missing.append(name)
     assert missing == []
+
+
+def test_an_installed_command_runs_as_its_module(tmp_path):
+    # The `coursebuild` command's preview runs `python -m coursebuild` through the standby.
+    package = tmp_path / "site-packages" / "probe_package"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "__main__.py").write_text(PROBE, encoding="utf-8")
+    report = tmp_path / "report.json"
+    command = preview_command(parse_arguments([]), tmp_path / "out", ["-m", "probe_package"])
+    standby = command.index("-m")
+    command = [*command[:standby], "-m", "probe_package", str(PROJECT_ROOT), str(report), "4"]
+    environment = {**os.environ, "PYTHONPATH": str(package.parent)}
+    process = subprocess.Popen(
+        command, cwd=tmp_path, stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=environment,
+    )  # fmt: skip
+    _, stderr = process.communicate("build\n", timeout=60)
+    assert process.returncode == 4, stderr
+    seen = json.loads(report.read_text(encoding="utf-8"))
+    assert seen["name"] == "__main__"
+    assert seen["argv"][1:] == [str(PROJECT_ROOT), str(report), "4"]
+    assert seen["from_project"] == []

@@ -41,7 +41,7 @@ Proosaa, joka menee puhujan muistiinpanoihin. ==Tärkeä lause.==
 
 
 # The project's own code, which a test copies to edit it without touching the real one.
-PROJECT_CODE = ("build.py", "coursebuild", "figures", "templates")
+PROJECT_CODE = ("build.py", "coursebuild", "figures")
 
 
 # markdown_extensions entries as the instructor's sites write them (mkdocs_yml).

@@ -20,6 +20,10 @@
 -- an image with neither is refused), an emoji written as a character gets
 -- its Twemoji image, and headings go down one level at a time.
 
+-- Shared with slides.lua: both parts read the build's --metadata options alike.
+local metadata = dofile(pandoc.path.join({ pandoc.path.directory(PANDOC_SCRIPT_FILE),
+  "metadata.lua" }))
+
 local SOURCES_TITLE = "Lähteet"
 local VIDEO_LABEL = "Video:"
 local LINK_LABEL = "Linkki:"
@@ -91,19 +95,6 @@ end
 local handout_files = {}
 -- An image's attribute: the how-manieth image of its file name it is.
 local OCCURRENCE = "coursebuild-occurrence"
-
-local function read_handout_files(meta)
-  local value = meta["handout-files"]
-  if value == nil then
-    return {}
-  end
-  local text = pandoc.utils.type(value) == "string" and value or pandoc.utils.stringify(value)
-  local ok, decoded = pcall(pandoc.json.decode, text, false)
-  if not ok or type(decoded) ~= "table" then
-    error("metadata handout-files is not a JSON object of path -> name: " .. text)
-  end
-  return decoded
-end
 
 -- Pandoc's HTML reader escapes a space in a path as %20.
 local function unescaped(url)
@@ -417,7 +408,7 @@ local shape = {
 }
 
 function Pandoc(doc)
-  handout_files = read_handout_files(doc.meta)
+  handout_files = metadata.json_object(doc.meta, "handout-files", "path -> name")
   doc.blocks = number_images(doc.blocks)
   doc.blocks = doc.blocks:walk({ Figure = figure_image })
   doc.blocks = doc.blocks:walk(shape)

@@ -13,6 +13,10 @@
 -- "slide-variants") is shown step by step, one slide per variant. Footnotes
 -- become numbered sources on a last "Lähteet" slide.
 
+-- Shared with handout.lua: both parts read the build's --metadata options alike.
+local metadata = dofile(pandoc.path.join({ pandoc.path.directory(PANDOC_SCRIPT_FILE),
+  "metadata.lua" }))
+
 local SOURCES_TITLE = "Lähteet"
 local CONTINUED = " (jatkuu)"
 local MAX_LEAD_POINTS = 4 -- first sentences shown on a slide that has only prose
@@ -373,19 +377,6 @@ local function figure_steps(figure)
   return steps
 end
 
-local function read_slide_variants(meta)
-  local value = meta["slide-variants"]
-  if value == nil then
-    return {}
-  end
-  local text = pandoc.utils.type(value) == "string" and value or pandoc.utils.stringify(value)
-  local ok, decoded = pcall(pandoc.json.decode, text, false)
-  if not ok or type(decoded) ~= "table" then
-    error("metadata slide-variants is not a JSON object of image -> variant images: " .. text)
-  end
-  return decoded
-end
-
 -- Other blocks ---------------------------------------------------------------
 
 local function table_for_slides(tbl)
@@ -624,7 +615,7 @@ local function append_sources(blocks)
 end
 
 function Pandoc(doc)
-  slide_variants = read_slide_variants(doc.meta)
+  slide_variants = metadata.json_object(doc.meta, "slide-variants", "image -> variant images")
   doc = doc:walk(notes_filter)
   doc.blocks = append_sources(shape_slides(doc.blocks, doc.meta))
   return doc

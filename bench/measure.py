@@ -1,0 +1,192 @@
+"""Timing a command from start to reap, its memory, and medians and spreads of repeated runs."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.settings import ENV
+
+SAMPLE_SECONDS = 0.05
+
+
+@dataclass
+class Run:
+    seconds: float
+    returncode: int
+    stdout: str
+    stderr: str
+    max_rss_mb: float  # the largest single process of the tree (wait4 ru_maxrss)
+    cpu_seconds: float = 0.0  # user + system time of the whole tree
+    tree_pss_mb: float | None = None  # peak of the tree's summed PSS, when sampled
+    tree_peak: str = ""  # the processes at that peak, when sampled
+
+
+def seconds_only(seconds: float, max_rss_mb: float = 0.0) -> Run:
+    """A time taken some other way than by running a command (inside a process, summed)."""
+    return Run(seconds, 0, "", "", max_rss_mb)
+
+
+def process_parents() -> dict[int, int]:
+    parents = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as stream:
+                stat = stream.read()
+        except OSError:
+            continue
+        # "pid (comm) state ppid ...": comm may hold spaces and brackets.
+        fields = stat[stat.rindex(b")") + 2 :].split()
+        parents[int(entry.name)] = int(fields[1])
+    return parents
+
+
+def tree_pss_kb(root: int) -> list[tuple[str, int]]:
+    """(name, PSS in kB) of ``root`` and each of its descendants."""
+    children: dict[int, list[int]] = {}
+    for pid, parent in process_parents().items():
+        children.setdefault(parent, []).append(pid)
+    sizes, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as stream:
+                program = stream.read().split(b"\0")[0].decode(errors="replace")
+            # Chromium rewrites its argv[0] into its whole command line, spaces and all.
+            name = os.path.basename(program.split(" ")[0])
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as stream:
+                for line in stream:
+                    if line.startswith(b"Pss:"):
+                        sizes.append((name, int(line.split()[1])))
+                        break
+        except OSError:
+            continue
+    return sizes
+
+
+class TreeMemory(threading.Thread):
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_kb = 0
+        self.peak_sizes: list[tuple[str, int]] = []
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.is_set():
+            sizes = tree_pss_kb(self.pid)
+            total = sum(size for _, size in sizes)
+            if total > self.peak_kb:
+                self.peak_kb, self.peak_sizes = total, sizes
+            self.stopped.wait(SAMPLE_SECONDS)
+
+
+def run(
+    command: list[str],
+    *,
+    cwd: Path | None = None,
+    stdin: Path | None = None,
+    memory: bool = False,
+    env: dict[str, str] | None = None,
+    check: bool = True,
+) -> Run:
+    """Run ``command`` to completion; time it from start to reap."""
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        open(stdin, "rb") if stdin else nullcontext(subprocess.DEVNULL) as source,
+    ):
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            command, cwd=cwd, env=env or ENV, stdin=source, stdout=out, stderr=err
+        )
+        sampler = TreeMemory(process.pid) if memory else None
+        if sampler:
+            sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if sampler:
+            sampler.stopped.set()
+            sampler.join()
+        out.seek(0)
+        err.seek(0)
+        result = Run(
+            seconds,
+            process.returncode,
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+            usage.ru_maxrss / 1024,
+            usage.ru_utime + usage.ru_stime,
+        )
+    if sampler:
+        result.tree_pss_mb = sampler.peak_kb / 1024
+        result.tree_peak = " + ".join(
+            f"{name or '?'} {size / 1024:.0f}" for name, size in sampler.peak_sizes
+        )
+    if check and result.returncode != 0:
+        raise SystemExit(
+            f"bench: failed ({result.returncode}): {' '.join(map(str, command))}\n{result.stderr}"
+        )
+    return result
+
+
+@dataclass
+class Timing:
+    runs: list[Run] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> list[float]:
+        return [run.seconds for run in self.runs]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    def text(self) -> str:
+        if len(self.runs) == 1:
+            return f"{self.median:.3f} s (1 run)"
+        low, high = min(self.seconds), max(self.seconds)
+        return f"{self.median:.3f} s ({low:.3f}–{high:.3f}, {len(self.runs)} runs)"
+
+
+def measure(times: int, command: list[str], before=None, **options) -> Timing:
+    """Run ``command`` ``times`` times; ``before()`` (untimed) prepares each run."""
+    timing = Timing()
+    for attempt in range(times):
+        if before:
+            before(attempt)
+        timing.runs.append(run(command, **options))
+    return timing
+
+
+class Series:
+    """Timings by name; the rounds interleave them, so that a busy moment hits them all."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, Timing] = {}
+
+    def add(self, name: str, result: Run) -> Run:
+        self.timings.setdefault(name, Timing()).runs.append(result)
+        return result
+
+    def run(self, name: str, command: list[str], **options) -> Run:
+        return self.add(name, run(command, **options))
+
+    def __getitem__(self, name: str) -> Timing:
+        return self.timings[name]
+
+
+def cpu(timing: Timing) -> str:
+    """The median CPU time (user + system, the whole tree) of a timing's runs."""
+    return f"{statistics.median(run.cpu_seconds for run in timing.runs):.2f} s CPU"

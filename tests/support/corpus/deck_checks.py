@@ -1,0 +1,48 @@
+"""The decks shown in Chromium as build.py --check shows them, then axe-core on each."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from coursebuild.browser.chromium import inspect_deck
+from tests.support.corpus.building import Page, SiteBuild
+from tests.support.deck_axe import axe_deck, blocking, tally
+
+
+def deck_problems(browser, path: Path) -> tuple[int, list[str]]:
+    """Every slide shown as --check shows it: the deck's image count, and every problem.
+
+    A slide's problems are those of ``build.py --check``: overflow, a shrunk
+    block, a figure under its minimum, a course figure's text under 18 px, an
+    image that did not load, TeX left as text, a heading with nothing else;
+    then the deck's console errors and failed or blocked requests.
+    """
+    report = inspect_deck(browser, path)
+    problems = [
+        f"slide {slide.number} '{slide.title}': {problem}"
+        for slide in report.slides
+        for problem in slide.problems()
+    ]
+    problems += [f"console error: {message}" for message in report.console_errors]
+    problems += [f"failed request: {url[:100]}" for url in report.failed_requests]
+    problems += [f"blocked request: {url[:100]}" for url in report.blocked_requests]
+    return sum(slide.images for slide in report.slides), problems
+
+
+def check_decks(sites: Iterable[SiteBuild], browser) -> None:
+    for site in sites:
+        for page in site.pages:
+            if page.built:
+                _, problems = deck_problems(browser, site.out / f"{page.slug}.html")
+                for problem in problems:
+                    page.fail("deck", problem)
+                check_accessibility(page, site, browser)
+
+
+def check_accessibility(page: Page, site: SiteBuild, browser) -> None:
+    """axe-core on every slide and its notes: all it finds tallied, serious and critical fail."""
+    findings = axe_deck(browser, site.out / f"{page.slug}.html")
+    page.axe = tally(findings)
+    for finding in blocking(findings):
+        page.fail("accessibility", str(finding))

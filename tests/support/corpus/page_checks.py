@@ -1,0 +1,70 @@
+"""Each page checked: content against the oracle, raw markup, slide PDF and index counts."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pypdf
+
+from coursebuild.course_index import deck_slide_count, pdf_page_count
+from tests.support.corpus.building import Page, SiteBuild
+from tests.support.corpus.deck_html import deck_slides, text_outside_slides
+from tests.support.corpus.markers import (
+    deck_markup_problems,
+    handout_markup_problems,
+    pdf_markup_problems,
+)
+from tests.support.corpus.sides import PageSides, page_sides
+from tests.support.slide_pdf_pages import slide_pdf_problems
+
+
+def check_content(page: Page, site: SiteBuild) -> PageSides | None:
+    """Lost constructs and raw markup in the handout's AST; the sides, for the output checks."""
+    try:
+        sides = page_sides(page, site)
+    except Exception as error:  # any failure is this page's, reported with the rest
+        page.fail("content", f"the page's HTML could not be made: {error}")
+        return None
+    lost = sides.site.differences(sides.handout)
+    if lost:
+        page.fail("content", "; ".join(lost))
+    for problem in handout_markup_problems(sides.doc, sides.site_markers):
+        page.fail("handout markup", problem)
+    return sides
+
+
+def check_outputs(page: Page, site: SiteBuild, sides: PageSides | None) -> None:
+    """Slide count and raw markup of the deck; page count and raw markup of the PDF."""
+    deck = (site.out / f"{page.slug}.html").read_text(encoding="utf-8")
+    page.slides = len(deck_slides(deck))
+    allowed = sides.site_markers if sides else Counter()
+    for problem in deck_markup_problems(deck, allowed):
+        page.fail("slide markup", problem)
+    loose = text_outside_slides(deck)
+    if loose:
+        page.fail("slide markup", f"text outside every slide: {loose[:80]}")
+    pdf = site.out / f"{page.slug}.pdf"
+    page.handout_pages = len(pypdf.PdfReader(pdf).pages)
+    if sides is not None:
+        for problem in pdf_markup_problems(pdf, sides.site_all_markers):
+            page.fail("handout markup", problem)
+    check_slide_pdf_and_index(page, site)
+
+
+def check_slide_pdf_and_index(page: Page, site: SiteBuild) -> None:
+    """The slide PDF a page a slide, each slide's title on its page; the index's counts right."""
+    deck = site.out / f"{page.slug}.html"
+    for problem in slide_pdf_problems(deck, site.out / f"{page.slug}-slides.pdf"):
+        page.fail("slide pdf", problem)
+    shown = (deck_slide_count(deck), pdf_page_count(site.out / f"{page.slug}.pdf"))
+    if shown != (page.slides, page.handout_pages):
+        page.fail("index", f"the index counts {shown}, not {(page.slides, page.handout_pages)}")
+
+
+def check_pages(site: SiteBuild) -> SiteBuild:
+    """Every page of a built site: content against the oracle, raw markup in the outputs."""
+    for page in site.pages:
+        sides = check_content(page, site)
+        if page.built:
+            check_outputs(page, site, sides)
+    return site
