@@ -56,7 +56,7 @@ preview: setup $(CHROMIUM)
 test: setup $(CHROMIUM) $(PDFTOPPM) $(SHELLCHECK)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadscope
 
 # The inner loop (about a minute): tests/unit and tests/filters, no Chromium, no site build.
 test-fast: setup

@@ -8,12 +8,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.against_marp import bench_marp
 from bench.builds import code_state
 from bench.context import prepare
 from bench.courses import first_lesson
 from bench.figure_edit import bench_figure_edit
 from bench.first_lesson import bench_first_lesson
-from bench.marp import bench_marp
 from bench.preview import bench_preview
 from bench.scale import bench_scale
 from bench.settings import CORPUS, EPOCH, SITES

@@ -1,17 +1,11 @@
-"""The peer: Marp CLI, installed into bench/.marp, making HTML and PDF of the same lesson."""
+"""The peer: Marp CLI, installed into bench/.marp, and its commands for the same lesson."""
 
 from __future__ import annotations
 
 import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from bench.builds import build_command
 from bench.settings import CHROMIUM, ENV, ROOT
-from bench.table import section
-
-if TYPE_CHECKING:
-    from bench.context import Bench
 
 MARP_VERSION = "4.5.1"
 MARP_DIR = ROOT / "bench" / ".marp"
@@ -91,28 +85,3 @@ def marp_commands(markdown: Path, work: Path) -> dict[str, dict]:
             "env": env,
         },
     }
-
-
-def bench_marp(bench: Bench) -> None:
-    """Section 7: the peer, Marp to HTML and PDF, against our text-edit build."""
-    series, table = bench.series, bench.table
-    section(f"7. peer: Marp CLI {MARP_VERSION} → HTML and PDF (Chromium)")
-    install_marp()
-    marp = marp_commands(bench.marp_page, bench.work)
-    for _ in range(bench.runs):
-        series.run("marp html", **marp["html"])
-        series.run("marp pdf", **marp["pdf"])
-        bench.edit_one()
-        series.run("ours", build_command(bench.one, bench.out_one))
-    html, pdf, ours = series["marp html"], series["marp pdf"], series["ours"]
-    table.add("Marp → HTML", html.text())
-    table.add("Marp → PDF", pdf.text())
-    peer = html.median + pdf.median
-    ratio = ours.median / peer
-    table.add(
-        "our deck + handout (text-edit build) vs Marp HTML + PDF",
-        ours.text(),
-        f"{ratio:.2f} × Marp's {peer:.3f} s",
-        "≤ 0.4 ×",
-        ratio <= 0.4,
-    )

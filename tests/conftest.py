@@ -21,6 +21,9 @@ def pytest_collection_modifyitems(items) -> None:
         folder = Path(item.fspath).resolve().relative_to(TESTS).parts[0]
         if folder in FOLDER_MARKERS:
             item.add_marker(folder)
+    # The corpus check is the longest module by far: first, so that with
+    # pytest-xdist (make test) one worker runs it while the other runs the rest.
+    items.sort(key=lambda item: item.get_closest_marker("corpus") is None)
 
 
 @pytest.fixture

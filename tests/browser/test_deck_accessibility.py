@@ -18,8 +18,8 @@ from coursebuild.browser.mermaid import diagram_text
 from coursebuild.deck.draft import level_headings, name_diagrams
 from coursebuild.deck.math_alt import label_math
 from coursebuild.pandoc.run import FILTERS_DIR, pandoc_executable
-from tests.build.test_handout_accessibility import handout_math, typst_alt
 from tests.support import deck_axe
+from tests.support.typst_text import handout_math, typst_alt
 
 SEED_DECK = "100_neuroverkot_101.html"
 DOT = "data:image/gif;base64,R0lGODlhAQABAAAAACw="  # 1×1 GIF: CSP allows data: images

@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from coursebuild.browser.chromium import open_browser
-from tests.build.test_faults import EPOCH, MARK, marked
 from tests.support.course_factory import (
     PROJECT_ROOT,
     SMALL_LESSON,
@@ -26,6 +25,7 @@ from tests.support.course_factory import (
     outputs,
     run_build,
 )
+from tests.support.processes import EPOCH, MARK, marked
 
 LESSON = """\
 ---

@@ -28,9 +28,8 @@ import pytest
 from coursebuild.core.errors import BuildError
 from coursebuild.core.timestamps import source_date_epoch
 from tests.support.course_factory import PROJECT_ROOT, SMALL_LESSON, make_course, outputs, run_build
+from tests.support.processes import EPOCH, MARK, Marked, marked
 
-MARK = "COURSEBUILD_TEST_RUN"
-EPOCH = "1767225600"
 INTERRUPTED = "interrupted; the outputs of the last good build are kept"
 STATE = ".build-state.json"
 SITE = "site_name: Vikakurssi\ntheme:\n  name: material\n  language: fi\n"
@@ -161,33 +160,6 @@ def start_build(
         reader.start()
         build.readers.append(reader)
     return build
-
-
-@dataclass(frozen=True)
-class Marked:
-    pid: int
-    parent: int
-    command: str
-
-
-def marked(mark: str) -> list[Marked]:
-    """Every live process whose environment carries ``mark``."""
-    entry = f"{MARK}={mark}".encode()
-    found = []
-    for folder in Path("/proc").iterdir():
-        if not folder.name.isdigit():
-            continue
-        try:
-            if entry not in (folder / "environ").read_bytes().split(b"\0"):
-                continue
-            command = (
-                (folder / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            )
-            parent = int((folder / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue  # ended meanwhile, or a zombie
-        found.append(Marked(int(folder.name), parent, command))
-    return found
 
 
 def wait_until(build: Build, condition, timeout: float = 90) -> None:

@@ -14,7 +14,6 @@ Pandoc to show how TeX is read out.
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 from pathlib import Path
@@ -23,9 +22,9 @@ import pypdf
 import pytest
 import typst
 
-from coursebuild.pandoc.run import FILTERS_DIR, pandoc_executable
-from tests.build.test_handout_security import png
 from tests.support.course_factory import ARITHMATEX, EMOJI, make_course, mkdocs_yml, run_build
+from tests.support.images import png
+from tests.support.typst_text import handout_math, typst_alt
 
 MKDOCS_YML = mkdocs_yml("tables", "attr_list", ARITHMATEX, EMOJI)
 # The TeX of a formula holding what a Typst string must escape (", \) and
@@ -185,31 +184,6 @@ def test_an_image_without_alt_text_or_caption_is_refused_at_its_line(tmp_path):
 
 
 # -- typst_math.lua, by the real Pandoc -------------------------------------------------
-
-
-def handout_math(markdown: str) -> str:
-    """Pandoc's Typst for ``markdown`` after typst_math.lua."""
-    result = subprocess.run(
-        [
-            pandoc_executable(),
-            "--from=markdown",
-            "--to=typst",
-            f"--lua-filter={FILTERS_DIR / 'typst_math.lua'}",
-        ],
-        input=markdown,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return result.stdout
-
-
-def typst_alt(code: str) -> str:
-    """The one alt text in ``code``, as Typst reads the string literal."""
-    match = re.search(r'alt: ("(?:[^"\\]|\\.)*")', code)
-    assert match, code
-    found = typst.query(f"#metadata({match.group(1)}) <a>".encode(), "<a>", field="value", one=True)
-    return json.loads(found)
 
 
 @pytest.mark.parametrize(

@@ -15,10 +15,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import struct
 import subprocess
 import tempfile
-import zlib
 from pathlib import Path
 
 import pytest
@@ -35,6 +33,7 @@ from tests.support.course_factory import (
     mkdocs_yml,
     run_build,
 )
+from tests.support.images import png
 
 MKDOCS_YML = mkdocs_yml(
     "pymdownx.snippets",
@@ -49,23 +48,6 @@ HEAD = "# Sivu\n\n## Osio\n\n### Dia\n\nTeksti.\n\n"  # the payload starts on li
 PAYLOAD_LINE = 9
 MARKER = "VIERAS-SISALTO-7Q2X"  # the content of a file outside the course
 PASSWORD_LINE = "root:x:"  # the first line of /etc/passwd
-
-
-def png(width: int, height: int) -> bytes:
-    """A real one-colour PNG of the given size."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        checksum = struct.pack(">I", zlib.crc32(kind + data))
-        return struct.pack(">I", len(data)) + kind + data + checksum
-
-    rows = b"".join(b"\x00" + b"\xc0\x20\x20" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
 
 
 def make_site(root: Path, page: str, files: dict[str, str | bytes] | None = None) -> Path:

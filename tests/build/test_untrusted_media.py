@@ -24,8 +24,8 @@ from coursebuild.core.url_policy import is_allowed_url
 from coursebuild.handout.compile import finish_typst, start_typst, typst_failure
 from coursebuild.pandoc.run import HANDOUT_ARGUMENTS, pandoc_command, run_pandoc
 from coursebuild.reading.sanitize import dropped_text, sanitize_html
-from tests.build.test_handout_security import png
 from tests.support.course_factory import make_course, mkdocs_yml, run_build
+from tests.support.images import png
 
 PAGE = "# Sivu\n\n## Osio\n\n### Dia\n\nTeksti.\n\n"  # what follows starts on line 9
 CONFIG = mkdocs_yml("attr_list", "md_in_html")
