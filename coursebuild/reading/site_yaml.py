@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import yaml
 
 from coursebuild.core.bounded_yaml import YamlLimitError, check_bounds
 from coursebuild.core.errors import BuildError
-
-NAV_FILE = ".nav.yml"
-# awesome-nav's nav for a folder whose .nav.yml has none: its index page, then the rest.
-DEFAULT_NAV = ("@(index.md|README.md)", "*")
-
-FRONT_MATTER_END = "---"
-PRIORITY_LINE = re.compile(r"^priority\s*:", re.MULTILINE)
-# Tags that break a line become a space; inline ones (<a>, <em>) go, so "<a>Oy</a>." stays "Oy.".
-EXTGLOB_CLOSERS = {"@": ")", "?": ")?", "+": ")+", "*": ")*"}
-# A nav target that is a link, not a page: "https://...", "mailto:...", "/path", "#part".
-LINK = re.compile(r"[a-z][a-z0-9+.-]*://|mailto:|/|#", re.IGNORECASE)
-
 
 PYTHON_TAG_PREFIX = "tag:yaml.org,2002:python/"
 
