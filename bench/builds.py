@@ -40,6 +40,7 @@ def imported(stderr: str, module: str) -> bool:
 
 def code_copy(folder: Path) -> Path:
     """The build's code in a temporary folder, so a figure module can be edited."""
+    folder.mkdir(parents=True, exist_ok=True)
     for name in CODE:
         if (ROOT / name).is_dir():
             ignore = shutil.ignore_patterns("__pycache__")
