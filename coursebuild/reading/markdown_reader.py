@@ -170,7 +170,8 @@ def usable_extensions(
 
 def configured_markdown(extensions: list[tuple[str, dict]], site_root: Path, bridge):
     """A Markdown instance reading the site's dialect, with ``bridge`` as its last extension."""
-    # Imported here: Markdown, pymdownx and Pygments load only when a page is read.
+    # Imported here: Markdown, and html_bridge which imports it, load only when a
+    # page is read.
     import markdown
 
     from coursebuild.reading.html_bridge import emoji_image
@@ -262,7 +263,7 @@ def warm_lexers(text: str) -> None:
 
 def page_to_html(text: str, extensions: list[tuple[str, dict]], site_root: Path, context) -> str:
     """The page as the site's HTML, reshaped for Pandoc (html_bridge.PageContext ``context``)."""
-    # Imported here: Markdown, pymdownx and Pygments load only when a page is read.
+    # Imported here: html_bridge imports Markdown, which loads only when a page is read.
     from coursebuild.reading.html_bridge import PandocBridge
 
     md = markdown_for(extensions, site_root, PandocBridge)
