@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -123,3 +124,16 @@ def test_the_cycle_check_sees_a_cycle_and_local_imports(tmp_path):
     assert find_cycles(graph) == [["a", "b", "c", "a"]]
     assert room("coursebuild.deck.layout") == "deck"
     assert room("coursebuild.pipeline") == BUILD
+
+
+def test_the_readmes_layout_names_every_folder_and_top_module():
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme.split("## Layout", 1)[1].split("\n## ", 1)[0]
+    folders = {path.name for path in PACKAGE.iterdir() if path.is_dir() and path.name[0] != "_"}
+    top = {path.name for path in PACKAGE.glob("*.py") if not path.name.startswith("_")}
+    named = set(re.findall(r"\b([a-z_]+)/", layout)) | set(re.findall(r"\b([a-z_]+\.py)\b", layout))
+    assert folders - named == set()
+    assert top - named == set()
+    # And no folder it names under coursebuild/ is gone.
+    listed = set(re.findall(r"^  ([a-z_]+)/", layout, re.MULTILINE))
+    assert listed == folders
