@@ -2,26 +2,26 @@
 
 The floor runs the tools alone, on what the build gives them. That is taken
 here, untimed, from the build's functions themselves, so that it cannot drift
-from the build: the page's HTML from ``read_lesson``; Pandoc's arguments from
-``draft_deck`` and ``make_handout`` (their ``run_pandoc`` recorded); the Typst
-child's input from ``make_handout`` (handed a stand-in for the child, which
-keeps what ``finish_typst`` writes to it, and the handout's folder).
+from the build: the page's HTML from ``read_lesson``, Pandoc's arguments from
+``deck_arguments`` and ``handout_arguments``, the handout's folder from
+``handout_folder`` and its Typst source from ``handout_source``.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import shutil
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from unittest import mock
 
 from coursebuild.handout.compile import typst_input
-from coursebuild.lesson import make
-from coursebuild.lesson.make import ReadLesson, draft_deck, make_handout
-from coursebuild.pandoc import run as pandoc_run
+from coursebuild.handout.guard import handout_folder
+from coursebuild.lesson.make import (
+    ReadLesson,
+    deck_arguments,
+    handout_arguments,
+    handout_source,
+)
+from coursebuild.pandoc.run import run_pandoc
 from coursebuild.reading.images import FigureSet
 from figures.catalogue import FIGURES
 
@@ -34,71 +34,15 @@ class PandocCall:
     arguments: tuple[str, ...]
 
 
-class Stopped(Exception):
-    """Raised by the Pandoc stand-in once it has recorded its call."""
-
-
-@contextlib.contextmanager
-def pandoc_stand_in(answer: Callable[[PandocCall], str] | None) -> Iterator[list[PandocCall]]:
-    """The build's Pandoc runs (make.run_pandoc), recorded: answered by ``answer``, else
-    stopped there (``Stopped``) without running Pandoc."""
-    calls: list[PandocCall] = []
-
-    def stand_in(html: str, arguments: tuple[str, ...], _path: Path, _source: str):
-        calls.append(PandocCall(html, tuple(arguments)))
-        if answer is None:
-            raise Stopped
-        return answer(calls[-1]), []
-
-    with mock.patch.object(make, "run_pandoc", stand_in):
-        yield calls
-
-
-def run_real_pandoc(page: ReadLesson) -> Callable[[PandocCall], str]:
-    """An answer for the stand-in: the build's own run_pandoc, run."""
-
-    def answer(call: PandocCall) -> str:
-        output, _ = pandoc_run.run_pandoc(call.html, call.arguments, page.lesson.source, "")
-        return output
-
-    return answer
-
-
-def recorded_call(stage: Callable[[ReadLesson], object], page: ReadLesson) -> PandocCall:
-    """The Pandoc call ``stage`` (draft_deck, make_handout) makes for the page; not run."""
-    with pandoc_stand_in(None) as calls, contextlib.suppress(Stopped):
-        stage(page)
-    return calls[0]
-
-
 def deck_call(page: ReadLesson) -> PandocCall:
     """Pandoc to reveal.js slides, as draft_deck calls it."""
-    return recorded_call(draft_deck, page)
+    return PandocCall(page.html, deck_arguments(page))
 
 
 def handout_call(page: ReadLesson) -> PandocCall:
     """Pandoc to Typst markup, as make_handout calls it."""
-    return recorded_call(make_handout, page)
-
-
-class TypstStandIn:
-    """In make_handout's place of its Typst child: keeps the source and the folder given."""
-
-    returncode = 0
-
-    def __init__(self, root: Path) -> None:
-        self.root = root  # where the handout's folder is copied to, for the floor's Typst
-        self.input = b""
-
-    def communicate(self, given: bytes, timeout: float | None = None) -> tuple[bytes, bytes]:
-        folder_line, _, source = given.partition(b"\n")
-        folder = Path(json.loads(folder_line))
-        shutil.copytree(folder, self.root, dirs_exist_ok=True)  # removed once make_handout ends
-        self.input = typst_input(source.decode("utf-8"), self.root)
-        return b"", b""
-
-    def kill(self) -> None:
-        pass
+    with handout_folder(page.shown, page.lesson.source) as (_folder, names):
+        return PandocCall(page.html, handout_arguments(page, names))
 
 
 def typst_child_input(page: ReadLesson, root: Path, body: str | None = None) -> bytes:
@@ -107,11 +51,12 @@ def typst_child_input(page: ReadLesson, root: Path, body: str | None = None) -> 
     Pandoc's Typst markup is ``body`` when given (the floor's own Pandoc output),
     else Pandoc is run as the build runs it.
     """
-    child = TypstStandIn(root)
-    answer = (lambda _call: body) if body is not None else run_real_pandoc(page)
-    with pandoc_stand_in(answer):
-        make_handout(page, child)
-    return child.input
+    with handout_folder(page.shown, page.lesson.source) as (folder, names):
+        if body is None:
+            arguments = handout_arguments(page, names)
+            body, _ = run_pandoc(page.html, arguments, page.lesson.source, page.source)
+        shutil.copytree(folder, root, dirs_exist_ok=True)  # removed when the block ends
+    return typst_input(handout_source(page, body), root)
 
 
 def built_figures(out: Path) -> FigureSet:

@@ -14,3 +14,8 @@ def node_modules() -> Path:
     """npm's folder: a source checkout's, else the current folder's (an installed package)."""
     checkout = PACKAGE_DIR.parent / "node_modules"
     return checkout if checkout.is_dir() else Path.cwd() / "node_modules"
+
+
+def twemoji_dir() -> Path:
+    """Twemoji's SVG files, one an emoji: the images the sites show for emoji."""
+    return node_modules() / "@twemoji" / "svg"

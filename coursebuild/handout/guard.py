@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from coursebuild.core.errors import BuildError, line_of
-from coursebuild.core.paths import node_modules
+from coursebuild.core.paths import twemoji_dir
 from coursebuild.reading.dialect import image_references
 from coursebuild.reading.jinja_regions import code_regions
 
@@ -50,7 +50,7 @@ EMOJI = re.compile(
     "\u2753-\u2755\u2757\u2795-\u2797\u27b0\u27bf\u2b1b\u2b1c\u2b50\u2b55"
     "\U0001f004\U0001f0cf\U0001f18e\U0001f191-\U0001f19a\U0001f200-\U0001faff]"
 )
-TWEMOJI_DIR = node_modules() / "@twemoji" / "svg"
+TWEMOJI_DIR = twemoji_dir()
 
 
 def refuse_raw_typst(text: str, path: Path) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coursebuild.browser.chromium import chromium_signature
-from coursebuild.core.paths import FIGURES_DIR, PACKAGE_DIR, node_modules
+from coursebuild.core.paths import FIGURES_DIR, PACKAGE_DIR, node_modules, twemoji_dir
 from coursebuild.core.report import Reporter
 from coursebuild.core.state import BuildState, digest, file_digest, files_digest
 from coursebuild.core.templates import TEMPLATES_DIR
@@ -118,8 +118,7 @@ def typst_signature() -> str:
 
 
 def npm_assets() -> tuple[Path, ...]:
-    modules = node_modules()
-    return (modules / "mermaid", modules / "@twemoji" / "svg")
+    return (node_modules() / "mermaid", twemoji_dir())
 
 
 @dataclass

@@ -49,7 +49,7 @@ class LessonOutputs:
 class DeckDraft:
     """A deck before the layout pass, and what it is rendered with again after it."""
 
-    page: str
+    page: str | None  # None: the deck was not made (its inputs had not changed)
     context: dict
     images: dict[str, Path] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -124,13 +124,29 @@ def language_option(course: Course) -> tuple[str, ...]:
     return (f"--metadata=lang={course.language}",)
 
 
-def draft_deck(page: ReadLesson) -> DeckDraft:
-    """The page's slides (Pandoc) in the deck template, ready for the layout pass."""
-    lesson = page.lesson
+def deck_arguments(page: ReadLesson) -> tuple[str, ...]:
+    """Pandoc's arguments for the page's slides: the deck's, its language, its slide figures."""
     options = language_option(page.course)
     if page.variants:
         options += (f"--metadata=slide-variants={json.dumps(page.variants)}",)
-    slides, warnings = run_pandoc(page.html, DECK_ARGUMENTS + options, lesson.source, page.source)
+    return DECK_ARGUMENTS + options
+
+
+def handout_arguments(page: ReadLesson, names: dict[str, str]) -> tuple[str, ...]:
+    """Pandoc's arguments for the handout's Typst: ``names``, the files in its own folder."""
+    options = (*language_option(page.course), f"--metadata=handout-files={json.dumps(names)}")
+    return HANDOUT_ARGUMENTS + options
+
+
+def handout_source(page: ReadLesson, typst_body: str) -> str:
+    """The handout's whole Typst source: Pandoc's Typst markup in the handout template."""
+    return render_template("handout.typ.j2", {**page.context, "body": typst_body}, autoescape=False)
+
+
+def draft_deck(page: ReadLesson) -> DeckDraft:
+    """The page's slides (Pandoc) in the deck template, ready for the layout pass."""
+    lesson = page.lesson
+    slides, warnings = run_pandoc(page.html, deck_arguments(page), lesson.source, page.source)
     shown = page.shown + [path for paths in page.variants.values() for path in paths]
     embedded = {path: Path(path) for path in shown}
     # The title slide's notes go with the context: the deck is rendered
@@ -152,16 +168,12 @@ def make_handout(page: ReadLesson, typst_child=None) -> tuple[bytes, list[str]]:
     refuse_raw_typst(page.source, lesson.source)
     # Typst reads only a folder of the handout's own: the files it shows, renamed.
     with handout_folder(page.shown, lesson.source) as (folder, names):
-        options = (*language_option(page.course), f"--metadata=handout-files={json.dumps(names)}")
-        typst_body, warnings = run_pandoc(
-            page.html, HANDOUT_ARGUMENTS + options, lesson.source, page.source
-        )
+        arguments = handout_arguments(page, names)
+        typst_body, warnings = run_pandoc(page.html, arguments, lesson.source, page.source)
         warnings = raise_refusals(warnings, lesson.source, page.source)
-        handout_source = render_template(
-            "handout.typ.j2", {**page.context, "body": typst_body}, autoescape=False
-        )
         child = typst_child or start_typst(lesson_timestamp(lesson))
-        return finish_typst(child, handout_source, lesson.source, folder), warnings
+        source = handout_source(page, typst_body)
+        return finish_typst(child, source, lesson.source, folder), warnings
 
 
 def make_lesson(

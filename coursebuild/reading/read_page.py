@@ -7,7 +7,7 @@ from pathlib import Path
 
 from coursebuild.core import limits
 from coursebuild.core.errors import BuildError, line_of
-from coursebuild.core.paths import node_modules
+from coursebuild.core.paths import twemoji_dir
 from coursebuild.core.words import DIAGRAM_LABELS
 from coursebuild.reading import dialect
 from coursebuild.reading.course import Course
@@ -20,7 +20,7 @@ from coursebuild.reading.template_data import lesson_context
 
 
 def emoji_dir() -> Path | None:
-    folder = node_modules() / "@twemoji" / "svg"
+    folder = twemoji_dir()
     return folder if folder.is_dir() else None
 
 
