@@ -139,11 +139,16 @@ class Build:
 def start_build(
     course: Path, out: Path, *arguments: str, env: dict | None = None, kill_at_line=None
 ) -> Build:
+    """build.py started without slide PDFs, as the reference builds it is compared with.
+
+    With them, a build killed as it writes could leave slide PDFs that the next
+    build (without them) keeps: the outputs would differ by when the kill came.
+    """
     mark = uuid.uuid4().hex
     environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, MARK: mark, **(env or {})}
     command = [sys.executable, str(PROJECT_ROOT / "build.py"), "--course", str(course)]
     process = subprocess.Popen(
-        [*command, "--out", str(out), *arguments],
+        [*command, "--out", str(out), *arguments, "--no-slide-pdfs"],
         cwd=course,
         env=environment,
         stdout=subprocess.PIPE,
