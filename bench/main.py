@@ -19,6 +19,7 @@ from bench.scale import bench_scale
 from bench.settings import CORPUS, EPOCH, SITES
 from bench.sites import bench_site
 from bench.table import check_code, print_header, print_table
+from coursebuild.figure_cache import CACHE_ENV
 
 DESCRIPTION = "Build speed and scale, measured against the bare tools and a peer (issue 5)."
 
@@ -53,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.pop("PANDOC", None)  # the floor and the builds use the same Pandoc
     # The stages the floor's inputs come from run in this process (stages.py).
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    os.environ[CACHE_ENV] = "off"  # figures drawn, as in settings.ENV
     started, code = time.perf_counter(), code_state()
     lesson_page = first_lesson()
     print_header(lesson_page, arguments)

@@ -6,6 +6,8 @@ import os
 import sys
 from pathlib import Path
 
+from coursebuild.figure_cache import CACHE_ENV
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 BUILD = ROOT / "build.py"
@@ -21,3 +23,6 @@ SITES = {
 }
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
 ENV.pop("PANDOC", None)  # the pipeline and the floor use the same Pandoc
+# Builds draw their figures, as on a machine that never built them, not copy
+# them from an earlier run (coursebuild/figure_cache.py).
+ENV[CACHE_ENV] = "off"

@@ -27,6 +27,7 @@ from coursebuild.core.errors import BuildError
 from coursebuild.core.lifetime import start_worker, stop_workers
 from coursebuild.core.paths import FIGURES_DIR
 from coursebuild.core.state import BuildState, digest, files_digest
+from coursebuild.figure_cache import cached_svgs, store_svgs
 from figures.catalogue import FIGURES, FigureSpec, slide_figure_names
 
 if TYPE_CHECKING:
@@ -184,7 +185,11 @@ def render_figures(
     state = state or BuildState(out_dir / ".unused")
     digests = {spec.name: figure_inputs(spec, lang) for spec in specs}
     stale = [s for s in specs if not state.is_fresh(f"figure:{s.name}", digests[s.name])]
-    rendered = dict(zip((s.name for s in stale), render_elsewhere(stale, lang), strict=True))
+    rendered = {spec.name: svgs for spec in stale if (svgs := from_cache(spec, digests))}
+    to_draw = [spec for spec in stale if spec.name not in rendered]
+    for spec, svgs in zip(to_draw, render_elsewhere(to_draw, lang), strict=True):
+        store_svgs(spec.name, digests[spec.name], [svgs.handout, *svgs.slides])
+        rendered[spec.name] = svgs
     for spec in stale:
         files = rendered[spec.name].by_name(spec)
         for name, svg in files.items():
@@ -192,6 +197,12 @@ def render_figures(
         # One key for all of a figure's files: they are redrawn together.
         state.record(f"figure:{spec.name}", digests[spec.name], files)
     return [built_figure(out_dir, spec, skipped=spec.name not in rendered) for spec in specs]
+
+
+def from_cache(spec: FigureSpec, digests: dict[str, str]) -> FigureSVGs | None:
+    """The figure as drawn by an earlier build from the same inputs (figure_cache.py)."""
+    svgs = cached_svgs(spec.name, digests[spec.name], 1 + spec.slide_steps)
+    return FigureSVGs(handout=svgs[0], slides=tuple(svgs[1:])) if svgs else None
 
 
 def built_figure(out_dir: Path, spec: FigureSpec, *, skipped: bool) -> BuiltFigure:

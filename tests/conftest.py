@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
+
+from coursebuild.figure_cache import CACHE_ENV
 
 pytest_plugins = ["pytester"]
 
@@ -24,6 +27,21 @@ def pytest_collection_modifyitems(items) -> None:
     # The corpus check is the longest module by far: first, so that with
     # pytest-xdist (make test) one worker runs it while the other runs the rest.
     items.sort(key=lambda item: item.get_closest_marker("corpus") is None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def figure_cache(tmp_path_factory) -> Path:
+    """One figure cache for the session's builds (coursebuild/figure_cache.py), empty at first.
+
+    Never the user's own; shared by the xdist workers. Tests that need a figure
+    drawn (determinism, a worker to kill) turn it off with NO_FIGURE_CACHE.
+    """
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the session's folder, above each worker's
+    folder = root / "figure-cache"
+    os.environ[CACHE_ENV] = str(folder)
+    return folder / "figures"
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
@@ -10,19 +11,20 @@ from pathlib import Path
 import pytest
 
 from figures.catalogue import FIGURES, slide_figure_names
-from tests.support.course_factory import copy_project
+from tests.support.course_factory import NO_FIGURE_CACHE, copy_project
 
 SVG = "{http://www.w3.org/2000/svg}"
 PROJECT_PARTS = ("build.py", "course.toml", "coursebuild", "figures")
 
 
-def run_build(project: Path, *arguments: str) -> subprocess.CompletedProcess:
+def run_build(project: Path, *arguments: str, env: dict | None = None):
     return subprocess.run(
         [sys.executable, "build.py", *arguments],
         cwd=project,
         capture_output=True,
         text=True,
         timeout=300,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -75,7 +77,7 @@ def test_svgs_carry_no_date_or_memory_addresses(finnish_build):
 
 
 def test_two_builds_give_byte_identical_svgs(project_root, finnish_build, tmp_path):
-    result = run_build(project_root, "figures", "--out", str(tmp_path))
+    result = run_build(project_root, "figures", "--out", str(tmp_path), env=NO_FIGURE_CACHE)
     assert result.returncode == 0, result.stderr
     for spec in FIGURES:
         first = (finnish_build / "images" / f"{spec.name}.svg").read_bytes()

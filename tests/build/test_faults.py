@@ -27,7 +27,14 @@ import pytest
 
 from coursebuild.core.errors import BuildError
 from coursebuild.core.timestamps import source_date_epoch
-from tests.support.course_factory import PROJECT_ROOT, SMALL_LESSON, make_course, outputs, run_build
+from tests.support.course_factory import (
+    NO_FIGURE_CACHE,
+    PROJECT_ROOT,
+    SMALL_LESSON,
+    make_course,
+    outputs,
+    run_build,
+)
 from tests.support.processes import EPOCH, MARK, Marked, marked
 
 INTERRUPTED = "interrupted; the outputs of the last good build are kept"
@@ -240,7 +247,7 @@ def test_a_clean_build_killed_leaves_no_process_and_the_next_build_is_whole(
     course, reference, tmp_path, point
 ):
     out = tmp_path / "out"
-    kill_and_check(start_build(course, out, "-j", "2"), point)
+    kill_and_check(start_build(course, out, "-j", "2", env=NO_FIGURE_CACHE), point)
     result = run_build(course, "--out", str(out), "-j", "2")
     assert result.returncode == 0, result.stderr
     assert not temporaries(out)
@@ -331,7 +338,7 @@ def test_ctrl_c_while_figures_are_drawn(course, reference, tmp_path):
     out = copy_of(reference, tmp_path / "out")
     (out / "images" / "100_ShallowReLU.svg").unlink()  # to be drawn again
     before = outputs(out)
-    build = start_build(course, out, "-j", "2")
+    build = start_build(course, out, "-j", "2", env=NO_FIGURE_CACHE)
     code = interrupt(build, figure_worker_running)
     assert (code, "".join(build.stderr)) == (130, INTERRUPTED + "\n")
     assert outputs(out) == before

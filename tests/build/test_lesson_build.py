@@ -8,7 +8,14 @@ import shutil
 import pypdf
 import pytest
 
-from tests.support.course_factory import PROJECT_ROOT, SEED_PAGE, make_course, outputs, run_build
+from tests.support.course_factory import (
+    NO_FIGURE_CACHE,
+    PROJECT_ROOT,
+    SEED_PAGE,
+    make_course,
+    outputs,
+    run_build,
+)
 from tests.support.deck_slides import slide_titled, slides
 from tests.support.slide_rules import prose_only_sections
 
@@ -159,7 +166,7 @@ def test_untouched_seed_page_builds_too(seed_build):
 
 def test_two_clean_builds_are_byte_identical(course_build, tmp_path):
     first, _ = course_build
-    result = run_build(PROJECT_ROOT, "--out", str(tmp_path))
+    result = run_build(PROJECT_ROOT, "--out", str(tmp_path), env=NO_FIGURE_CACHE)
     assert result.returncode == 0, result.stderr
     first_files = outputs(first)
     second_files = outputs(tmp_path)

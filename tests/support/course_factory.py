@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from coursebuild.figure_cache import CACHE_ENV
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SEED_PAGE = PROJECT_ROOT / "tests" / "fixtures" / "100_neuroverkot_101.md"
 COURSE_TOML = """\
@@ -79,6 +81,10 @@ def copy_project(destination: Path, parts: tuple[str, ...] = PROJECT_CODE) -> Pa
             shutil.copy2(source, destination / part)
     (destination / "node_modules").symlink_to(PROJECT_ROOT / "node_modules")
     return destination
+
+
+# For a build that must draw its figures: no copies from an earlier build.
+NO_FIGURE_CACHE = {CACHE_ENV: "off"}
 
 
 def make_course(root: Path, files: dict[str, str | bytes]) -> Path:
