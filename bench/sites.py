@@ -62,7 +62,8 @@ def site_lessons(copy: Path) -> tuple[object, list]:
 
     course = open_course(copy)
     pages = lesson_pages(course, lesson_paths(course, BuildOptions()))
-    return course, load_lessons(pages)
+    lessons, _ = load_lessons(pages)
+    return course, lessons
 
 
 def site_inputs(site: Site) -> None:

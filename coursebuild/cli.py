@@ -16,6 +16,7 @@ from pathlib import Path
 from coursebuild.core.errors import BuildError
 from coursebuild.core.lifetime import INTERRUPTS, stop_workers
 from coursebuild.core.report import Reporter, tolerant_streams
+from coursebuild.core.words import WORDS
 from coursebuild.options import BuildOptions
 from coursebuild.pipeline import build, choose_course, lesson_paths, output_dir
 
@@ -35,7 +36,10 @@ def parse_arguments(argv: list[str] | None, prog: str = "build.py") -> BuildOpti
         help="'figures' for the figures only, or lesson pages (.md); default: the whole course",
     )
     parser.add_argument(
-        "--lang", choices=("fi", "en"), help="language of the figures (default: course.toml)"
+        "--lang",
+        choices=sorted(WORDS),
+        help="the language of the words the build adds and of the figures (Finnish or English)"
+        " (default: the site's theme.language, or course.toml's language)",
     )
     parser.add_argument("--out", type=Path, help="output folder (default: course.toml, build/)")
     parser.add_argument(
@@ -106,7 +110,7 @@ def main(
         return run_preview(options, home, relaunch or ["-m", "coursebuild"])
     INTERRUPTS.install()
     try:
-        build(choose_course(options, home), options, report)
+        summary = build(choose_course(options, home), options, report)
     except BaseException as error:
         report.clear_bar()
         if INTERRUPTS.received:
@@ -119,6 +123,13 @@ def main(
         if not isinstance(error, BuildError):
             raise
         print(f"error: {error}".replace("\n", "\nerror: "), file=sys.stderr)
+        return 1
+    if summary.failed:
+        for page in summary.failed:
+            for problem in page.errors:
+                print(f"error: {problem}".replace("\n", "\nerror: "), file=sys.stderr)
+        # The one line a build with failed pages ends on, whatever -q says.
+        print(f"{summary.line()}; the failed pages keep their last good outputs", file=sys.stderr)
         return 1
     return 0
 

@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from coursebuild.core.state import digest, file_signature
 from coursebuild.core.templates import TEMPLATES_DIR, render_template
+from coursebuild.core.words import words_for
 from coursebuild.reading.course import Course
 from coursebuild.reading.lesson_file import Lesson
 from coursebuild.reading.template_data import course_data
@@ -47,23 +48,24 @@ def deck_slide_count(path: Path) -> int | None:
     return sum(1 for tag, after in itertools.pairwise(tags) if not tag and after)
 
 
-# -- as the page shows it, in Finnish ---------------------------------------------
+# -- as the page shows it, in the course's language --------------------------------
 
 NBSP = "\u00a0"  # a number and its unit never part at a line end
 
 
-def finnish_decimal(value: float) -> str:
-    """One decimal with a decimal comma, as Finnish writes it: 1,2."""
-    return f"{value:.1f}".replace(".", ",")
+def one_decimal(value: float, words: dict) -> str:
+    """One decimal, with the language's decimal sign: 1,2 in Finnish, 1.2 in English."""
+    return f"{value:.1f}".replace(".", words["decimal"])
 
 
-def human_size(size: int) -> str:
-    """A file size as Finnish writes it: 8 kt, 612 kt, 1,2 Mt, 14 Mt."""
+def human_size(size: int, words: dict) -> str:
+    """A file size as the language writes it: 8 kt, 612 kt, 1,2 Mt, 14 Mt (Finnish)."""
     kilobytes = size / 1024
     if kilobytes < 999.5:
-        return f"{max(1, round(kilobytes))}{NBSP}kt"
+        return f"{max(1, round(kilobytes))}{NBSP}{words['kilobytes']}"
     megabytes = kilobytes / 1024
-    return f"{finnish_decimal(megabytes) if megabytes < 9.95 else round(megabytes)}{NBSP}Mt"
+    number = one_decimal(megabytes, words) if megabytes < 9.95 else round(megabytes)
+    return f"{number}{NBSP}{words['megabytes']}"
 
 
 def counted(count: int | None, one: str, many: str) -> str:
@@ -73,11 +75,15 @@ def counted(count: int | None, one: str, many: str) -> str:
     return f"{count}{NBSP}{one if count == 1 else many}"
 
 
-def download(label: str, path: Path, count: int | None, one: str, many: str) -> dict | None:
-    """One link of a lesson: the file's name, label and what it holds; None if not built."""
+def download(label: str, path: Path, count: int | None, unit: str, words: dict) -> dict | None:
+    """One link of a lesson: the file's name, label and what it holds; None if not built.
+
+    ``unit``: what it counts, "slide" or "page", in ``words``.
+    """
     if not path.is_file():
         return None
-    facts = [counted(count, one, many), human_size(path.stat().st_size)]
+    counts = counted(count, words[f"{unit}_one"], words[f"{unit}_many"])
+    facts = [counts, human_size(path.stat().st_size, words)]
     return {"href": quote(path.name), "label": label, "facts": " · ".join(f for f in facts if f)}
 
 
@@ -89,26 +95,33 @@ def lesson_files(slug: str, out_dir: Path) -> tuple[Path, Path, Path]:
     return deck, slides, handout
 
 
-def lesson_downloads(slug: str, out_dir: Path) -> list[dict]:
+def lesson_downloads(slug: str, out_dir: Path, words: dict) -> list[dict]:
     """The deck, the slide PDF and the handout of the lesson ``slug``, those that exist."""
     deck, slides, handout = lesson_files(slug, out_dir)
     links = [
-        download("Diat (HTML)", deck, deck_slide_count(deck), "dia", "diaa"),
-        download("Diat (PDF)", slides, pdf_page_count(slides), "sivu", "sivua"),
-        download("Moniste (PDF)", handout, pdf_page_count(handout), "sivu", "sivua"),
+        download(words["slides_html"], deck, deck_slide_count(deck), "slide", words),
+        download(words["slides_pdf"], slides, pdf_page_count(slides), "page", words),
+        download(words["handout_pdf"], handout, pdf_page_count(handout), "page", words),
     ]
     return [link for link in links if link is not None]
 
 
-def index_entries(lessons: list[Lesson], out_dir: Path) -> list[dict]:
+def index_entries(lessons: list[Lesson], out_dir: Path, failed, words: dict) -> list[dict]:
+    """Each page's title, chapter and files; a page in ``failed`` shows none (unavailable).
+
+    ``lessons``: anything with a title, slug and chapter (a page that failed
+    to load has no Lesson).
+    """
     return [
         {
             "title": lesson.title,
             "slug": lesson.slug,
             "chapter": lesson.chapter,
-            "downloads": lesson_downloads(lesson.slug, out_dir),
+            "unavailable": failed_page,
+            "downloads": [] if failed_page else lesson_downloads(lesson.slug, out_dir, words),
         }
         for lesson in lessons
+        for failed_page in [lesson.slug in failed]
     ]
 
 
@@ -122,7 +135,7 @@ def chapters(entries: list[dict]) -> list[tuple[str | None, list[dict]]]:
     return groups
 
 
-def index_inputs(course: Course, lessons: list[Lesson], out_dir: Path) -> str:
+def index_inputs(course: Course, lessons: list[Lesson], failed, out_dir: Path) -> str:
     """All the index shows, and how: a no-op build finds it fresh and writes nothing.
 
     The lessons' files count by their signatures (size, mtime, inode; the build
@@ -136,6 +149,7 @@ def index_inputs(course: Course, lessons: list[Lesson], out_dir: Path) -> str:
             *map(file_signature, lesson_files(lesson.slug, out_dir)),
         )
         for lesson in lessons
+        for failed_page in [lesson.slug in failed]
     ]
     return digest(
         course.config_path.read_bytes(),
@@ -143,9 +157,12 @@ def index_inputs(course: Course, lessons: list[Lesson], out_dir: Path) -> str:
         (TEMPLATES_DIR / "index.html.j2").read_bytes(),
         Path(__file__).read_bytes(),
         repr(shown),
+        repr(sorted(failed)),
     )
 
 
-def render_index(course: Course, lessons: list[Lesson], out_dir: Path) -> str:
-    context = {"course": course_data(course), "chapters": chapters(index_entries(lessons, out_dir))}
+def render_index(course: Course, lessons: list[Lesson], failed, out_dir: Path) -> str:
+    words = words_for(course.language)
+    entries = index_entries(lessons, out_dir, failed, words)
+    context = {"course": course_data(course), "chapters": chapters(entries), "words": words}
     return render_template("index.html.j2", context, autoescape=True)

@@ -7,7 +7,9 @@ outputs of the last good build as they were.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from coursebuild.browser.chromium import inspect_deck, open_browser
@@ -18,6 +20,7 @@ from coursebuild.core.paths import FIGURES_DIR, PACKAGE_DIR
 from coursebuild.core.report import Reporter
 from coursebuild.core.state import BuildState
 from coursebuild.core.timestamps import source_date_epoch
+from coursebuild.core.words import missing_language_warning, words_language
 from coursebuild.course_index import index_inputs, render_index
 from coursebuild.figure_files import render_figures
 from coursebuild.lesson.freshness import plan_lessons
@@ -31,6 +34,7 @@ from coursebuild.reading.lesson_file import (
     default_slug,
     find_lessons,
     load_lesson,
+    title_from_file_name,
 )
 from coursebuild.reading.mkdocs_config import find_site
 from figures.catalogue import FIGURES
@@ -41,48 +45,129 @@ PROJECT_SOURCES = (PACKAGE_DIR, FIGURES_DIR)
 BUILD_FOLDERS = (".", "images", ".cache/mermaid")
 
 
-def build(course: Course, options: BuildOptions, report: Reporter) -> None:
+@dataclass(frozen=True)
+class PageFailure:
+    """A page that could not be built: its errors, one line each. Its last good outputs stay."""
+
+    source: Path
+    slug: str
+    title: str
+    chapter: str | None
+    errors: list[str]
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    """What a build made of its pages: the build exits 1 when one failed."""
+
+    built: int
+    failed: list[PageFailure]
+    warnings: int
+
+    def line(self) -> str:
+        return f"{self.built} built, {len(self.failed)} failed, {self.warnings} warnings"
+
+
+def build(course: Course, options: BuildOptions, report: Reporter) -> BuildSummary:
+    """Build every page that can be built; a page's errors fail that page alone.
+
+    An error that is no page's (the site's configuration, a missing tool, a
+    figure module, the output folder) stops the whole build, nothing written.
+    """
     started = time.perf_counter()
+    if options.lang:
+        course = dataclasses.replace(course, language=options.lang)
     out_dir = output_dir(course, options)
     source_date_epoch()  # a bad one stops the build before anything is written
-    lang = options.lang or (course.language if course.language in ("fi", "en") else "en")
+    lang = figure_language(course.language)
     take_output_dir(out_dir)
     state = BuildState.load(out_dir)
     if state.problem:
         report.warning(f"{state.path}: {state.problem}; everything is built again")
+    warned = Warnings(report, options.strict)
 
     # load
     pages = [] if options.only_figures else lesson_pages(course, lesson_paths(course, options))
-    lessons = load_lessons(pages)
+    lessons, failed = load_lessons(pages)
     check_output_names(lessons)
-    check_warnings(
-        [*extension_warnings(course), *(str(w) for lesson in lessons for w in lesson.warnings)],
-        options.strict,
-        report,
+    warned.of_site([*extension_warnings(course), *language_warnings(course)])
+    lessons, failed = warned.of_pages(
+        lessons, failed, {page.slug: page.warnings for page in lessons}
     )
     try:
         # figures
         wanted = None if options.only_figures or course.pages is None else figures_needed(lessons)
         figures = make_course_figures(out_dir, lang, state, report, wanted)
         # lessons
-        results = make_lessons(lessons, course, figures, state, report, options)
-        check_warnings([w for result in results for w in result.warnings], options.strict, report)
+        results, failures = make_lessons(lessons, course, figures, state, report, options)
+        failed += [page_failure(f.lesson, [str(e) for e in f.errors]) for f in failures]
+        made = [lesson for lesson in lessons if lesson.slug not in {f.slug for f in failed}]
+        made, failed = warned.of_pages(made, failed, {r.slug: r.warnings for r in results})
+        results = [result for result in results if result.slug not in {f.slug for f in failed}]
         # write: Ctrl-C from here on waits the moment until every output is written whole.
         with INTERRUPTS.held():
             write_lessons(results, out_dir, state, report)
             if not options.only_figures and options.whole_course:
-                write_index(course, lessons, out_dir, state, report)
-                remove_gone_lessons(lessons, out_dir, state, report)
+                failed_slugs = {page.slug for page in failed}
+                good = [lesson for lesson in lessons if lesson.slug not in failed_slugs]
+                listed = in_site_order(pages, [*good, *failed])
+                write_index(course, listed, failed_slugs, out_dir, state, report)
+                remove_gone_lessons([page.slug for page in listed], out_dir, state, report)
             state.save()
     except BaseException:
         # What was written is recorded; the error reported is the first one.
         with contextlib.suppress(BuildError):
             state.save()
         raise
+    built = [lesson for lesson in lessons if lesson.slug not in {f.slug for f in failed}]
+    summary = BuildSummary(len(built), in_site_order(pages, failed), warned.count)
     # check
     if options.check or options.screenshots:
-        check_decks(lessons, out_dir, options.screenshots, report)
-    report.done(f"{out_dir} in {time.perf_counter() - started:.1f} s")
+        check_decks(built, out_dir, options.screenshots, report)
+    counts = f": {summary.line()}" if pages else ""  # a build of the figures alone has none
+    report.done(f"{out_dir} in {time.perf_counter() - started:.1f} s{counts}")
+    return summary
+
+
+class Warnings:
+    """The warnings a build prints and counts; with --strict, a page's fail that page."""
+
+    def __init__(self, report: Reporter, strict: bool) -> None:
+        self.report, self.strict, self.count = report, strict, 0
+
+    def show(self, warnings) -> None:
+        for warning in warnings:
+            self.report.warning(str(warning))
+        self.count += len(warnings)
+
+    def of_site(self, warnings: list[str]) -> None:
+        """The site's own warnings: with --strict, the build stops, nothing written."""
+        self.show(warnings)
+        if self.strict and warnings:
+            raise BuildError(f"{len(warnings)} warning(s) and --strict is on; nothing written")
+
+    def of_pages(self, lessons: list[Lesson], failed: list[PageFailure], warnings: dict):
+        """Print each lesson's warnings; with --strict, a lesson with one fails."""
+        kept = []
+        for lesson in lessons:
+            found = warnings.get(lesson.slug, [])
+            self.show(found)
+            if self.strict and found:
+                message = f"{lesson.source}: {len(found)} warning(s) and --strict is on"
+                failed = [*failed, page_failure(lesson, [message])]
+            else:
+                kept.append(lesson)
+        return kept, failed
+
+
+def page_failure(lesson: Lesson, errors: list[str]) -> PageFailure:
+    return PageFailure(lesson.source, lesson.slug, lesson.title, lesson.chapter, errors)
+
+
+def in_site_order(pages: list[tuple[Path, str, str | None]], listed: list) -> list:
+    """``listed`` (lessons, failures: anything with a slug) in the order of ``pages``."""
+    order = {slug: number for number, (_, slug, _) in enumerate(pages)}
+    return sorted(listed, key=lambda page: order.get(page.slug, len(order)))
 
 
 # -- load ---------------------------------------------------------------------
@@ -137,30 +222,29 @@ def lesson_pages(course: Course, paths: list[Path]) -> list[tuple[Path, str, str
     return pages
 
 
-class BuildErrors(BuildError):
-    """Several problems found while loading, reported together."""
-
-    def __init__(self, problems: list[BuildError]) -> None:
-        super().__init__("\n".join(str(problem) for problem in problems))
-        self.problems = problems
-
-    def __str__(self) -> str:
-        return self.message
-
-
-def load_lessons(pages: list[tuple[Path, str, str | None]]) -> list[Lesson]:
-    """Load every page; report every problem at once, then stop."""
-    lessons, problems = [], []
+def load_lessons(pages: list[tuple[Path, str, str | None]]) -> tuple[list[Lesson], list]:
+    """Every page loaded, and the pages that could not be (PageFailure)."""
+    lessons, failed = [], []
     for path, slug, chapter in pages:
         try:
             lessons.append(load_lesson(path, slug, chapter))
+            continue
         except BuildError as error:
-            problems.append(error)
+            problem = error
         except OSError as error:
-            problems.append(BuildError(f"cannot read: {error.strerror}", path))
-    if problems:
-        raise BuildErrors(problems)
-    return lessons
+            problem = BuildError(f"cannot read: {error.strerror}", path)
+        failed.append(PageFailure(path, slug, title_from_file_name(path), chapter, [str(problem)]))
+    return lessons, failed
+
+
+def language_warnings(course: Course) -> list[str]:
+    warning = missing_language_warning(course.language, str(course.config_path))
+    return [warning] if warning else []
+
+
+def figure_language(language: str) -> str:
+    """The course figures are drawn in Finnish or in English."""
+    return "fi" if words_language(language) == "fi" else "en"
 
 
 def extension_warnings(course: Course) -> list[str]:
@@ -169,13 +253,6 @@ def extension_warnings(course: Course) -> list[str]:
         "pages are read without it"
         for name in course.unknown_extensions
     ]
-
-
-def check_warnings(warnings: list[str], strict: bool, report: Reporter) -> None:
-    for warning in warnings:
-        report.warning(warning)
-    if strict and warnings:
-        raise BuildError(f"{len(warnings)} warning(s) and --strict is on; nothing written")
 
 
 def take_output_dir(out_dir: Path) -> None:
@@ -215,10 +292,10 @@ def make_course_figures(
 
 
 def make_lessons(lessons, course: Course, figures, state: BuildState, report, options):
-    """The stale lessons' new outputs (lesson/batch.py); none when every lesson is fresh."""
+    """The stale lessons' new outputs and failures (lesson/batch.py); none when all are fresh."""
     plan = plan_lessons(lessons, course, state, report, options.slide_notes, options.slide_pdfs)
     if not plan:
-        return []
+        return [], []
     # Imported here: Markdown, Pandoc's runner and the browser's driver load only
     # when a lesson is to be made, not in a build that skips every one.
     from coursebuild.lesson.batch import make_lessons as make_stale_lessons
@@ -239,13 +316,14 @@ def make_lessons(lessons, course: Course, figures, state: BuildState, report, op
 
 
 def write_index(
-    course: Course, lessons: list[Lesson], out_dir: Path, state: BuildState, report: Reporter
+    course: Course, listed: list, failed: set[str], out_dir: Path, state: BuildState, report
 ) -> None:
-    inputs = index_inputs(course, lessons, out_dir)
+    """The index of the ``listed`` pages; those ``failed`` are shown as unavailable."""
+    inputs = index_inputs(course, listed, failed, out_dir)
     if state.is_fresh("index", inputs):
         report.step("skip", str(out_dir / "index.html"))
         return
-    page = render_index(course, lessons, out_dir).encode("utf-8")
+    page = render_index(course, listed, failed, out_dir).encode("utf-8")
     path = out_dir / "index.html"
     # Its inputs are the lessons' files by key: one written again with the same
     # size and count leaves the page as it was, and the file is left alone.

@@ -24,7 +24,7 @@ from coursebuild.browser.mermaid import diagram_text
 from coursebuild.core.errors import BuildError
 from coursebuild.core.paths import node_modules
 from coursebuild.core.templates import TEMPLATES_DIR, render_template
-from coursebuild.core.words import DIAGRAM_LABELS
+from coursebuild.core.words import WORDS
 from coursebuild.deck.image_size import natural_size
 from coursebuild.deck.math_alt import label_math
 
@@ -164,7 +164,7 @@ def name_diagrams(fragment: str, images: dict[str, Path]) -> str:
     (or its own accTitle and accDescr) are added, read from the drawn SVG.
     """
 
-    generic = set(DIAGRAM_LABELS.values())
+    generic = {words["diagram"] for words in WORDS.values()}
 
     def named(tag: re.Match[str]) -> str:
         alt = re.search(ATTRIBUTE.format("alt"), tag[0])

@@ -27,10 +27,10 @@ from coursebuild.browser.chromium import (
 )
 from coursebuild.core import limits
 from coursebuild.core.errors import BuildError
+from coursebuild.core.words import continued_mark
 from coursebuild.deck.slide_pdf import fix_dates, print_deck
 
 LAYOUT_SCRIPT = Path(__file__).with_name("layout_pass.js")
-CONTINUED = " (jatkuu)"
 # A raster image is not blown up beyond twice its size: it would blur.
 RASTER_UPSCALE = 2.0
 LAYOUT_TIMEOUT_MS = 60_000
@@ -53,8 +53,11 @@ async def layout_page(browser):
     return page
 
 
-async def lay_out(page, layout_html: str, source: Path | None = None) -> LaidOut:
-    """Run the layout pass on a deck rendered with ``layout_pass`` on."""
+async def lay_out(page, layout_html: str, source: Path | None, continued: str) -> LaidOut:
+    """Run the layout pass on a deck rendered with ``layout_pass`` on.
+
+    ``continued``: what a continuation slide's title ends with, " (jatkuu)".
+    """
     # Imported here: Playwright takes ~0.1 s to import; a no-op build skips it.
     from playwright.async_api import Error as BrowserError
 
@@ -63,7 +66,7 @@ async def lay_out(page, layout_html: str, source: Path | None = None) -> LaidOut
         result = await page.evaluate(
             LAYOUT_SCRIPT.read_text(encoding="utf-8"),
             {
-                "continued": CONTINUED,
+                "continued": continued,
                 "minFigureShare": MIN_FIGURE_SHARE,
                 "minTextPx": MIN_FIGURE_TEXT_PX,
                 "rasterUpscale": RASTER_UPSCALE,
@@ -141,11 +144,14 @@ class LayoutService:
             if item is not None and not item[2].done():
                 item[2].set_exception(error)
 
-    def submit(self, layout_html: str, source: Path | None = None) -> Future:
-        """Lay out a deck rendered with ``layout_pass`` on; a Future of its LaidOut."""
+    def submit(self, layout_html: str, source: Path | None, language: str | None) -> Future:
+        """Lay out a deck rendered with ``layout_pass`` on; a Future of its LaidOut.
+
+        ``language``: the deck's, for the words its continuation slides add.
+        """
 
         async def job(page, source: Path | None) -> LaidOut:
-            return await lay_out(page, layout_html, source)
+            return await lay_out(page, layout_html, source, continued_mark(language))
 
         return self.submit_job(job, source)
 

@@ -12,12 +12,14 @@ so two builds give the same bytes.
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from pathlib import Path
 
 from coursebuild.browser.chromium import SLIDE_HEIGHT, SLIDE_WIDTH, chromium_signature
 from coursebuild.core.errors import BuildError
 from coursebuild.core.state import digest, file_digest
+from coursebuild.core.words import WORDS
 
 # The deck's address while it is printed: never fetched, the route serves it.
 PRINT_URL = "https://deck.invalid/deck.html"
@@ -92,9 +94,6 @@ html.reveal-print .reveal .speaker-notes-pdf {
   line-height: 1.4;
 }
 html.reveal-print .reveal .speaker-notes-pdf p { margin: 0 0 0.6em; }
-html[lang="fi"].reveal-print .reveal .speaker-notes-pdf::before {
-  content: "Puhujan muistiinpanot";
-}
 """
 
 # Each page's number as the deck shows it ("6 / 21"), and the notes set
@@ -159,16 +158,30 @@ def notes_css(slide_width: int, slide_height: int) -> str:
     """The print CSS that adds, under each slide, a room of the slide's height for its notes."""
     width, height = page_size(slide_width, slide_height)
     left = (width - slide_width) // 2
-    return NOTES_CSS % {
-        "width": width,
-        "height": 2 * height,
-        "page": 2 * height - 1,  # as reveal.js's page: a pixel short, so none spills over
-        "top": height,
-        "left": left,
-        "inner_width": slide_width,
-        "inner_height": height - left,
-        "font": NOTES_FONT_PX[0],
-    }
+    return (
+        NOTES_CSS
+        % {
+            "width": width,
+            "height": 2 * height,
+            "page": 2 * height - 1,  # as reveal.js's page: a pixel short, so none spills over
+            "top": height,
+            "left": left,
+            "inner_width": slide_width,
+            "inner_height": height - left,
+            "font": NOTES_FONT_PX[0],
+        }
+        + notes_label_css()
+    )
+
+
+def notes_label_css() -> str:
+    """The notes' label ("Puhujan muistiinpanot") in the deck's language, by its ``lang``."""
+    rules = [
+        f'html[lang|="{code}"].reveal-print .reveal .speaker-notes-pdf::before '
+        f"{{ content: {json.dumps(words['speaker_notes'], ensure_ascii=False)}; }}"
+        for code, words in WORDS.items()
+    ]
+    return "\n".join(rules) + "\n"
 
 
 async def print_deck(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from coursebuild.core.errors import BuildError
 from coursebuild.core.report import Reporter
 from coursebuild.core.state import BuildState, digest
 from coursebuild.deck.draft import render_deck
@@ -12,7 +13,7 @@ from coursebuild.deck.slide_pdf import slides_inputs
 from coursebuild.lesson.freshness import LessonPlan, lesson_inputs, slides_fresh
 from coursebuild.lesson.make import FigureSet, LessonOutputs
 from coursebuild.lesson.outputs import SLIDES, output_name
-from coursebuild.lesson.workers import StaleParts, make_in_workers
+from coursebuild.lesson.workers import StaleParts, make_in_workers, page_failure
 from coursebuild.reading.course import Course
 from coursebuild.reading.lesson_file import Lesson, lesson_timestamp
 
@@ -28,6 +29,14 @@ class LessonResult:
     warnings: list[str]
 
 
+@dataclass(frozen=True)
+class LessonFailure:
+    """A lesson that could not be made: its page's errors. Its last good outputs stay."""
+
+    lesson: Lesson
+    errors: list[BuildError]
+
+
 def make_lessons(
     plan: LessonPlan,
     course: Course,
@@ -37,12 +46,14 @@ def make_lessons(
     jobs: int,
     slide_notes: bool = False,
     slide_pdfs: bool = True,
-) -> list[LessonResult]:
-    """The outputs of the plan's stale lessons, only the parts whose inputs changed.
+) -> tuple[list[LessonResult], list[LessonFailure]]:
+    """The outputs of the plan's stale lessons, only the parts whose inputs changed,
+    and the lessons that failed on an error of their page's.
 
     Nothing is written here. The slide PDF is printed from the finished deck:
     again when the deck's bytes change, and from the deck on disk when only the
-    slide PDF is stale.
+    slide PDF is stale. An error that names no page (a tool missing) stops the
+    whole build instead.
     """
     stale, parts_by_slug, reprint = plan.stale, plan.parts_by_slug, plan.reprint
     decks = sum("deck" in parts for parts in parts_by_slug.values()) + len(reprint)
@@ -61,10 +72,15 @@ def make_lessons(
         # Typst, and lays out each deck as its lesson comes back.
         make = StaleParts(parts_by_slug)
         made_lessons = make_in_workers(make, stale, course, figures, jobs, start_layout)
+        failures: dict[str, LessonFailure] = {}
         for done, (lesson, outputs, seconds) in enumerate(made_lessons, 1):
+            if isinstance(outputs, BuildError):
+                failures[lesson.slug] = LessonFailure(lesson, [outputs])
+                report.progress(done, len(stale))
+                continue
             laying_out = None
             if outputs.deck_page is not None:
-                laying_out = services[0].submit(outputs.deck_page, lesson.source)
+                laying_out = services[0].submit(outputs.deck_page, lesson.source, course.language)
             built.append((lesson, outputs, laying_out))
             report.step("lesson", str(lesson.source), f"{seconds:.1f} s")
             report.progress(done, len(stale))
@@ -80,7 +96,13 @@ def make_lessons(
                 files["handout"] = (inputs["handout"], outputs.handout)
             job = None
             if laying_out is not None:
-                deck, warnings = finished_deck(lesson, outputs, laying_out.result())
+                try:
+                    deck, warnings = finished_deck(lesson, outputs, laying_out.result())
+                except BuildError as error:
+                    if not page_failure(error):
+                        raise
+                    failures[lesson.slug] = LessonFailure(lesson, [error])
+                    continue
                 files["deck"] = (inputs["deck"], deck)
                 if slide_pdfs:
                     job = print_slides(services[0], lesson, deck, state, slide_notes)
@@ -94,10 +116,18 @@ def make_lessons(
         for (lesson, files, dependencies, warnings), job in zip(made, printing, strict=True):
             if job is not None:
                 future, inputs = job
-                pdf, print_warnings = future.result()
+                try:
+                    pdf, print_warnings = future.result()
+                except BuildError as error:
+                    if not page_failure(error):
+                        raise
+                    failures[lesson.slug] = LessonFailure(lesson, [error])
+                    continue
                 files[SLIDES] = (inputs, pdf)
                 warnings = warnings + [f"{lesson.source}: {w}" for w in print_warnings]
             results.append(LessonResult(lesson.slug, files, dependencies, warnings))
+        # In the order of the plan: the report lists them as the site does.
+        ordered = [failures[lesson.slug] for lesson in stale if lesson.slug in failures]
     except BaseException:
         for job in printing:
             if job is not None:
@@ -106,7 +136,7 @@ def make_lessons(
     finally:
         for service in services:
             service.close()
-    return results
+    return results, ordered
 
 
 def print_slides(service, lesson: Lesson, deck: bytes, state: BuildState, notes: bool):

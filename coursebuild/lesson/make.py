@@ -13,11 +13,17 @@ from markupsafe import Markup
 from coursebuild.browser.mermaid import DiagramError, render_diagrams
 from coursebuild.core.errors import BuildError, line_of
 from coursebuild.core.templates import render_template
+from coursebuild.core.words import format_date, words_for
 from coursebuild.deck.draft import describe_images, embed_images, render_deck, title_notes_apart
 from coursebuild.handout.compile import finish_typst, start_typst
 from coursebuild.handout.guard import handout_folder, raise_refusals, refuse_raw_typst
 from coursebuild.lesson.outputs import PARTS
-from coursebuild.pandoc.run import DECK_ARGUMENTS, HANDOUT_ARGUMENTS, run_pandoc
+from coursebuild.pandoc.run import (
+    DECK_ARGUMENTS,
+    HANDOUT_ARGUMENTS,
+    language_arguments,
+    run_pandoc,
+)
 from coursebuild.reading.course import Course
 from coursebuild.reading.html_bridge import MERMAID_PLACEHOLDER, PageContext
 from coursebuild.reading.images import FigureSet
@@ -83,6 +89,8 @@ def template_context(course: Course, lesson: Lesson) -> dict:
         "lesson": {"title": lesson.title, "slug": lesson.slug},
         "date": {"year": moment.year, "month": moment.month, "day": moment.day},
         "date_iso": moment.date().isoformat(),
+        "date_text": format_date(moment.date(), course.language),
+        "words": words_for(course.language),
     }
 
 
@@ -121,7 +129,7 @@ def fill_diagrams(html: str, context: PageContext, lesson: Lesson, cache_dir: Pa
 
 
 def language_option(course: Course) -> tuple[str, ...]:
-    return (f"--metadata=lang={course.language}",)
+    return language_arguments(course.language)
 
 
 def deck_arguments(page: ReadLesson) -> tuple[str, ...]:

@@ -76,15 +76,15 @@ def write_lessons(results, out_dir: Path, state: BuildState, report: Reporter) -
 
 
 def remove_gone_lessons(
-    lessons: list[Lesson], out_dir: Path, state: BuildState, report: Reporter
+    slugs: list[str], out_dir: Path, state: BuildState, report: Reporter
 ) -> None:
-    """Remove what the build wrote for lessons the course no longer has.
+    """Remove what the build wrote for lessons the course no longer has (not in ``slugs``).
 
     Only files its state records, and only while they hold what it wrote: a
     file edited by hand since is kept, with a warning. Run by a whole-course
     build only (a build of some pages does not know the rest of the course).
     """
-    current = {key for lesson in lessons for key in lesson_keys(lesson.slug)}
+    current = {key for slug in slugs for key in lesson_keys(slug)}
     gone = [key for key in state.entries if is_lesson_key(key) and key not in current]
     # Never a file an output still current claims (two keys cannot share one, but
     # the state file is only as sound as the disk it is on).

@@ -7,8 +7,10 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 
 from coursebuild.browser.mermaid import DiagramError, render_diagrams
+from coursebuild.core.errors import BuildError
 from coursebuild.core.lifetime import start_worker, stop_workers
-from coursebuild.lesson.make import FigureSet, diagram_error, make_lesson, page_diagrams
+from coursebuild.core.paths import PACKAGE_DIR
+from coursebuild.lesson.make import FigureSet, make_lesson, page_diagrams
 from coursebuild.lesson.outputs import PARTS
 from coursebuild.reading.course import Course
 from coursebuild.reading.lesson_file import Lesson
@@ -30,14 +32,31 @@ class StaleParts:
         return make_lesson(lesson, course, figures, parts, overlap=overlap and parts == PARTS)
 
 
+def page_failure(error: BuildError) -> bool:
+    """An error in a page or a file it uses (it names one), not in the build itself.
+
+    A tool that is missing or broken (no Chromium, no Pandoc) names no file,
+    and the build's own templates are no page's: every page would fail on
+    them, so they stop the build instead.
+    """
+    return error.path is not None and not error.path.resolve().is_relative_to(PACKAGE_DIR)
+
+
 def timed(make, lesson, course, figures, overlap=False):
+    """(the lesson's outputs, or the page's BuildError; the seconds it took)."""
     started = time.perf_counter()
-    outputs = make(lesson, course, figures, overlap=overlap)
+    try:
+        outputs = make(lesson, course, figures, overlap=overlap)
+    except BuildError as error:
+        if not page_failure(error):
+            raise
+        outputs = error
     return outputs, time.perf_counter() - started
 
 
 def make_in_workers(make, stale, course: Course, figures: FigureSet, jobs: int, ready):
-    """Yield (lesson, outputs, seconds) in order, in worker processes when it pays.
+    """Yield (lesson, outputs or its page's BuildError, seconds) in order, in worker
+    processes when it pays.
 
     ``ready`` is called once no more processes will be forked: it starts a
     thread, and a process forked beside a running thread may inherit a lock
@@ -85,11 +104,30 @@ def draw_diagrams(map_pages, lessons: list[Lesson], course: Course, figures: Fig
     names = diagram_fence_names(course.markdown_extensions)
     lessons = [lesson for lesson in lessons if any(name.encode() in lesson.raw for name in names)]
     count = len(lessons)
-    found = list(map_pages(page_diagrams, lessons, [course] * count, [figures] * count))
+    found = list(map_pages(quietly(page_diagrams), lessons, [course] * count, [figures] * count))
     sources = list(dict.fromkeys(source for diagrams in found for source in diagrams))
-    try:
-        render_diagrams(sources, figures.diagram_cache)
-    except DiagramError as error:
-        pages = zip(lessons, found, strict=True)
-        lesson = next(page for page, diagrams in pages if error.source in diagrams)
-        raise diagram_error(error, lesson) from None
+    while sources:
+        try:
+            render_diagrams(sources, figures.diagram_cache)
+            return
+        except DiagramError as error:
+            # That page fails on it in its own build; the others' diagrams are drawn.
+            sources = [source for source in sources if source != error.source]
+
+
+class quietly:
+    """``read`` returning no diagrams for a page it cannot read: its build says why.
+
+    A picklable callable, as the workers receive it.
+    """
+
+    def __init__(self, read) -> None:
+        self.read = read
+
+    def __call__(self, lesson: Lesson, course: Course, figures: FigureSet) -> list[str]:
+        try:
+            return self.read(lesson, course, figures)
+        except BuildError as error:
+            if not page_failure(error):
+                raise
+            return []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import json
 import os
 import re
 import subprocess
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from coursebuild.core import limits, url_policy
 from coursebuild.core.errors import BuildError, line_of, one_line
+from coursebuild.core.words import words_for
 
 FILTERS_DIR = Path(__file__).resolve().parent / "filters"
 # Pages reach Pandoc as the HTML the site's own Markdown parser makes
@@ -134,3 +136,9 @@ def run_pandoc(
         )
     warnings = [line for line in result.stderr.splitlines() if line.startswith("[WARNING]")]
     return result.stdout, warnings
+
+
+def language_arguments(language: str) -> tuple[str, ...]:
+    """The page's language, and the words the filters add in it (core/words.py)."""
+    words = json.dumps(words_for(language), ensure_ascii=False, sort_keys=True)
+    return (f"--metadata=lang={language}", f"--metadata=words={words}")

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from coursebuild.core.errors import BuildError
 from coursebuild.core.limits import MAX_SETTINGS_BYTES, read_limited
+from coursebuild.core.words import WORDS
 from coursebuild.reading.markdown_reader import usable_extensions
 from coursebuild.reading.mkdocs_config import MKDOCS_BUILTIN_EXTENSIONS, load_site
 
-LANGUAGES = ("fi", "en")
+LANGUAGES = tuple(sorted(WORDS))  # the languages the build has words for
 REQUIRED_TEXT = ("title", "author", "licence", "language")
 SITE_CONFIG = "mkdocs.yml"
 

@@ -10,11 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from coursebuild.core.words import WORDS
+
 FENCE = re.compile(r"^[ ]*(```|~~~)")
 HEADING = re.compile(r"^(#{1,6})[ ]+(.*?)[ ]*#*[ ]*$")
 IMAGE = re.compile(r"!\[[^\]]*\]\((?P<target>[^)\s]+)(?:[ ]+\"[^\"]*\")?\)")
-# The author's caption labels: **Kuva N:**, **Kuva N**:, **Kuvio N:**, **Kuvio N.**
-CAPTION_START = re.compile(r"^\*\*(?:Kuva|Kuvio)[ ]+[^*\s]+(?::\*\*|\.\*\*|\*\*[:.])")
+# The author's caption labels: **Kuva N:**, **Kuva N**:, **Kuvio N:**, **Kuvio N.**, and
+# the figure word of every language the build has words for (**Figure 1:**), as captions.lua.
+LABEL_WORDS = sorted({"Kuvio", *(words["figure"] for words in WORDS.values())})
+CAPTION_START = re.compile(rf"^\*\*(?:{'|'.join(LABEL_WORDS)})[ ]+[^*\s]+(?::\*\*|\.\*\*|\*\*[:.])")
 
 
 @dataclass(frozen=True)

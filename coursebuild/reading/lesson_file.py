@@ -104,6 +104,17 @@ def default_slug(path: Path) -> str:
     return RESERVED_SLUGS.get(path.stem, path.stem)
 
 
+def title_from_file_name(path: Path) -> str:
+    """A page's title as MkDocs makes it from the file's name, when nothing else gives one.
+
+    ``index.md`` takes its folder's name; dashes and underscores are spaces; a
+    name all in lower case gets a capital first letter (mkdocs.structure.pages).
+    """
+    name = path.parent.name if path.stem.lower() in ("index", "readme") else path.stem
+    title = name.replace("-", " ").replace("_", " ")
+    return title.capitalize() if title.lower() == title else title
+
+
 def load_lesson(path: Path, slug: str | None = None, chapter: str | None = None) -> Lesson:
     raw = limits.read_limited(path, limits.MAX_PAGE_BYTES)
     text = decode_utf8(raw, path).replace("\r\n", "\n")

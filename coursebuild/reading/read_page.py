@@ -8,7 +8,7 @@ from pathlib import Path
 from coursebuild.core import limits
 from coursebuild.core.errors import BuildError, line_of
 from coursebuild.core.paths import twemoji_dir
-from coursebuild.core.words import DIAGRAM_LABELS
+from coursebuild.core.words import words_for
 from coursebuild.reading import dialect
 from coursebuild.reading.course import Course
 from coursebuild.reading.html_bridge import PageContext, PandocBridge
@@ -45,7 +45,7 @@ def read_page(
     context = PageContext(
         resolve_image=resolve,
         emoji_dir=emoji_dir(),
-        diagram_label=DIAGRAM_LABELS.get(course.language, "Diagram"),
+        diagram_label=words_for(course.language)["diagram"],
         page=lesson.source,
         source=source,
     )

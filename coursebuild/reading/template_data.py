@@ -120,6 +120,8 @@ def course_data(course: Course) -> dict:
         "author": course.author,
         "licence": course.licence,
         "language": course.language,
+        # The title slide's network drawing is this course's (course.toml), no site's.
+        "own_drawing": course.config_path.name == "course.toml",
     }
 
 

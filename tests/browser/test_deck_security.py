@@ -30,8 +30,15 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from coursebuild.browser.chromium import open_browser
+from coursebuild.core.words import words_for
 from coursebuild.deck.draft import render_deck, speaker_view_scripts
-from tests.support.course_factory import PROJECT_ROOT, make_course, mkdocs_yml, run_build
+from tests.support.course_factory import (
+    PROJECT_ROOT,
+    before_summary,
+    make_course,
+    mkdocs_yml,
+    run_build,
+)
 from tests.support.deck_slides import slides
 
 CORPUS_PAGE = (
@@ -226,7 +233,7 @@ def test_a_remote_raw_image_is_refused_naming_the_file_and_line(tmp_path, server
     result = run_build(site, "--out", str(tmp_path / "out"))
     assert result.returncode == 1
     page = site / "docs" / "hyokkays.md"
-    assert result.stderr.strip() == (
+    assert before_summary(result.stderr).strip() == (
         f"error: {page}:3: image {server.url}/image.png is not a local file; "
         "decks must work offline, so save it in the site's images folder"
     )
@@ -471,6 +478,8 @@ RENDER_CONTEXT = {
     "course": {"title": "Kurssi", "author": "A", "licence": "CC", "language": "fi"},
     "lesson": {"title": "Tunti", "slug": "tunti"},
     "date_iso": "2026-01-01",
+    "date_text": "1.1.2026",
+    "words": words_for("fi"),
 }
 
 

@@ -18,6 +18,7 @@ from urllib.parse import unquote
 import pytest
 
 from coursebuild.browser.chromium import DeckReport, open_browser, open_deck
+from coursebuild.core.words import words_for
 from coursebuild.course_index import (
     NBSP,
     counted,
@@ -52,6 +53,8 @@ SITE = [
     (None, "Tehtäväkooste"),
 ]
 NO_SLIDE_PDF = "luku 4"  # this lesson's slide PDF is not built; a space in its name, too
+
+FINNISH = words_for("fi")
 
 
 def pdfinfo_pages(path: Path) -> int:
@@ -184,7 +187,7 @@ def test_deck_slide_count_is_reveals(browser, seed_build):
     ],
 )
 def test_sizes_are_written_as_in_finnish(size, shown):
-    assert human_size(size) == shown.replace(" ", NBSP)
+    assert human_size(size, FINNISH) == shown.replace(" ", NBSP)
 
 
 def test_counts_are_singular_for_one():
@@ -209,7 +212,9 @@ def site(seed_build, chromium_pdf, tmp_path_factory) -> Path:
             shutil.copy(chromium_pdf, out / f"{slug}-slides.pdf")
         lessons.append(Lesson(Path(f"{slug}.md"), slug, b"", {}, "", 1, title, chapter))
     course = open_course(PROJECT_ROOT)
-    (out / "index.html").write_text(render_index(course, lessons, out), encoding="utf-8")
+    (out / "index.html").write_text(
+        render_index(course, lessons, frozenset(), out), encoding="utf-8"
+    )
     return out
 
 
@@ -227,9 +232,11 @@ def links_by_lesson(page: str) -> list[list[tuple[str, bool, str, str]]]:
 
 def test_every_lesson_links_its_files_with_their_size_and_count(site, chromium_pdf, seed_build):
     deck, handout = seed_build / f"{LESSON}.html", seed_build / f"{LESSON}.pdf"
-    deck_facts = f"{len(slides(deck))}{NBSP}diaa · {human_size(deck.stat().st_size)}"
-    handout_facts = f"{pdfinfo_pages(handout)}{NBSP}sivua · {human_size(handout.stat().st_size)}"
-    slides_facts = f"30{NBSP}sivua · {human_size(chromium_pdf.stat().st_size)}"
+    deck_facts = f"{len(slides(deck))}{NBSP}diaa · {human_size(deck.stat().st_size, FINNISH)}"
+    handout_facts = (
+        f"{pdfinfo_pages(handout)}{NBSP}sivua · {human_size(handout.stat().st_size, FINNISH)}"
+    )
+    slides_facts = f"30{NBSP}sivua · {human_size(chromium_pdf.stat().st_size, FINNISH)}"
     found = links_by_lesson((site / "index.html").read_text(encoding="utf-8"))
     assert len(found) == len(SITE)
     for links in found:
@@ -260,9 +267,11 @@ def test_a_missing_file_is_not_linked_and_an_unreadable_one_has_no_count(site, t
     (out / "luku-1.html").unlink()
     (out / "luku-2.pdf").write_bytes(b"%PDF-1.7\n")
     lessons = [Lesson(Path(f"{s}.md"), s, b"", {}, "", 1, s, None) for s in ("luku-1", "luku-2")]
-    first, second = (entry["downloads"] for entry in index_entries(lessons, out))
+    first, second = (
+        entry["downloads"] for entry in index_entries(lessons, out, frozenset(), FINNISH)
+    )
     assert [link["label"] for link in first] == ["Diat (PDF)", "Moniste (PDF)"]
-    assert second[-1]["facts"] == human_size(9)
+    assert second[-1]["facts"] == human_size(9, FINNISH)
 
 
 # -- on a phone and a desktop ---------------------------------------------------------
@@ -361,7 +370,7 @@ def test_the_index_follows_its_lessons_files_and_a_no_op_build_writes_nothing(tm
     # Rendered after the lesson's files were written: their new sizes and counts.
     deck, handout = out / "a.html", out / "a.pdf"
     facts = index_facts(out)
-    assert facts[0] == f"{len(slides(deck))}{NBSP}diaa · {human_size(deck.stat().st_size)}"
+    assert facts[0] == f"{len(slides(deck))}{NBSP}diaa · {human_size(deck.stat().st_size, FINNISH)}"
     assert facts[-1].startswith(f"{pdfinfo_pages(handout)}{NBSP}sivua · ")
     assert facts != first
     # A slide PDF is listed exactly when the build made one.

@@ -55,9 +55,9 @@ def test_help_describes_the_command_line(project_root):
 
 
 def test_unknown_language_is_a_usage_error(project_root, tmp_path):
-    result = run_build(project_root, "figures", "--lang", "sv", "--out", str(tmp_path))
+    result = run_build(project_root, "figures", "--lang", "pt", "--out", str(tmp_path))
     assert result.returncode == 2
-    assert "invalid choice: 'sv'" in result.stderr
+    assert "invalid choice: 'pt'" in result.stderr
     assert not (tmp_path / "images").exists()
 
 

@@ -24,7 +24,7 @@ import pytest
 from coursebuild.core.errors import BuildError
 from coursebuild.handout.compile import finish_typst, start_typst
 from coursebuild.handout.guard import FOLDER_PREFIX, raise_refusals, raw_typst_line
-from coursebuild.pandoc.run import HANDOUT_ARGUMENTS, pandoc_executable
+from coursebuild.pandoc.run import HANDOUT_ARGUMENTS, language_arguments, pandoc_executable
 from tests.support.course_factory import (
     ARITHMATEX,
     EMOJI,
@@ -48,6 +48,8 @@ HEAD = "# Sivu\n\n## Osio\n\n### Dia\n\nTeksti.\n\n"  # the payload starts on li
 PAYLOAD_LINE = 9
 MARKER = "VIERAS-SISALTO-7Q2X"  # the content of a file outside the course
 PASSWORD_LINE = "root:x:"  # the first line of /etc/passwd
+
+FINNISH = language_arguments("fi")  # a page's language and its words, as the build gives them
 
 
 def make_site(root: Path, page: str, files: dict[str, str | bytes] | None = None) -> Path:
@@ -183,7 +185,7 @@ def test_first_filter_refuses_raw_typst_that_a_reader_makes():
     a reader that would: the filter, not the Python check, refuses it here.
     """
     source = 'Teksti.\n\nToinen `#raw(read("/etc/passwd"))`{=typst} rivi.\n'
-    command = [pandoc_executable(), "--from=markdown", *HANDOUT_ARGUMENTS]
+    command = [pandoc_executable(), "--from=markdown", *HANDOUT_ARGUMENTS, *FINNISH]
     result = subprocess.run(command, input=source, capture_output=True, text=True, check=True)
     assert "read(" not in result.stdout  # dropped, not written
     warnings = [line for line in result.stderr.splitlines() if line.startswith("[WARNING]")]
@@ -196,7 +198,7 @@ def test_handout_filter_refuses_an_image_the_build_did_not_check():
     """An image outside the build's map of checked files (raw HTML <img>) never reaches Typst."""
     page = '<p><img src="/etc/hostname" alt="x"></p>\n<p><img src="/kuvat/ok.png" alt="y"></p>\n'
     names = '--metadata=handout-files={"/kuvat/ok.png": "img-1.png"}'
-    command = [pandoc_executable(), "--from=html", *HANDOUT_ARGUMENTS, names]
+    command = [pandoc_executable(), "--from=html", *HANDOUT_ARGUMENTS, *FINNISH, names]
     result = subprocess.run(command, input=page, capture_output=True, text=True, check=True)
     assert "/etc/hostname" not in result.stdout
     # A checked one by its name in the folder, with its alt text (PDF/UA).

@@ -20,6 +20,7 @@ from tests.support.course_factory import (
     EMOJI,
     MERMAID_FENCE,
     PROJECT_ROOT,
+    before_summary,
     make_course,
     mkdocs_yml,
     run_build,
@@ -407,5 +408,6 @@ def test_a_broken_diagram_or_a_missing_image_names_the_page_and_line(tmp_path):
         result = run_build(tmp_path, str(tmp_path / "docs" / page), "--out", str(tmp_path / "out"))
         assert result.returncode == 1
         assert re.search(pattern, result.stderr), result.stderr
-        errors = [line for line in result.stderr.splitlines() if not line.startswith("warning:")]
+        stderr = before_summary(result.stderr)
+        errors = [line for line in stderr.splitlines() if not line.startswith("warning:")]
         assert len(errors) == 1, result.stderr  # one line, no traceback

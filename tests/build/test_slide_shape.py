@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from coursebuild.pandoc.run import DECK_ARGUMENTS, run_pandoc
+from coursebuild.pandoc.run import DECK_ARGUMENTS, language_arguments, run_pandoc
 from coursebuild.reading.course import DEFAULT_EXTENSIONS
 from coursebuild.reading.html_bridge import PageContext
 from coursebuild.reading.markdown_reader import page_to_html
@@ -441,7 +441,8 @@ def step_slides(tmp_path: Path, variants: dict[str, list[str]] | None) -> list[S
     context = PageContext(resolve_image=lambda src: str(tmp_path / src), emoji_dir=None)
     html = page_to_html(STEPS, list(DEFAULT_EXTENSIONS), tmp_path, context)
     metadata = (f"--metadata=slide-variants={json.dumps(variants)}",) if variants else ()
-    fragment, _ = run_pandoc(html, DECK_ARGUMENTS + metadata, tmp_path / "sivu.md", STEPS)
+    arguments = DECK_ARGUMENTS + language_arguments("fi") + metadata
+    fragment, _ = run_pandoc(html, arguments, tmp_path / "sivu.md", STEPS)
     found = []
     for match in LEAF_SECTION.finditer(fragment):
         shown = NOTES.sub("", match.group(1))

@@ -22,7 +22,15 @@ from coursebuild.reading.course import open_course
 from coursebuild.reading.jinja_fill import render_lesson
 from coursebuild.reading.template_data import lesson_context
 from tests.support.corpus_check import CORPUS, SITES
-from tests.support.course_factory import PROJECT_ROOT, built_once, make_course, outputs, run_build
+from tests.support.course_factory import (
+    PROJECT_ROOT,
+    before_summary,
+    built_once,
+    make_course,
+    page_outputs,
+    run_build,
+    without_course_files,
+)
 
 PAGE = Path("/kurssi/slides/01_oppitunti.md")
 PAGE_TEXT = "# Oppitunti\n\n## Osa\n\n### Dia\n\n- kohta\n"  # what is added starts on line 9
@@ -141,9 +149,9 @@ def test_a_page_reading_and_writing_files_builds_nothing_and_touches_nothing(tmp
     lesson.write_text(f"{PAGE_TEXT}\n{payload}\n", encoding="utf-8")
     result = run_build(tmp_path, "--out", str(out))
     assert result.returncode == 1
-    lines = result.stderr.strip().splitlines()
+    lines = before_summary(result.stderr).splitlines()
     assert len(lines) == 1 and "01_oppitunti.md:9: undefined name" in lines[0], lines
-    assert not marker.exists() and outputs(out) == before
+    assert not marker.exists() and page_outputs(out) == without_course_files(before)
 
 
 # -- bounded work: CPU, memory and time, in a child process ----------------------------------
@@ -211,7 +219,7 @@ def test_the_cpu_limit_stops_a_real_build_with_one_line_and_keeps_the_outputs(tm
     result = run_build(tmp_path, "--out", str(out))
     assert time.monotonic() - started < 30
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
+    lines = before_summary(result.stderr).splitlines()
     assert len(lines) == 1, lines
     assert "01_oppitunti.md:9: the page's Jinja runs over 5 s of CPU time" in lines[0]
-    assert outputs(out) == before
+    assert page_outputs(out) == without_course_files(before)

@@ -22,9 +22,14 @@ from coursebuild.core import limits
 from coursebuild.core.errors import BuildError, one_line
 from coursebuild.core.url_policy import is_allowed_url
 from coursebuild.handout.compile import finish_typst, start_typst, typst_failure
-from coursebuild.pandoc.run import HANDOUT_ARGUMENTS, pandoc_command, run_pandoc
+from coursebuild.pandoc.run import (
+    HANDOUT_ARGUMENTS,
+    language_arguments,
+    pandoc_command,
+    run_pandoc,
+)
 from coursebuild.reading.sanitize import dropped_text, sanitize_html
-from tests.support.course_factory import make_course, mkdocs_yml, run_build
+from tests.support.course_factory import before_summary, make_course, mkdocs_yml, run_build
 from tests.support.images import png
 
 PAGE = "# Sivu\n\n## Osio\n\n### Dia\n\nTeksti.\n\n"  # what follows starts on line 9
@@ -45,7 +50,8 @@ def assert_refused(result, root: Path, line: int | None, message: str) -> None:
     """Exit 1, one error line naming the page (and ``line``), no traceback, no page outputs."""
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
-    errors = [text for text in result.stderr.splitlines() if not text.startswith("warning: ")]
+    lines = before_summary(result.stderr).splitlines()
+    errors = [text for text in lines if not text.startswith("warning: ")]
     assert len(errors) == 1, errors
     where = f"{root / 'docs' / 'sivu.md'}" + (f":{line}" if line else "")
     assert errors[0].startswith(f"error: {where}: "), errors[0]
@@ -131,9 +137,12 @@ def test_pandoc_over_its_heap_limit_stops_with_one_line(tmp_path, monkeypatch, c
     assert "-M20m" in pandoc_command(())
     root = make_site(tmp_path, PAGE + LONG_LIST)
     code, stderr = build_in_process(root, monkeypatch, capsys)
-    assert code == 1 and stderr.count("\n") == 1, stderr
+    assert code == 1 and before_summary(stderr).count("\n") == 1, stderr
     page = root / "docs" / "sivu.md"
-    assert stderr == f"error: {page}: Pandoc needs more than 20 MB of memory for the page\n"
+    assert (
+        before_summary(stderr)
+        == f"error: {page}: Pandoc needs more than 20 MB of memory for the page\n"
+    )
     assert not (root / "out" / "sivu.html").exists()
 
 
@@ -144,7 +153,10 @@ def test_pandoc_over_its_time_limit_stops_with_one_line(tmp_path, monkeypatch, c
     code, stderr = build_in_process(root, monkeypatch, capsys)
     assert code == 1 and time.monotonic() - started < 30
     page = root / "docs" / "sivu.md"
-    assert stderr == f"error: {page}: Pandoc runs longer than 0.2 s on the page; stopped\n"
+    assert (
+        before_summary(stderr)
+        == f"error: {page}: Pandoc runs longer than 0.2 s on the page; stopped\n"
+    )
 
 
 def test_typst_over_its_memory_limit_stops_with_one_line(tmp_path, monkeypatch, capsys):
@@ -153,7 +165,10 @@ def test_typst_over_its_memory_limit_stops_with_one_line(tmp_path, monkeypatch, 
     code, stderr = build_in_process(root, monkeypatch, capsys)
     assert code == 1
     page = root / "docs" / "sivu.md"
-    assert stderr == f"error: {page}: Typst needs more than 24 MB of memory for the handout\n"
+    assert (
+        before_summary(stderr)
+        == f"error: {page}: Typst needs more than 24 MB of memory for the handout\n"
+    )
     assert not (root / "out" / "sivu.pdf").exists()
 
 
@@ -163,7 +178,10 @@ def test_typst_over_its_time_limit_stops_with_one_line(tmp_path, monkeypatch, ca
     code, stderr = build_in_process(root, monkeypatch, capsys)
     assert code == 1
     page = root / "docs" / "sivu.md"
-    assert stderr == f"error: {page}: Typst runs longer than 0.01 s on the handout; stopped\n"
+    assert (
+        before_summary(stderr)
+        == f"error: {page}: Typst runs longer than 0.01 s on the handout; stopped\n"
+    )
 
 
 # A billion additions (Typst stops a bare `while` as "infinite", and a huge range at its memory).
@@ -261,11 +279,12 @@ def test_the_first_filter_applies_the_policy_behind_the_sanitizer(tmp_path):
     card = '<div class="link-card" data-href="{}"><p>Kortti</p></div>'
     html = "<h1>T</h1>" + card.format("file:///etc/passwd") + card.format("https://example.org/")
     html += '<p><a href="javascript:alert(1)">js</a> <a href="https://example.org/a">a</a></p>'
-    typst, _ = run_pandoc(html, HANDOUT_ARGUMENTS, tmp_path / "sivu.md", "")
+    arguments = (*HANDOUT_ARGUMENTS, *language_arguments("fi"))
+    typst, _ = run_pandoc(html, arguments, tmp_path / "sivu.md", "")
     assert "file:" not in typst and "javascript:" not in typst
     assert '"https://example.org/"' in typst and '"https://example.org/a"' in typst
     # Without the policy's metadata the filter allows no scheme at all: it fails closed.
-    bare = tuple(argument for argument in HANDOUT_ARGUMENTS if "url-schemes" not in argument)
+    bare = tuple(argument for argument in arguments if "url-schemes" not in argument)
     typst, _ = run_pandoc(html, bare, tmp_path / "sivu.md", "")
     assert "https://example.org/a" not in typst
 
@@ -406,7 +425,7 @@ def test_a_deck_whose_layout_takes_too_long_is_stopped_with_one_line(tmp_path, m
     code, stderr = build_in_process(root, monkeypatch, capsys)
     page = root / "docs" / "sivu.md"
     message = "the deck's layout pass failed: laying the deck out takes longer than 0.2 s"
-    assert code == 1 and stderr == f"error: {page}: {message}\n"
+    assert code == 1 and before_summary(stderr) == f"error: {page}: {message}\n"
     assert not (root / "out" / "sivu.html").exists()
 
 
@@ -419,4 +438,4 @@ def test_a_deck_of_more_slides_than_the_limit_is_stopped_with_one_line(
     code, stderr = build_in_process(root, monkeypatch, capsys)
     page = root / "docs" / "sivu.md"
     message = "the deck's layout pass failed: the deck needs more than 3 slides"
-    assert code == 1 and stderr == f"error: {page}: {message}\n"
+    assert code == 1 and before_summary(stderr) == f"error: {page}: {message}\n"

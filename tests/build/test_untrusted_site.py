@@ -22,7 +22,14 @@ from coursebuild.core.errors import BuildError
 from coursebuild.reading.lesson_file import load_lesson
 from coursebuild.reading.mkdocs_config import load_site
 from coursebuild.reading.navigation import _pattern
-from tests.support.course_factory import PROJECT_ROOT, make_course, mkdocs_yml, run_build
+from tests.support.course_factory import (
+    FAILED_SUMMARY,
+    PROJECT_ROOT,
+    before_summary,
+    make_course,
+    mkdocs_yml,
+    run_build,
+)
 
 PAGE = "# Sivu\n\n## Osio\n\n### Dia\n\nTeksti.\n\n"  # what follows starts on line 9
 SECRET = "SALAINEN-9F3K"
@@ -57,7 +64,10 @@ def assert_one_line(result, where: str, message: str) -> None:
     """Exit 1, and one line besides warnings: the file and line, then ``message``; no traceback."""
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
-    lines = [line for line in result.stderr.splitlines() if not line.startswith("warning: ")]
+    lines = result.stderr.splitlines()
+    if lines and FAILED_SUMMARY.match(lines[-1]):  # a page failed, not the site
+        lines = before_summary(result.stderr).splitlines()
+    lines = [line for line in lines if not line.startswith("warning: ")]
     assert len(lines) == 1, lines
     assert lines[0].startswith(f"error: {where}: "), lines[0]
     assert message in lines[0], lines[0]

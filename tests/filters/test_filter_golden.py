@@ -34,10 +34,12 @@ from coursebuild.pandoc.run import (
     DECK_ARGUMENTS,
     FILTERS_DIR,
     HANDOUT_ARGUMENTS,
+    language_arguments,
     pandoc_command,
 )
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
+LANG_OPTION = "--metadata=lang="
 REGENERATE = os.environ.get("GOLDEN_REGENERATE") == "1"
 # Where pandoc.log.warn was called moves with every edit of the filter.
 WARNING_PLACE = re.compile(r"Scripting warning at .*? line \d+ column \d+: ")
@@ -83,8 +85,13 @@ def expected_path(case: Path, extension: str) -> Path:
 
 
 def case_options(case: Path) -> tuple[str, ...]:
+    """The case's page options: its language (Finnish unless it names one, as
+    ``--metadata=lang=en``) with that language's words, then the rest of its .args."""
     options = case.with_suffix(".args")
-    return tuple(options.read_text(encoding="utf-8").splitlines()) if options.exists() else ()
+    lines = options.read_text(encoding="utf-8").splitlines() if options.exists() else []
+    languages = [line.removeprefix(LANG_OPTION) for line in lines if line.startswith(LANG_OPTION)]
+    rest = tuple(line for line in lines if not line.startswith(LANG_OPTION))
+    return (*language_arguments(languages[-1] if languages else "fi"), *rest)
 
 
 def pandoc(case: Path, options: tuple[str, ...]) -> subprocess.CompletedProcess[str]:
@@ -135,6 +142,16 @@ def test_every_folder_is_a_suite_and_every_expected_file_has_its_case():
     ],
 )
 def test_metadata_that_is_not_json_stops_pandoc(case, key, shape):
-    result = pandoc(GOLDEN / case, (f"--metadata={key}=not json",))
+    result = pandoc(GOLDEN / case, (*language_arguments("fi"), f"--metadata={key}=not json"))
     assert result.returncode != 0
     assert f"metadata {key} is not a JSON object of {shape}: not json" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "case", ["mkdocs/math.html", "slides/highlights.html", "handout/sources.html"]
+)
+def test_a_page_without_its_words_stops_pandoc(case):
+    """No filter falls back to a language of its own: the build gives each page its words."""
+    result = pandoc(GOLDEN / case, ("--metadata=lang=en",))
+    assert result.returncode != 0
+    assert "metadata words is missing" in result.stderr

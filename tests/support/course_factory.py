@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -141,3 +142,30 @@ def outputs(folder: Path) -> dict[str, bytes]:
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
+
+
+# The line a build with failed pages ends on (coursebuild/cli.py).
+FAILED_SUMMARY = re.compile(
+    r"^(\d+) built, (\d+) failed, (\d+) warnings; the failed pages keep their last good outputs$"
+)
+# What a build writes for the course as a whole; a failed page changes them (the
+# index marks it unavailable), never its own outputs.
+COURSE_FILES = ("index.html", ".build-state.json")
+
+
+def before_summary(stderr: str, failed: int = 1) -> str:
+    """A failed build's stderr without its summary line, which must say ``failed`` pages failed."""
+    lines = stderr.splitlines()
+    summary = FAILED_SUMMARY.match(lines[-1]) if lines else None
+    assert summary, f"no summary line at the end: {stderr!r}"
+    assert int(summary[2]) == failed, lines[-1]
+    return "".join(line + "\n" for line in lines[:-1])
+
+
+def page_outputs(folder: Path) -> dict[str, bytes]:
+    """The outputs of the pages (decks, handouts, slide PDFs, images), not the course's files."""
+    return without_course_files(outputs(folder))
+
+
+def without_course_files(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {name: data for name, data in files.items() if name not in COURSE_FILES}

@@ -4,7 +4,9 @@
 -- or "**Kuvio N.**", the body with or without italics. The build numbers
 -- figures itself, whatever N the source typed. Emoji are not figures.
 
-local LABEL_WORDS = { Kuva = true, Kuvio = true, Figure = true }
+-- The figure word of every language the build has words for (core/words.py),
+-- and Finnish "Kuvio".
+local LABEL_WORDS = { Kuva = true, Kuvio = true, Figure = true, Figur = true, Abbildung = true }
 
 local function is_picture(inline)
   return inline.t == "Image" and not inline.classes:includes("twemoji")

@@ -24,9 +24,8 @@
 local metadata = dofile(pandoc.path.join({ pandoc.path.directory(PANDOC_SCRIPT_FILE),
   "metadata.lua" }))
 
-local SOURCES_TITLE = "Lähteet"
-local VIDEO_LABEL = "Video:"
-local LINK_LABEL = "Linkki:"
+-- The page's language's words (metadata words): set by Pandoc() before any walk.
+local words = {}
 
 -- Typst string literal for `text`.
 local function typst_string(text)
@@ -240,7 +239,7 @@ local function iframe_source(html)
 end
 
 local function video_inlines(url)
-  local label = url:match("youtube") and VIDEO_LABEL or LINK_LABEL
+  local label = (url:match("youtube") and words.video or words.link) .. ":"
   return { pandoc.Str(label), pandoc.Space(), pandoc.Link(url, url) }
 end
 
@@ -316,7 +315,7 @@ end
 
 local function is_sources_heading(block)
   return block.t == "Header" and block.level == 2
-      and pandoc.utils.stringify(block.content) == SOURCES_TITLE
+      and pandoc.utils.stringify(block.content) == words.sources
 end
 
 local function fill_sources(blocks)
@@ -408,6 +407,7 @@ local shape = {
 }
 
 function Pandoc(doc)
+  words = metadata.words(doc.meta)
   handout_files = metadata.json_object(doc.meta, "handout-files", "path -> name")
   doc.blocks = number_images(doc.blocks)
   doc.blocks = doc.blocks:walk({ Figure = figure_image })

@@ -23,4 +23,14 @@ function metadata.json_object(meta, key, shape)
   return decoded
 end
 
+-- The words the build adds, in the page's language (coursebuild/core/words.py,
+-- given as the metadata `words`): never a language the page is not in.
+function metadata.words(meta)
+  local words = metadata.json_object(meta, "words", "word -> text")
+  if words.sources == nil then
+    error("metadata words is missing: the build gives each page its language's words")
+  end
+  return words
+end
+
 return metadata

@@ -13,19 +13,22 @@
 --   raw elements other than HTML -> refused (removed, and a warning marked
 --                                coursebuild-refused that the build makes an error)
 
-local DEFAULT_TITLES = {
-  fi = {
-    note = "Huomio", abstract = "Tiivistelmä", summary = "Tiivistelmä", tldr = "Tiivistelmä",
-    info = "Tietoa", todo = "Tietoa", tip = "Vinkki", hint = "Vinkki", important = "Vinkki",
-    success = "Onnistui", check = "Onnistui", done = "Onnistui", question = "Tehtävä",
-    help = "Tehtävä", faq = "Tehtävä", warning = "Varoitus", caution = "Varoitus",
-    attention = "Varoitus", failure = "Epäonnistui", fail = "Epäonnistui",
-    missing = "Epäonnistui", danger = "Vaara", error = "Vaara", bug = "Bugi",
-    example = "Esimerkki", quote = "Lainaus", cite = "Lainaus",
-  },
+-- Material's admonition types and the kind each other name is a synonym of;
+-- an untitled box gets its kind's name in the page's language (metadata words).
+local ADMONITION_KINDS = {
+  note = "note", abstract = "abstract", summary = "abstract", tldr = "abstract",
+  info = "info", todo = "info", tip = "tip", hint = "tip", important = "tip",
+  success = "success", check = "success", done = "success", question = "question",
+  help = "question", faq = "question", warning = "warning", caution = "warning",
+  attention = "warning", failure = "failure", fail = "failure", missing = "failure",
+  danger = "danger", error = "danger", bug = "bug", example = "example", quote = "quote",
+  cite = "quote",
 }
 
-local language = "fi"
+-- Shared with the other filters: the build's --metadata options read alike.
+local metadata = dofile(pandoc.path.join({ pandoc.path.directory(PANDOC_SCRIPT_FILE),
+  "metadata.lua" }))
+local words = {}
 
 local function admonition_kind(div)
   for _, class in ipairs(div.classes) do
@@ -37,7 +40,7 @@ local function admonition_kind(div)
 end
 
 -- Python-Markdown titles an untitled admonition with its kind ("Tip"); in a
--- Finnish course the reader gets the Finnish name instead.
+-- course in another language the reader gets that language's name instead.
 local function localise_title(div)
   local kind = admonition_kind(div)
   local first = div.content[1]
@@ -46,9 +49,9 @@ local function localise_title(div)
   end
   local text = pandoc.utils.stringify(first)
   local default = kind:sub(1, 1):upper() .. kind:sub(2)
-  local names = DEFAULT_TITLES[language]
-  if names and text == default then
-    local name = names[kind] or names.note
+  -- English: Python-Markdown's own title ("Hint") is already the site's.
+  if words.language ~= "en" and text == default then
+    local name = words.admonitions[ADMONITION_KINDS[kind] or "note"]
     first.content = { pandoc.Plain({ pandoc.Str(name) }) }
   end
   return div
@@ -183,8 +186,7 @@ local block_filter = {
 }
 
 function Pandoc(doc)
-  local lang = doc.meta.lang and pandoc.utils.stringify(doc.meta.lang) or "fi"
-  language = lang:match("^(%a+)") or "fi"
+  words = metadata.words(doc.meta)
   local schemes = doc.meta["url-schemes"] and pandoc.utils.stringify(doc.meta["url-schemes"]) or ""
   for scheme in schemes:gmatch("[^,]+") do
     url_schemes[scheme] = true

@@ -17,8 +17,8 @@
 local metadata = dofile(pandoc.path.join({ pandoc.path.directory(PANDOC_SCRIPT_FILE),
   "metadata.lua" }))
 
-local SOURCES_TITLE = "Lähteet"
-local CONTINUED = " (jatkuu)"
+-- The page's language's words (metadata words): set by Pandoc() before any walk.
+local words = {}
 local MAX_LEAD_POINTS = 4 -- first sentences shown on a slide that has only prose
 local SHORT_HIGHLIGHT_WORDS = 4 -- a highlight shorter than this is shown in its sentence
 local TITLE_NOTES_CLASS = "title-notes" -- deck.py looks for this class
@@ -318,7 +318,7 @@ local function short_caption(figure)
   local number = figure.attributes["number"]
   local caption = pandoc.List()
   if number then
-    caption:insert(pandoc.Strong({ pandoc.Str("Kuva " .. number .. ":") }))
+    caption:insert(pandoc.Strong({ pandoc.Str(words.figure .. " " .. number .. ":") }))
   end
   if #first > 0 then
     if #caption > 0 then
@@ -416,7 +416,8 @@ end
 
 function Slide:continued()
   local next_slide = Slide.new(self.title, self.opening)
-  next_slide:add(pandoc.Header(self.opening and 2 or 3, pandoc.Inlines(self.title .. CONTINUED)))
+  local title = self.title .. " (" .. words.continued .. ")"
+  next_slide:add(pandoc.Header(self.opening and 2 or 3, pandoc.Inlines(title)))
   next_slide.titled = true
   return next_slide
 end
@@ -604,17 +605,18 @@ local function append_sources(blocks)
   local list = pandoc.OrderedList(items)
   for index, block in ipairs(blocks) do
     if block.t == "Header" and block.level == 2
-        and pandoc.utils.stringify(block.content) == SOURCES_TITLE then
+        and pandoc.utils.stringify(block.content) == words.sources then
       blocks:insert(index + 1, list)
       return blocks
     end
   end
-  blocks:insert(pandoc.Header(2, pandoc.Inlines(SOURCES_TITLE)))
+  blocks:insert(pandoc.Header(2, pandoc.Inlines(words.sources)))
   blocks:insert(list)
   return blocks
 end
 
 function Pandoc(doc)
+  words = metadata.words(doc.meta)
   slide_variants = metadata.json_object(doc.meta, "slide-variants", "image -> variant images")
   doc = doc:walk(notes_filter)
   doc.blocks = append_sources(shape_slides(doc.blocks, doc.meta))
