@@ -9,6 +9,7 @@ the whole process group; workers ignore it and the build stops them itself.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import sys
@@ -62,6 +63,10 @@ class Interrupts:
 
     def install(self) -> None:
         signal.signal(signal.SIGINT, self.handle)
+        # Ctrl-C reaches the browser's driver in the same moment: the thread
+        # that reaps it can find the layout's event loop already closed, and
+        # asyncio says so before the handler has run to quiet it.
+        logging.getLogger("asyncio").addFilter(not_a_closed_loop_warning)
 
     def handle(self, signum, frame) -> None:
         if self.received:
@@ -80,6 +85,11 @@ class Interrupts:
             self.holding -= 1
         if self.received and not self.holding:
             raise KeyboardInterrupt
+
+
+def not_a_closed_loop_warning(record) -> bool:
+    """False for asyncio's "Loop … that handles pid … is closed", of a child gone with it."""
+    return not str(record.msg).startswith("Loop %r that handles pid %r is closed")
 
 
 def quiet_teardown() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,19 +90,35 @@ def load_yaml(text: str):
     return yaml.safe_load(text)
 
 
+HTML_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
+TAG = re.compile(r"<[^>]*>")
+
+
 def lesson_title(meta: dict, body: str, path: Path) -> str:
-    """As MkDocs titles a page: front matter ``title``, else the first ``#`` heading."""
+    """As MkDocs titles a page: front matter ``title``, else the first ``#`` heading
+    or HTML ``<h1>``, else the file's name (title_from_file_name)."""
     if isinstance(meta.get("title"), str) and meta["title"].strip():
         return meta["title"].strip()
     lines = body.split("\n")
     for _index, level, title, _end in dialect.find_sections(lines):
         if level == 1:
             return title
-    raise BuildError("no '# Title' heading; a lesson needs one for its title", path, 1)
+    heading = HTML_H1.search(body)
+    if heading:
+        text = " ".join(html.unescape(TAG.sub(" ", heading[1])).split())
+        if text:
+            return text
+    return title_from_file_name(path)
 
 
 def default_slug(path: Path) -> str:
     return RESERVED_SLUGS.get(path.stem, path.stem)
+
+
+def dirname_to_title(name: str) -> str:
+    """A name as MkDocs makes it a title: "getting-started" -> "Getting started"."""
+    title = name.replace("-", " ").replace("_", " ")
+    return title.capitalize() if title.lower() == title else title
 
 
 def title_from_file_name(path: Path) -> str:
@@ -111,8 +128,7 @@ def title_from_file_name(path: Path) -> str:
     name all in lower case gets a capital first letter (mkdocs.structure.pages).
     """
     name = path.parent.name if path.stem.lower() in ("index", "readme") else path.stem
-    title = name.replace("-", " ").replace("_", " ")
-    return title.capitalize() if title.lower() == title else title
+    return dirname_to_title(name)
 
 
 def load_lesson(path: Path, slug: str | None = None, chapter: str | None = None) -> Lesson:

@@ -19,7 +19,7 @@ import yaml
 
 from coursebuild.core import limits
 from coursebuild.core.errors import BuildError
-from coursebuild.reading.lesson_file import decode_utf8, load_yaml
+from coursebuild.reading.lesson_file import decode_utf8, dirname_to_title, load_yaml
 from coursebuild.reading.site_yaml import (
     config_error,
     load_site_yaml,
@@ -92,12 +92,6 @@ def front_matter_title(path: Path) -> str | None:
     text = _front_matter_text(path)
     title = _front_matter(text, path).get("title") if text is not None else None
     return title if isinstance(title, str) and title.strip() else None
-
-
-def dirname_to_title(name: str) -> str:
-    """A folder's section title as MkDocs makes it: "getting-started" -> "Getting started"."""
-    title = name.replace("-", " ").replace("_", " ")
-    return title.capitalize() if title.lower() == title else title
 
 
 def _natural_key(rel: str) -> tuple:

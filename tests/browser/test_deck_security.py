@@ -475,7 +475,13 @@ def test_a_changed_script_without_its_hash_does_not_run(browser, built, tmp_path
 
 # What render_deck needs of a lesson, for decks rendered straight from a fragment.
 RENDER_CONTEXT = {
-    "course": {"title": "Kurssi", "author": "A", "licence": "CC", "language": "fi"},
+    "course": {
+        "title": "Kurssi",
+        "author": "A",
+        "licence": "CC",
+        "language": "fi",
+        "own_drawing": True,
+    },
     "lesson": {"title": "Tunti", "slug": "tunti"},
     "date_iso": "2026-01-01",
     "date_text": "1.1.2026",

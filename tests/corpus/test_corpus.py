@@ -8,6 +8,7 @@ tests/support/corpus/__init__.py for how each side is counted. The sites are in
 from __future__ import annotations
 
 import json
+import shutil
 from collections import Counter
 
 import pytest
@@ -158,6 +159,8 @@ def sides_with_broken_filter(corpus, folder, old: str, new: str) -> PageSides:
     assert old in source, "mkdocs.lua changed: update this test's fault"
     broken = folder / "mkdocs.lua"
     broken.write_text(source.replace(old, new), encoding="utf-8")
+    # It reads the build's metadata as the original does, from beside it.
+    shutil.copy(FILTERS_DIR / "metadata.lua", folder / "metadata.lua")
     language = site_course(site.root).language
     arguments = tuple(
         argument.replace(str(original), str(broken))

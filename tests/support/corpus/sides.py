@@ -14,7 +14,7 @@ from pymdownx import emoji
 
 from coursebuild.handout.guard import handout_names
 from coursebuild.lesson.make import read_lesson
-from coursebuild.pandoc.run import HANDOUT_ARGUMENTS, pandoc_command
+from coursebuild.pandoc.run import HANDOUT_ARGUMENTS, language_arguments, pandoc_command
 from coursebuild.pipeline import figures_needed
 from coursebuild.reading.course import open_course
 from coursebuild.reading.images import FigureSet
@@ -100,8 +100,7 @@ def ast_filter(folder: Path) -> Path:
 
 def handout_arguments(language: str, folder: Path) -> tuple[str, ...]:
     """The build's handout arguments (convert.HANDOUT_ARGUMENTS), then the AST-dumping filter."""
-    language_option = f"--metadata=lang={language}"
-    return (*HANDOUT_ARGUMENTS, language_option, f"--lua-filter={ast_filter(folder)}")
+    return (*HANDOUT_ARGUMENTS, *language_arguments(language), f"--lua-filter={ast_filter(folder)}")
 
 
 def handout_ast(html: str, arguments: tuple[str, ...]) -> dict:
