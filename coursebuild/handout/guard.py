@@ -36,6 +36,8 @@ RAW_TYPST = re.compile(r"\{\s*=\s*typst\s*\}", re.IGNORECASE)
 FENCE = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d+[.)])[ \t]+)*(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 # The mark of a filter's refusal in its warning: REFUSED, tab, message, tab, quoted page text.
 REFUSED = "coursebuild-refused"
+# A filter's warning about the page's text or image, found at its line like a refusal.
+WARNED = "coursebuild-warned"
 SUFFIX = re.compile(r"\.[a-z0-9]{1,8}")
 # A handout's folder in the system's temporary folder: this prefix, the process id, random.
 FOLDER_PREFIX = "coursebuild-handout-"
@@ -75,18 +77,27 @@ def raw_typst_line(text: str) -> int | None:
 
 
 def raise_refusals(warnings: list[str], path: Path, source: str) -> list[str]:
-    """Pandoc's ``warnings`` less the filters' refusals, the first of which is raised.
+    """Pandoc's ``warnings`` less the filters' refusals, the first of which is raised;
+    a filter's marked warning comes back as ``page:line: message``.
 
     A refusal quotes the page's text at fault, or an image's file name and
     which of the page's images of that name it is (``name<TAB>n``).
     """
+    kept = []
     for warning in warnings:
-        if REFUSED + "\t" in warning:
-            message, _, quoted = warning.split(REFUSED + "\t", 1)[1].partition("\t")
-            file, _, occurrence = quoted.partition("\t")
-            line = image_line(file, int(occurrence), source) if occurrence.isdigit() else None
-            raise BuildError(message, path, line or line_of(quoted, source, 1))
-    return warnings
+        for mark in (REFUSED, WARNED):
+            if mark + "\t" in warning:
+                message, _, quoted = warning.split(mark + "\t", 1)[1].partition("\t")
+                file, _, occurrence = quoted.partition("\t")
+                line = image_line(file, int(occurrence), source) if occurrence.isdigit() else None
+                found = BuildError(message, path, line or line_of(quoted, source, 1))
+                if mark == REFUSED:
+                    raise found
+                kept.append(str(found))  # "page:line: message", whole
+                break
+        else:
+            kept.append(warning)
+    return kept
 
 
 def image_line(file: str, occurrence: int, source: str) -> int | None:

@@ -221,7 +221,10 @@ def make_lesson(
             typst_child.kill()  # not given its source: the build failed before
             typst_child.communicate()
     warnings = page_warnings(lesson, page.found)
-    warnings += [f"{lesson.source}: {w}" for w in dict.fromkeys(deck.warnings + handout_warnings)]
+    warnings += [
+        w if w.startswith(f"{lesson.source}:") else f"{lesson.source}: {w}"
+        for w in dict.fromkeys(deck.warnings + handout_warnings)
+    ]
     shown = page.found.images + [path for paths in page.variants.values() for path in paths]
     return LessonOutputs(
         lesson.slug,

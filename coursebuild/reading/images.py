@@ -28,9 +28,10 @@ def resolve_page_image(
 ) -> Path:
     """The file an image of the page shows, found as the site finds it.
 
-    Relative to the page and inside the site's docs folder (the course folder for
-    this project's layout); a course figure (``…/images/100_ShallowNet.svg``)
-    is the build's own drawing of it.
+    Relative to the page, or to the docs folder for a site-root path
+    (``/assets/x.png``, as the site served from its root shows it), and inside
+    the site's docs folder (the course folder for this project's layout); a
+    course figure (``…/images/100_ShallowNet.svg``) is the build's own drawing of it.
     """
     line = line_of(target, source, 1)
     if target.startswith(EXTERNAL) or ":" in target.split("/")[0]:
@@ -45,7 +46,8 @@ def resolve_page_image(
         return figure_dir / path.name
     # Symlinks resolved first: the file checked is the file Typst and the deck get.
     try:
-        candidate = (page.parent / path).resolve()
+        base = docs_dir if path.is_absolute() else page.parent
+        candidate = (base / path.relative_to(path.anchor)).resolve()
     except (OSError, RuntimeError) as error:  # a symlink loop (RuntimeError before 3.13)
         raise BuildError(f"image {target} cannot be followed: {error}", page, line) from None
     if not is_inside(candidate, docs_dir.resolve()):

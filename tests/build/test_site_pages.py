@@ -112,3 +112,20 @@ def test_strict_fails_the_pages_with_warnings_only(tmp_path):
     assert SUMMARY.match(lines[-1]).groups() == ("1", "1", "1")
     assert set(lesson_outputs(out, "a")) == {"a.html", "a.pdf"}
     assert not lesson_outputs(out, "kesken")
+
+
+def test_a_site_root_image_path_is_found_in_the_docs_folder_and_never_outside_it(tmp_path):
+    page = "# Juuri\n\n## Osa\n\n![Kaavio](/assets/x.png)\n\n**Kuva 1:** Kaavio.\n"
+    course = site(tmp_path / "kurssi", {"docs/osa/sivu.md": page, "docs/assets/x.png": png(30, 20)})
+    out = tmp_path / "out"
+    result = run_build(course, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    deck = (out / "sivu.html").read_text(encoding="utf-8")
+    assert deck.count("data:image/png;base64,") == 1  # the image, embedded
+    # The site's root is its docs folder: "/.." leads out of it, and is refused.
+    (tmp_path / "kurssi" / "salainen.png").write_bytes(png(30, 20))
+    escaping = page.replace("/assets/x.png", "/../salainen.png")
+    (course / "docs" / "osa" / "sivu.md").write_text(escaping, encoding="utf-8")
+    refused = run_build(course, "--out", str(out))
+    assert refused.returncode == 1
+    assert "sivu.md:5: image /../salainen.png leaves the course folder" in refused.stderr
