@@ -184,16 +184,36 @@ def show_slide(page, indices: dict) -> None:
     )
 
 
+# Every slide shown and measured as show_slide and MEASURE_SLIDE do, one after
+# another, in one call: a round trip a slide would cost more than the slide.
+MEASURE_EVERY_SLIDE = f"""async ([slides, options]) => {{
+  const measure = {MEASURE_SLIDE.strip().rstrip(";")};
+  const measured = [];
+  for (const [h, v] of slides) {{
+    Reveal.slide(h, v);
+    await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+    measured.push(await measure(options));
+  }}
+  return measured;
+}}"""
+
+
 def inspect_deck(browser, path: Path, screenshots: Path | None = None) -> DeckReport:
     """Visit every slide of the deck at ``path``; measure it, and screenshot it if asked."""
     report = DeckReport(path)
+    options = {"minFigureShare": MIN_FIGURE_SHARE}
     with open_deck(browser, path, report) as page:
         report.total_slides = page.evaluate("Reveal.getTotalSlides()")
-        for number, indices in enumerate(slide_indices(page), 1):
-            show_slide(page, indices)
-            measured = page.evaluate(MEASURE_SLIDE, {"minFigureShare": MIN_FIGURE_SHARE})
+        indices = slide_indices(page)
+        if screenshots is None:
+            places = [[place["h"], place.get("v") or 0] for place in indices]
+            measured = page.evaluate(MEASURE_EVERY_SLIDE, [places, options])
+            report.slides = [SlideInfo(number=n, **m) for n, m in enumerate(measured, 1)]
+            return report
+        for number, place in enumerate(indices, 1):
+            show_slide(page, place)
+            measured = page.evaluate(MEASURE_SLIDE, options)
             report.slides.append(SlideInfo(number=number, **measured))
-            if screenshots is not None:
-                screenshots.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(screenshots / f"slide-{number:02d}.png"))
+            screenshots.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(screenshots / f"slide-{number:02d}.png"))
     return report
