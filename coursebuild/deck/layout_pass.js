@@ -318,7 +318,8 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale, maxSeconds, maxSli
 
   function cleanClone(el) {
     const copy = el.cloneNode(false);
-    if (copy.id) copy.id = `${copy.id}-jatkuu`;
+    // In no language (it shows in the address bar): x, x-c2, x-c3, …
+    if (copy.id) copy.id = copy.id.replace(/(?:-c(\d+))?$/, (_, n) => `-c${(Number(n) || 1) + 1}`);
     return copy;
   }
 

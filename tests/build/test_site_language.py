@@ -157,3 +157,16 @@ def test_a_language_without_words_is_english_with_one_warning(tmp_path):
     assert result.stderr.count("warning: ") == 1 and f"warning: {warning}" in result.stderr
     titles = [slide.title for slide in slides(tmp_path / "out" / "optics.html")]
     assert f"A long list ({WORDS['en']['continued']})" in titles
+
+
+def test_no_finnish_word_even_in_the_decks_markup(built):
+    """Not in an id of the address bar (a continuation slide's), nor a comment of the deck's CSS."""
+    language, site = built
+    if language == "fi":
+        return
+    others = {v for code, table in WORDS.items() if code != "fi" for v in flat(table)}
+    finnish = {v for v in flat(WORDS["fi"]) if v not in others and len(v) >= 4 and " " not in v}
+    found = sorted(
+        v for v in finnish if re.search(rf"(?<!\w){re.escape(v)}(?!\w)", site.deck_page)
+    )
+    assert not found, found
