@@ -45,9 +45,9 @@ BROKEN = "# Broken\n\n## Part\n\n![Gone](gone.png)\n\n**Figure 1:** Gone.\n"
 SITE = mkdocs_yml("admonition", "footnotes", "attr_list", "md_in_html")
 
 
-def site_in(language: str, root: Path) -> Path:
+def site_in(language: str, root: Path, licence: str = "CC BY 4.0") -> Path:
     site = SITE.replace("language: fi", f"language: {language}")
-    site += "site_author: A. Teacher\ncopyright: CC BY 4.0\n"
+    site += "site_author: A. Teacher\n" + (f"copyright: {licence}\n" if licence else "")
     files = {"mkdocs.yml": site, "docs/optics.md": PAGE, "docs/zbroken.md": BROKEN}
     course = make_course(root, {**files, "docs/plot.png": png(400, 300)})
     (course / "course.toml").unlink()
@@ -150,13 +150,16 @@ def test_the_network_drawing_is_this_courses_own_not_a_sites(built, seed_build):
 
 
 def test_a_language_without_words_is_english_with_one_warning(tmp_path):
-    course = site_in("pt", tmp_path / "pt")
+    course = site_in("pt", tmp_path / "pt", licence="")
     result = run_build(course, "--out", str(tmp_path / "out"), "docs/optics.md")
     assert result.returncode == 0, result.stderr
     warning = missing_language_warning("pt", str(course / "mkdocs.yml"))
     assert result.stderr.count("warning: ") == 1 and f"warning: {warning}" in result.stderr
-    titles = [slide.title for slide in slides(tmp_path / "out" / "optics.html")]
-    assert f"A long list ({WORDS['en']['continued']})" in titles
+    deck = slides(tmp_path / "out" / "optics.html")
+    assert f"A long list ({WORDS['en']['continued']})" in [slide.title for slide in deck]
+    # A site without a licence line: no empty "Licence" on the title slide or in the handout.
+    assert WORDS["en"]["author"] in deck[0].shown and WORDS["en"]["licence"] not in deck[0].shown
+    assert WORDS["en"]["licence"] not in pdf_text(tmp_path / "out" / "optics.pdf")
 
 
 def test_no_finnish_word_even_in_the_decks_markup(built):
@@ -166,7 +169,5 @@ def test_no_finnish_word_even_in_the_decks_markup(built):
         return
     others = {v for code, table in WORDS.items() if code != "fi" for v in flat(table)}
     finnish = {v for v in flat(WORDS["fi"]) if v not in others and len(v) >= 4 and " " not in v}
-    found = sorted(
-        v for v in finnish if re.search(rf"(?<!\w){re.escape(v)}(?!\w)", site.deck_page)
-    )
+    found = sorted(v for v in finnish if re.search(rf"(?<!\w){re.escape(v)}(?!\w)", site.deck_page))
     assert not found, found
