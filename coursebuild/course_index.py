@@ -112,17 +112,20 @@ def index_entries(lessons: list[Lesson], out_dir: Path, failed, words: dict) -> 
     ``lessons``: anything with a title, slug and chapter (a page that failed
     to load has no Lesson).
     """
-    return [
-        {
-            "title": lesson.title,
-            "slug": lesson.slug,
-            "chapter": lesson.chapter,
-            "unavailable": failed_page,
-            "downloads": [] if failed_page else lesson_downloads(lesson.slug, out_dir, words),
-        }
-        for lesson in lessons
-        for failed_page in [lesson.slug in failed]
-    ]
+    entries = []
+    for lesson in lessons:
+        unavailable = lesson.slug in failed
+        downloads = [] if unavailable else lesson_downloads(lesson.slug, out_dir, words)
+        entries.append(
+            {
+                "title": lesson.title,
+                "slug": lesson.slug,
+                "chapter": lesson.chapter,
+                "unavailable": unavailable,
+                "downloads": downloads,
+            }
+        )
+    return entries
 
 
 def chapters(entries: list[dict]) -> list[tuple[str | None, list[dict]]]:
@@ -149,7 +152,6 @@ def index_inputs(course: Course, lessons: list[Lesson], failed, out_dir: Path) -
             *map(file_signature, lesson_files(lesson.slug, out_dir)),
         )
         for lesson in lessons
-        for failed_page in [lesson.slug in failed]
     ]
     return digest(
         course.config_path.read_bytes(),

@@ -101,16 +101,15 @@ def build(course: Course, options: BuildOptions, report: Reporter) -> BuildSumma
         # lessons
         results, failures = make_lessons(lessons, course, figures, state, report, options)
         failed += [page_failure(f.lesson, [str(e) for e in f.errors]) for f in failures]
-        made = [lesson for lesson in lessons if lesson.slug not in {f.slug for f in failed}]
-        made, failed = warned.of_pages(made, failed, {r.slug: r.warnings for r in results})
-        results = [result for result in results if result.slug not in {f.slug for f in failed}]
+        _, failed = warned.of_pages(
+            not_failed(lessons, failed), failed, {r.slug: r.warnings for r in results}
+        )
         # write: Ctrl-C from here on waits the moment until every output is written whole.
         with INTERRUPTS.held():
-            write_lessons(results, out_dir, state, report)
+            write_lessons(not_failed(results, failed), out_dir, state, report)
             if not options.only_figures and options.whole_course:
+                listed = in_site_order(pages, [*not_failed(lessons, failed), *failed])
                 failed_slugs = {page.slug for page in failed}
-                good = [lesson for lesson in lessons if lesson.slug not in failed_slugs]
-                listed = in_site_order(pages, [*good, *failed])
                 write_index(course, listed, failed_slugs, out_dir, state, report)
                 remove_gone_lessons([page.slug for page in listed], out_dir, state, report)
             state.save()
@@ -119,7 +118,7 @@ def build(course: Course, options: BuildOptions, report: Reporter) -> BuildSumma
         with contextlib.suppress(BuildError):
             state.save()
         raise
-    built = [lesson for lesson in lessons if lesson.slug not in {f.slug for f in failed}]
+    built = not_failed(lessons, failed)
     summary = BuildSummary(len(built), in_site_order(pages, failed), warned.count)
     # check
     if options.check or options.screenshots:
@@ -158,6 +157,12 @@ class Warnings:
             else:
                 kept.append(lesson)
         return kept, failed
+
+
+def not_failed(items: list, failed: list[PageFailure]) -> list:
+    """The ``items`` (lessons, results: anything with a slug) of pages that did not fail."""
+    slugs = {page.slug for page in failed}
+    return [item for item in items if item.slug not in slugs]
 
 
 def page_failure(lesson: Lesson, errors: list[str]) -> PageFailure:

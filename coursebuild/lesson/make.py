@@ -128,13 +128,9 @@ def fill_diagrams(html: str, context: PageContext, lesson: Lesson, cache_dir: Pa
     return html
 
 
-def language_option(course: Course) -> tuple[str, ...]:
-    return language_arguments(course.language)
-
-
 def deck_arguments(page: ReadLesson) -> tuple[str, ...]:
     """Pandoc's arguments for the page's slides: the deck's, its language, its slide figures."""
-    options = language_option(page.course)
+    options = language_arguments(page.course.language)
     if page.variants:
         options += (f"--metadata=slide-variants={json.dumps(page.variants)}",)
     return DECK_ARGUMENTS + options
@@ -142,7 +138,10 @@ def deck_arguments(page: ReadLesson) -> tuple[str, ...]:
 
 def handout_arguments(page: ReadLesson, names: dict[str, str]) -> tuple[str, ...]:
     """Pandoc's arguments for the handout's Typst: ``names``, the files in its own folder."""
-    options = (*language_option(page.course), f"--metadata=handout-files={json.dumps(names)}")
+    options = (
+        *language_arguments(page.course.language),
+        f"--metadata=handout-files={json.dumps(names)}",
+    )
     return HANDOUT_ARGUMENTS + options
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,14 @@ def test_a_page_failure_is_an_error_naming_a_file_outside_the_build():
     assert not page_failure(BuildError("Chromium not found"))
     template = PACKAGE_DIR / "templates" / "deck.html.j2"
     assert not page_failure(BuildError("template error", template, 60))
+
+
+def test_the_caption_labels_are_the_same_in_python_and_in_lua():
+    """dialect.py (a caption's warning) and captions.lua (the caption) know the same labels."""
+    from coursebuild.pandoc.run import FILTERS_DIR
+    from coursebuild.reading.dialect import LABEL_WORDS
+
+    lua = (FILTERS_DIR / "captions.lua").read_text(encoding="utf-8")
+    table = re.search(r"local LABEL_WORDS = \{([^}]*)\}", lua)[1]
+    assert sorted(re.findall(r"(\w+) = true", table)) == LABEL_WORDS
+    assert {words["figure"] for words in WORDS.values()} <= set(LABEL_WORDS)
