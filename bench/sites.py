@@ -57,8 +57,9 @@ class Site:
 def site_lessons(copy: Path) -> tuple[object, list]:
     """The site's course and its lessons, loaded as the build loads them (pipeline.py)."""
     from coursebuild.options import BuildOptions
-    from coursebuild.pipeline import lesson_pages, lesson_paths, load_lessons
+    from coursebuild.pipeline import lesson_paths, load_lessons
     from coursebuild.reading.course import open_course
+    from coursebuild.reading.page_names import lesson_pages
 
     course = open_course(copy)
     pages = lesson_pages(course, lesson_paths(course, BuildOptions()))

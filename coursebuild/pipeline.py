@@ -29,14 +29,13 @@ from coursebuild.options import BuildOptions
 from coursebuild.reading.course import Course, check_output_dir, open_course
 from coursebuild.reading.images import FigureSet, figures_shown
 from coursebuild.reading.lesson_file import (
-    RESERVED_SLUGS,
     Lesson,
-    default_slug,
     find_lessons,
     load_lesson,
     title_from_file_name,
 )
 from coursebuild.reading.mkdocs_config import find_site
+from coursebuild.reading.page_names import PlannedPage, lesson_pages
 from figures.catalogue import FIGURES
 
 # The build's own sources, which no output folder may overwrite.
@@ -169,9 +168,9 @@ def page_failure(lesson: Lesson, errors: list[str]) -> PageFailure:
     return PageFailure(lesson.source, lesson.slug, lesson.title, lesson.chapter, errors)
 
 
-def in_site_order(pages: list[tuple[Path, str, str | None]], listed: list) -> list:
+def in_site_order(pages: list[PlannedPage], listed: list) -> list:
     """``listed`` (lessons, failures: anything with a slug) in the order of ``pages``."""
-    order = {slug: number for number, (_, slug, _) in enumerate(pages)}
+    order = {page.slug: number for number, page in enumerate(pages)}
     return sorted(listed, key=lambda page: order.get(page.slug, len(order)))
 
 
@@ -204,35 +203,16 @@ def lesson_paths(course: Course, options: BuildOptions) -> list[Path]:
     if pages:
         return pages
     if course.pages is not None:
-        return [path for path, _ in course.pages]
+        return [page.path for page in course.pages]
     return find_lessons(course.lessons_dir)
 
 
-def lesson_pages(course: Course, paths: list[Path]) -> list[tuple[Path, str, str | None]]:
-    """Each page with its output name and chapter.
-
-    The name is the file's (index.md: index-page, the course index being
-    index.html); pages of the same name are told apart by their folder.
-    check_output_names refuses what still collides.
-    """
-    names = [default_slug(path) for path in paths]
-    pages = []
-    for path, name in zip(paths, names, strict=True):
-        if names.count(name) > 1 and path.resolve().is_relative_to(course.lessons_dir):
-            # Two chapters with a page of the same name: the folder tells them apart.
-            relative = path.resolve().relative_to(course.lessons_dir).with_suffix("")
-            name = "-".join(relative.parts)
-            name = RESERVED_SLUGS.get(name, name)  # docs/index.md stays index-page
-        pages.append((path, name, course.chapter_of(path)))
-    return pages
-
-
-def load_lessons(pages: list[tuple[Path, str, str | None]]) -> tuple[list[Lesson], list]:
+def load_lessons(pages: list[PlannedPage]) -> tuple[list[Lesson], list]:
     """Every page loaded, and the pages that could not be (PageFailure)."""
     lessons, failed = [], []
-    for path, slug, chapter in pages:
+    for path, slug, chapter, nav_title in pages:
         try:
-            lessons.append(load_lesson(path, slug, chapter))
+            lessons.append(load_lesson(path, slug, chapter, nav_title))
             continue
         except BuildError as error:
             problem = error

@@ -29,8 +29,10 @@ def lesson_inputs(lesson: Lesson, course: Course, part: str, dependencies: list[
         lesson.raw,
         str(lesson.source),
         lesson.slug,
+        lesson.title,  # a nav file can give it
+        lesson.chapter or "",
         str(lesson_timestamp(lesson)),
-        part_inputs(part, course.config_path, course.lessons_dir),
+        part_inputs(part, course.settings_files, course.lessons_dir),
         *(f"{path}={dependency_digest(Path(path))}" for path in sorted(dependencies)),
     )
 
@@ -54,7 +56,7 @@ PART_TEMPLATES = {
 
 
 @functools.cache
-def part_inputs(part: str, config_path: Path, lessons_dir: Path) -> str:
+def part_inputs(part: str, settings_files: tuple[Path, ...], lessons_dir: Path) -> str:
     """Digest of what every lesson's ``part`` depends on alike, read once a build.
 
     A deck also depends on the layout pass's script and the reveal.js version,
@@ -74,14 +76,14 @@ def part_inputs(part: str, config_path: Path, lessons_dir: Path) -> str:
         own, tools = [], typst_signature()
     return digest(
         part,
-        shared_inputs(config_path, lessons_dir),
+        shared_inputs(settings_files, lessons_dir),
         files_digest(filters + templates + [path for path in own if path.exists()]),
         tools,
     )
 
 
 @functools.cache
-def shared_inputs(config_path: Path, lessons_dir: Path) -> str:
+def shared_inputs(settings_files: tuple[Path, ...], lessons_dir: Path) -> str:
     """Digest of what both parts of every lesson depend on.
 
     The build's code, the sources of the Jinja context, the versions of mermaid
@@ -89,7 +91,7 @@ def shared_inputs(config_path: Path, lessons_dir: Path) -> str:
     out and draws diagrams: in a 100-lesson course, reading them for every
     lesson cost an edit 25 ms.
     """
-    context_sources = [FIGURES_DIR / "examples.py", config_path]
+    context_sources = [FIGURES_DIR / "examples.py", *settings_files]
     models = lessons_dir / MODELS_FILE
     if models.exists():
         context_sources.append(models)

@@ -8,9 +8,11 @@ from pathlib import Path
 
 from coursebuild.core.errors import BuildError
 from coursebuild.core.limits import MAX_SETTINGS_BYTES, read_limited
+from coursebuild.core.state import STATE_FILE
 from coursebuild.core.words import WORDS
 from coursebuild.reading.markdown_reader import usable_extensions
 from coursebuild.reading.mkdocs_config import MKDOCS_BUILTIN_EXTENSIONS, load_site
+from coursebuild.reading.navigation import SitePage
 
 LANGUAGES = tuple(sorted(WORDS))  # the languages the build has words for
 REQUIRED_TEXT = ("title", "author", "licence", "language")
@@ -50,21 +52,32 @@ class Course:
     # Images must stay inside this folder: an MkDocs site's docs_dir, else the root.
     docs_dir: Path
     markdown_extensions: tuple[tuple[str, dict], ...] = DEFAULT_EXTENSIONS
-    # An MkDocs site's pages in navigation order, as (page, chapter title or None).
-    pages: tuple[tuple[Path, str | None], ...] | None = None
-    nav_files: tuple[Path, ...] = ()
+    # An MkDocs site's pages in navigation order, each with its chapter and nav title.
+    pages: tuple[SitePage, ...] | None = None
+    # Every settings file: course.toml, or mkdocs.yml, what it INHERITs and the nav files.
+    settings_files: tuple[Path, ...] = ()
     # mkdocs.yml's extensions the build does not know, so does not load.
     unknown_extensions: tuple[str, ...] = ()
+    site_url: str | None = None  # an MkDocs site's address on the web, if it gives one
+    directory_urls: bool = True
 
     @property
     def is_site(self) -> bool:
         return self.config_path.name == SITE_CONFIG
 
+    def site_page(self, page: Path) -> SitePage | None:
+        resolved = page.resolve()
+        return next(
+            (site_page for site_page in self.pages or () if site_page.path == resolved), None
+        )
+
     def chapter_of(self, page: Path) -> str | None:
-        for path, chapter in self.pages or ():
-            if path == page.resolve():
-                return chapter
-        return None
+        site_page = self.site_page(page)
+        return site_page.chapter if site_page else None
+
+    def nav_title_of(self, page: Path) -> str | None:
+        site_page = self.site_page(page)
+        return site_page.title if site_page else None
 
 
 def open_course(folder: Path) -> Course:
@@ -93,8 +106,10 @@ def load_site_course(root: Path) -> Course:
         docs_dir=site.docs_dir,
         markdown_extensions=tuple(extensions),
         unknown_extensions=tuple(unknown),
-        pages=tuple((page.path, page.chapter) for page in site.pages),
-        nav_files=tuple(sorted(site.docs_dir.rglob(".nav.yml"))),
+        pages=site.pages,
+        site_url=site.site_url,
+        directory_urls=site.directory_urls,
+        settings_files=(*site.settings_files, *site.nav_files),
     )
 
 
@@ -137,6 +152,7 @@ def load_course(path: Path) -> Course:
         lessons_dir=root / settings.get("lessons", "slides"),
         output_dir=root / settings.get("output", "build"),
         config_path=root / "course.toml",
+        settings_files=(root / "course.toml",),
         docs_dir=root,
     )
 
@@ -172,9 +188,20 @@ def output_dir_clash(
             return f"the source folder {folder}"
         if folder.is_relative_to(out_dir):
             return f"a parent of the source folder {folder}"
-        if out_dir.is_relative_to(folder):
+        if out_dir.is_relative_to(folder) and not is_own_output(course, folder, out_dir):
             return f"inside the source folder {folder}"
     return None
+
+
+def is_own_output(course: Course, folder: Path, out_dir: Path) -> bool:
+    """A site whose docs_dir is its own folder (``docs_dir: .``) keeps its outputs inside it:
+    in a folder the build made (it holds the build's state file), or a new or empty one,
+    which the scan of pages then leaves out."""
+    if folder != course.root.resolve() or not course.is_site:
+        return False
+    if (out_dir / STATE_FILE).is_file():
+        return True
+    return not out_dir.exists() or not any(out_dir.iterdir())
 
 
 def source_folders(course: Course, project_sources: tuple[Path, ...]) -> list[Path]:

@@ -55,6 +55,9 @@ class PageContext:
     emoji: list[str] = field(default_factory=list)  # Twemoji files shown
     diagrams: list[str] = field(default_factory=list)  # mermaid sources, in order
     undefined_footnotes: list[str] = field(default_factory=list)
+    # href -> a PageLink, the path of a page that is not there, or None (links.resolve)
+    resolve_link: Callable[[str], object] = lambda href: None
+    dead_links: list[str] = field(default_factory=list)  # hrefs to .md files that are no page
 
     def found(self) -> dict[str, list[str]]:
         """What reading the page found, as data: it comes back from a child process."""
@@ -66,7 +69,7 @@ class PageContext:
             setattr(self, name, list(found[name]))
 
 
-FOUND = ("images", "emoji", "diagrams", "undefined_footnotes")
+FOUND = ("images", "emoji", "diagrams", "undefined_footnotes", "dead_links")
 
 
 # -- emoji ----------------------------------------------------------------------
@@ -217,12 +220,38 @@ class TreeBridge(Treeprocessor):
                     if replacement is not None:
                         parent.remove(child)
                         parent.insert(position, replacement)
+                elif child.tag == "a" and child.get("href"):
+                    link_to_page(parent, position, child, context)
                 elif child.tag == "img" and "twemoji" not in names:
                     source = child.get("src", "")
                     resolved = context.resolve_image(source)
                     child.set("src", resolved)
                     context.images.append(resolved)
         find_undefined_footnotes(root, context.undefined_footnotes)
+
+
+def link_to_page(parent: etree.Element, position: int, link: etree.Element, context) -> None:
+    """A link to another page points at its deck, and at its handout for the handout
+    (``data-handout-href``, which filters/handout.lua takes); a dead one becomes its text."""
+    href = link.get("href")
+    target = context.resolve_link(href)
+    if target is None:
+        return
+    if isinstance(target, str):
+        context.dead_links.append(href)
+        unwrap(parent, position, link)
+        return
+    link.set("href", target.deck)
+    link.set("data-handout-href", target.handout)
+
+
+def unwrap(parent: etree.Element, position: int, element: etree.Element) -> None:
+    """``element`` replaced in ``parent`` by its text and children."""
+    span = etree.Element("span")
+    span.text, span.tail = element.text, element.tail
+    span.extend(list(element))
+    parent.remove(element)
+    parent.insert(position, span)
 
 
 # -- finished HTML ------------------------------------------------------------------

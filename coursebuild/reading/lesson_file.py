@@ -94,11 +94,13 @@ HTML_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
 TAG = re.compile(r"<[^>]*>")
 
 
-def lesson_title(meta: dict, body: str, path: Path) -> str:
-    """As MkDocs titles a page: front matter ``title``, else the first ``#`` heading
-    or HTML ``<h1>``, else the file's name (title_from_file_name)."""
+def lesson_title(meta: dict, body: str, path: Path, nav_title: str | None = None) -> str:
+    """A page's title: front matter ``title``, else the nav's title for the page, else
+    the first ``#`` heading or HTML ``<h1>``, else the file's name (title_from_file_name)."""
     if isinstance(meta.get("title"), str) and meta["title"].strip():
         return meta["title"].strip()
+    if nav_title and nav_title.strip():
+        return nav_title.strip()
     lines = body.split("\n")
     for _index, level, title, _end in dialect.find_sections(lines):
         if level == 1:
@@ -131,7 +133,9 @@ def title_from_file_name(path: Path) -> str:
     return dirname_to_title(name)
 
 
-def load_lesson(path: Path, slug: str | None = None, chapter: str | None = None) -> Lesson:
+def load_lesson(
+    path: Path, slug: str | None = None, chapter: str | None = None, nav_title: str | None = None
+) -> Lesson:
     raw = limits.read_limited(path, limits.MAX_PAGE_BYTES)
     text = decode_utf8(raw, path).replace("\r\n", "\n")
     meta, body, first_line = split_front_matter(text, path)
@@ -150,7 +154,7 @@ def load_lesson(path: Path, slug: str | None = None, chapter: str | None = None)
         meta=meta,
         body=body,
         body_first_line=first_line,
-        title=lesson_title(meta, body, path),
+        title=lesson_title(meta, body, path, nav_title),
         chapter=chapter,
         warnings=warnings,
     )

@@ -11,7 +11,7 @@ from coursebuild.core import limits
 from coursebuild.core.errors import BuildError
 from coursebuild.reading.lesson_file import decode_utf8
 from coursebuild.reading.navigation import Navigation, SitePage
-from coursebuild.reading.site_yaml import config_error, load_site_yaml, plain_yaml
+from coursebuild.reading.site_yaml import config_error, load_site_yaml, plain_yaml, yaml_line
 
 # Tags that break a line become a space; inline ones (<a>, <em>) go, so "<a>Oy</a>." stays "Oy.".
 HTML_BLOCK_TAG = re.compile(
@@ -43,6 +43,7 @@ COPYRIGHT_HOLDER = re.compile(
 class Site:
     root: Path  # the folder holding mkdocs.yml
     config_path: Path
+    settings_files: tuple[Path, ...]  # mkdocs.yml and the files it INHERITs
     docs_dir: Path
     title: str
     language: str
@@ -50,6 +51,9 @@ class Site:
     author: str
     markdown_extensions: tuple[tuple[str, dict], ...]  # (name, config) in mkdocs.yml order
     pages: tuple[SitePage, ...]  # in navigation order
+    site_url: str | None  # where the site is on the web, if it says
+    directory_urls: bool  # use_directory_urls: a page's address is "page/", not "page.html"
+    nav_files: tuple[Path, ...]  # the .nav.yml files that gave the order
 
 
 def find_site(path: Path) -> Path | None:
@@ -73,22 +77,38 @@ def load_site(root: Path) -> Site:
     title = _site_name(data, config_path)
     licence = _plain_text(_text_setting(data, "copyright", config_path) or "")
     author = copyright_holder(licence) or _text_setting(data, "site_author", config_path) or title
-    navigation = Navigation(docs_dir, config_path, use_nav_files=_uses_awesome_nav(data))
+    site_dir = (root / (_text_setting(data, "site_dir", config_path) or "site")).resolve()
+    navigation = Navigation(
+        docs_dir, config_path, use_nav_files=_uses_awesome_nav(data), left_out=(site_dir,)
+    )
+    pages = navigation.pages(_mkdocs_nav(data, config_path))
     return Site(
         root=root,
         config_path=config_path,
+        settings_files=data.files,
         docs_dir=docs_dir,
         title=title,
         language=_language(data, config_path),
         licence=licence,
         author=author,
         markdown_extensions=_markdown_extensions(data, config_path),
-        pages=navigation.pages(_mkdocs_nav(data, config_path)),
+        pages=pages,
+        nav_files=navigation.files_read(),
+        site_url=_site_url(data, config_path),
+        directory_urls=data.get("use_directory_urls", True) is not False,
     )
 
 
-def _read_config(path: Path) -> dict:
-    """mkdocs.yml as a dict."""
+def _read_config(
+    path: Path, root: Path | None = None, chain: tuple[Path, ...] = ()
+) -> SiteSettings:
+    """mkdocs.yml as a dict, merged onto the file its ``INHERIT`` names, as MkDocs merges them.
+
+    Mappings merge key by key, the inheriting file's values win, lists are
+    replaced (mergedeep's REPLACE, MkDocs' strategy). The parent must be inside
+    the site's folder: a pull request's INHERIT may not read the build machine's files.
+    """
+    root = root or path.parent
     try:
         raw = limits.read_limited(path, limits.MAX_SETTINGS_BYTES)
     except FileNotFoundError:
@@ -97,10 +117,50 @@ def _read_config(path: Path) -> dict:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise BuildError("mkdocs.yml must be a YAML mapping (key: value)", path, 1)
-    if "INHERIT" in data:
-        raise config_error(data, "INHERIT", "not supported; put the settings in one file", path)
-    return data
+        raise BuildError(f"{path.name} must be a YAML mapping (key: value)", path, 1)
+    line = next((yaml_line(key) for key in data if key == "INHERIT"), None)
+    parent_name = data.pop("INHERIT", None)
+    data = SiteSettings(data, dict.fromkeys(data, path), (path,))
+    if parent_name is None:
+        return data
+    if not isinstance(parent_name, str):
+        raise BuildError("INHERIT: expected the path of a YAML file", path, line)
+    parent = (path.parent / parent_name).resolve()
+    if not parent.is_relative_to(root):
+        message = f"INHERIT: '{parent_name}' is outside the site's folder {root}"
+        raise BuildError(message, path, line)
+    if not parent.is_file():
+        raise BuildError(f"INHERIT: '{parent_name}' is not a file", path, line)
+    if parent in chain or parent == path.resolve() or len(chain) >= MAX_INHERIT_DEPTH:
+        raise BuildError(f"INHERIT: '{parent_name}' inherits in a loop or too deep", path, line)
+    return merged_settings(_read_config(parent, root, (*chain, path.resolve())), data)
+
+
+MAX_INHERIT_DEPTH = 10
+
+
+class SiteSettings(dict):
+    """mkdocs.yml's settings, and for each top-level key the file it came from (INHERIT)."""
+
+    def __init__(self, data: dict, origins: dict, files: tuple[Path, ...]) -> None:
+        super().__init__(data)
+        self.origins = origins
+        self.files = files  # every file read, the inherited first
+
+
+def merged_settings(parent: SiteSettings, child: SiteSettings) -> SiteSettings:
+    """``child`` merged onto ``parent``: mappings key by key, anything else replaced."""
+    origins = {**parent.origins, **child.origins}
+    return SiteSettings(_merged(parent, child), origins, parent.files + child.files)
+
+
+def _merged(parent: dict, child: dict) -> dict:
+    result = dict(parent)
+    for key, value in child.items():
+        old = result.pop(key, None)  # the child's key, which knows its line, replaces the parent's
+        both_mappings = isinstance(old, dict) and isinstance(value, dict)
+        result[key] = _merged(old, value) if both_mappings else value
+    return result
 
 
 def _text_setting(data: dict, key: str, path: Path) -> str | None:
@@ -109,6 +169,16 @@ def _text_setting(data: dict, key: str, path: Path) -> str | None:
         message = f"Expected type: {str!r} but received: {type(value)!r}"
         raise config_error(data, key, message, path)
     return None if value is None else str(value)
+
+
+def _site_url(data: dict, path: Path) -> str | None:
+    url = _text_setting(data, "site_url", path)
+    if not url or not url.strip():
+        return None
+    if not re.match(r"https?://[^/\s]+", url.strip(), re.IGNORECASE):
+        message = "Expected an address starting with http:// or https://"
+        raise config_error(data, "site_url", message, path)
+    return url.strip()
 
 
 def _site_name(data: dict, path: Path) -> str:
@@ -129,12 +199,8 @@ def _docs_dir(data: dict, root: Path, path: Path) -> Path:
     if not docs_dir.is_dir():
         message = f"The path '{docs_dir}' isn't an existing directory."
         raise config_error(data, "docs_dir", message, path)
-    if docs_dir == root:
-        message = (
-            "The 'docs_dir' should not be the parent directory of the config file. Use a child "
-            "directory instead so that the 'docs_dir' is a sibling of the config file."
-        )
-        raise config_error(data, "docs_dir", message, path)
+    # docs_dir: . (the same-dir plugin's layout) is allowed: the scan of pages
+    # leaves out site_dir and output folders (navigation.py).
     return docs_dir
 
 

@@ -19,6 +19,7 @@ import yaml
 
 from coursebuild.core import limits
 from coursebuild.core.errors import BuildError
+from coursebuild.core.state import STATE_FILE
 from coursebuild.reading.lesson_file import decode_utf8, dirname_to_title, load_yaml
 from coursebuild.reading.site_yaml import (
     config_error,
@@ -43,6 +44,7 @@ LINK = re.compile(r"[a-z][a-z0-9+.-]*://|mailto:|/|#", re.IGNORECASE)
 class SitePage:
     path: Path  # absolute path of the .md file
     chapter: str | None  # title of the top-level nav section holding the page; None at top level
+    title: str | None = None  # the nav's title for the page ("Title: page.md"), if it gives one
 
 
 def front_matter_priority(path: Path) -> int | None:
@@ -210,6 +212,7 @@ class _Section(NamedTuple):
 
 class _PageRef(NamedTuple):
     rel: str
+    title: str | None = None
 
 
 class _FolderRef(NamedTuple):
@@ -231,19 +234,25 @@ class _SectionRef(NamedTuple):
 class Navigation:
     """A site's navigation tree, resolved the way awesome-nav resolves it."""
 
-    def __init__(self, docs_dir: Path, config_path: Path, use_nav_files: bool):
+    def __init__(
+        self, docs_dir: Path, config_path: Path, use_nav_files: bool, left_out: tuple = ()
+    ):
         self.docs_dir = docs_dir
         self.config_path = config_path
         self.use_nav_files = use_nav_files
-        self.entries, self.nav_folders = _scan(docs_dir)
+        self.entries, self.nav_folders = _scan(docs_dir, left_out)
         self.pages_found = {rel for rel, is_dir in self.entries if not is_dir}
         self.folders_found = {rel for rel, is_dir in self.entries if is_dir}
         self.visited: set[str] = set()
         self.nav_configs: dict[str, tuple[dict, Path | None]] = {}
         self.priorities: dict[str, int | None] = {}
+        self.titles: dict[str, str] = {}  # page -> the nav's title for it
 
     def pages(self, mkdocs_nav: list | None) -> tuple[SitePage, ...]:
-        """Every page in the nav, in order, each with the top-level section it is under."""
+        """Every page in the nav, in order, each with the top-level section it is under.
+
+        MkDocs builds the pages the nav leaves out too: they follow, in path order.
+        """
         if mkdocs_nav is None:
             config, source = self._nav_config("")
             items = self._folder_items("", _folder_options(config, "", _Options(), source))
@@ -253,8 +262,14 @@ class Navigation:
         for item in self._resolve(items):
             chapter = item.title if isinstance(item, _Section) else None
             for rel in _section_pages(item):
-                pages.setdefault(rel, SitePage(self.docs_dir / rel, chapter))
+                pages.setdefault(rel, SitePage(self.docs_dir / rel, chapter, self.titles.get(rel)))
+        for rel in sorted(self.pages_found - pages.keys(), key=_natural_key):
+            pages[rel] = SitePage(self.docs_dir / rel, None)
         return tuple(pages.values())
+
+    def files_read(self) -> tuple[Path, ...]:
+        """The nav files that gave the order, once ``pages`` has run."""
+        return tuple(sorted(path for _, path in self.nav_configs.values() if path is not None))
 
     def _nav_config(self, folder: str) -> tuple[dict, Path | None]:
         """The folder's .nav.yml as a dict, and its path; ({}, None) without one."""
@@ -323,7 +338,7 @@ class Navigation:
         """The page, folder or glob a nav entry names."""
         rel = _join(folder, entry.rstrip("/"))
         if rel in self.pages_found:
-            return _PageRef(rel)
+            return _PageRef(rel, title)
         if rel in self.folders_found:
             return _FolderRef(rel, title, options)
         if globs and _is_glob(entry):
@@ -344,6 +359,8 @@ class Navigation:
     def _resolve_one(self, item):
         if isinstance(item, _PageRef):
             self.visited.add(item.rel)
+            if item.title is not None:
+                self.titles.setdefault(item.rel, item.title)
             return item.rel
         if isinstance(item, _FolderRef):
             return self._folder(item)
@@ -375,15 +392,23 @@ class Navigation:
         return self.priorities[rel]
 
 
-def _scan(docs_dir: Path) -> tuple[list[tuple[str, bool]], set[str]]:
-    """Every page (.md) and folder MkDocs sees under docs_dir, and the folders with a .nav.yml."""
+def _scan(docs_dir: Path, left_out: tuple[Path, ...]) -> tuple[list[tuple[str, bool]], set[str]]:
+    """Every page (.md) and folder MkDocs sees under docs_dir, and the folders with a .nav.yml.
+
+    ``left_out`` (the site_dir) and any output folder of this build are no part
+    of the site: with ``docs_dir: .`` they are inside it.
+    """
     entries: list[tuple[str, bool]] = []
     nav_folders: set[str] = set()
     for folder, dirnames, filenames in os.walk(docs_dir):
         rel = Path(folder).relative_to(docs_dir).as_posix()
         base = "" if rel == "." else rel + "/"
         # MkDocs' default exclude_docs: dot files and folders, and the top-level templates/.
-        dirnames[:] = sorted(d for d in dirnames if not _excluded(base + d))
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if not _excluded(base + d) and not _is_output(Path(folder) / d, left_out)
+        )
         names = {name for name in filenames if name.endswith(".md") and not name.startswith(".")}
         if "index.md" in names:
             names.discard("README.md")  # MkDocs leaves README.md out when index.md is there
@@ -392,6 +417,10 @@ def _scan(docs_dir: Path) -> tuple[list[tuple[str, bool]], set[str]]:
         entries += [(base + name, True) for name in dirnames]
         entries += [(base + name, False) for name in sorted(names)]
     return entries, nav_folders
+
+
+def _is_output(folder: Path, left_out: tuple[Path, ...]) -> bool:
+    return folder in left_out or (folder / STATE_FILE).is_file()
 
 
 def _excluded(rel: str) -> bool:

@@ -16,6 +16,8 @@ from coursebuild.reading.images import resolve_page_image
 from coursebuild.reading.jinja_fill import fill_jinja
 from coursebuild.reading.lesson_file import Lesson
 from coursebuild.reading.markdown_reader import markdown_for, page_to_html, warm_lexers
+from coursebuild.reading.page_links import SiteLinks
+from coursebuild.reading.page_names import site_slugs
 from coursebuild.reading.template_data import lesson_context
 
 
@@ -42,8 +44,10 @@ def read_page(
         )
         return str(path)
 
+    links = SiteLinks(course.docs_dir, site_slugs(course), course.site_url, course.directory_urls)
     context = PageContext(
         resolve_image=resolve,
+        resolve_link=lambda href: links.resolve(href, lesson.source),
         emoji_dir=emoji_dir(),
         diagram_label=words_for(course.language)["diagram"],
         page=lesson.source,
@@ -89,4 +93,8 @@ def page_warnings(lesson: Lesson, context: PageContext) -> list[str]:
         line = line_of(f"[^{label}]", source, 1)
         where = f"{lesson.source}:{line}" if line else str(lesson.source)
         warnings.append(f"{where}: footnote [^{label}] is used but never defined; shown as text")
+    for href in dict.fromkeys(context.dead_links):
+        line = line_of(f"]({href}", source, 1) or line_of(href, source, 1)
+        where = f"{lesson.source}:{line}" if line else str(lesson.source)
+        warnings.append(f"{where}: link to '{href}': no page of the site is there; shown as text")
     return warnings

@@ -55,7 +55,7 @@ CLEAN_CONTENT_TAGS = frozenset(
 )  # fmt: skip
 ATTRIBUTES = {
     "*": {"class", "id", "title", "lang", "dir", "role"},
-    "a": {"href"},
+    "a": {"href", "data-handout-href"},
     "img": {"src", "alt", "width", "height"},
     "ol": {"start", "type", "reversed"},
     "li": {"value"},
@@ -66,7 +66,7 @@ ATTRIBUTES = {
     "details": {"open"},
     "time": {"datetime"},
     "input": {"checked", "disabled"},
-    # html_bridge.py's own: math, code blocks, link cards.
+    # html_bridge.py's own: math, code blocks, link cards (and links to pages, above).
     "span": {"data-tex"},
     "pre": {"data-title", "data-linenums", "data-hl-lines"},
     "div": {"data-href"},
@@ -80,8 +80,9 @@ ATTRIBUTE_VALUES = {
     "th": {"align": ALIGNMENTS, "style": ALIGN_STYLES},
     "td": {"align": ALIGNMENTS, "style": ALIGN_STYLES},
 }
-# Attributes that hold an address nh3 does not know to check: a link card's target.
-URL_ATTRIBUTES = {("div", "data-href")}
+# Attributes that hold an address nh3 does not know to check: a link card's target,
+# and the handout's target of a link to another page.
+URL_ATTRIBUTES = {("div", "data-href"), ("a", "data-handout-href")}
 
 
 def sanitize_html(html: str, image_source: Callable[[str], str | None] = lambda src: src) -> str:

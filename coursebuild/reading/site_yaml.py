@@ -107,5 +107,7 @@ def plain_yaml(value):
 
 
 def config_error(data: dict, key: str, message: str, path: Path) -> BuildError:
+    """An error at the setting's line, in the file it came from (mkdocs.yml or its INHERIT)."""
     line = next((yaml_line(name) for name in data if name == key), None)
+    path = getattr(data, "origins", {}).get(key, path)
     return BuildError(f"Config value '{key}': {message}", path, line)

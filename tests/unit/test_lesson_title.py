@@ -26,6 +26,19 @@ def test_the_title_in_mkdocs_order(meta, body, expected):
 
 
 @pytest.mark.parametrize(
+    "meta, body, expected",
+    [
+        ({"title": "Etusivu"}, "# Otsikko\n", "Etusivu"),  # the front matter first
+        ({}, "# Otsikko\n", "Navin nimi"),  # then the nav's title, before the heading
+        ({}, "<h1>Otsikko</h1>\n", "Navin nimi"),
+        ({}, "Ei otsikkoa.\n", "Navin nimi"),  # and before the file name
+    ],
+)
+def test_the_navs_title_comes_after_the_front_matter_and_before_the_page(meta, body, expected):
+    assert lesson_title(meta, body, Path("docs/ray_tracing.md"), "Navin nimi") == expected
+
+
+@pytest.mark.parametrize(
     "path, expected",
     [
         ("docs/getting-started.md", "Getting started"),

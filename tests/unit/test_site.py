@@ -258,6 +258,7 @@ def test_chapter_is_the_top_level_section_for_nested_folders(tmp_path):
         ("luku1/osa/b.md", "Ensimmäinen"),
         ("luku1/a.md", "Ensimmäinen"),
         ("liite.md", "Liitteet"),
+        ("piilossa.md", None),  # MkDocs builds it too: after the nav's pages, in no chapter
     ]
 
 
@@ -279,6 +280,7 @@ def test_nav_options_title_hide_and_flatten(tmp_path):
         ("yksi/c.md", None),
         ("kaksi/a.md", "Kaksi sivua"),
         ("kaksi/b.md", "Kaksi sivua"),
+        ("salainen/d.md", None),  # hidden from the nav, still a page of the site
     ]
 
 
@@ -527,3 +529,144 @@ def test_front_matter_priority_that_is_not_a_number_is_an_error(tmp_path):
     with pytest.raises(BuildError) as caught:
         front_matter_priority(path)
     assert (caught.value.path, caught.value.line) == (path, 3)
+
+
+# -- what MkDocs makes of a site: nav titles, pages left out of the nav, INHERIT, docs_dir: . --
+
+PLAIN_YML = "site_name: Testisivusto\n"
+
+
+def test_a_nav_title_names_its_page_in_mkdocs_nav_and_in_a_nav_file(tmp_path):
+    plain = make_site(
+        tmp_path / "plain",
+        {
+            "mkdocs.yml": PLAIN_YML + "nav:\n  - Alku: index.md\n  - Luku:\n    - Osa yksi: a.md\n",
+            "docs/index.md": page(),
+            "docs/a.md": page(),
+        },
+    )
+    titles = [(p.path.name, p.chapter, p.title) for p in load_site(plain).pages]
+    assert titles == [("index.md", None, "Alku"), ("a.md", "Luku", "Osa yksi")]
+    awesome = make_site(
+        tmp_path / "awesome",
+        {
+            "docs/.nav.yml": "nav:\n  - Ensin: b.md\n  - a.md\n",
+            "docs/a.md": page(),
+            "docs/b.md": page(),
+        },
+    )
+    titles = [(p.path.name, p.title) for p in load_site(awesome).pages]
+    assert titles == [("b.md", "Ensin"), ("a.md", None)]
+
+
+def test_pages_the_nav_leaves_out_follow_it_in_path_order(tmp_path):
+    root = make_site(
+        tmp_path,
+        {
+            "mkdocs.yml": PLAIN_YML + "nav:\n  - b.md\n",
+            "docs/b.md": page(),
+            "docs/z.md": page(),
+            "docs/luku/a10.md": page(),
+            "docs/luku/a9.md": page(),
+        },
+    )
+    assert order(load_site(root)) == [
+        ("b.md", None),
+        ("luku/a9.md", None),  # natural order: 9 before 10
+        ("luku/a10.md", None),
+        ("z.md", None),
+    ]
+
+
+def test_inherit_merges_the_parent_settings_as_mkdocs_does(tmp_path):
+    root = make_site(
+        tmp_path,
+        {
+            "base/common.yml": (
+                "site_name: Yhteinen\ncopyright: © 2026 Perusta\n"
+                "theme:\n  name: material\n  language: fi\n"
+                "markdown_extensions:\n  - admonition\n  - footnotes\n"
+            ),
+            "mkdocs.yml": (
+                "INHERIT: base/common.yml\nsite_name: Oma\n"
+                "theme:\n  language: sv\nmarkdown_extensions:\n  - tables\n"
+            ),
+            "docs/index.md": page(),
+        },
+    )
+    site = load_site(root)
+    assert site.title == "Oma"  # the inheriting file wins
+    assert site.language == "sv"  # mappings merge key by key
+    assert site.author == "Perusta"  # what it does not set comes from the parent
+    assert [name for name, _ in site.markdown_extensions] == ["tables"]  # lists are replaced
+    assert site.settings_files == (root / "base" / "common.yml", root / "mkdocs.yml")
+
+
+def test_an_inherited_setting_is_wrong_at_its_own_file_and_line(tmp_path):
+    root = make_site(
+        tmp_path,
+        {
+            "base.yml": "site_name: Yhteinen\n\ndocs_dir: puuttuu\n",
+            "mkdocs.yml": "INHERIT: base.yml\n",
+        },
+    )
+    error = load_error(root)
+    assert (error.path, error.line) == (root / "base.yml", 3)
+    assert "docs_dir" in error.message
+
+
+@pytest.mark.parametrize(
+    "files, expected",
+    [
+        (
+            {"mkdocs.yml": "site_name: S\n\nINHERIT: ../muualla.yml\n"},
+            "is outside the site's folder",
+        ),
+        ({"mkdocs.yml": "site_name: S\n\nINHERIT: /etc/passwd\n"}, "is outside the site's folder"),
+        (
+            {"mkdocs.yml": "site_name: S\n\nINHERIT: a.yml\n", "a.yml": "INHERIT: mkdocs.yml\n"},
+            "loop",
+        ),
+        ({"mkdocs.yml": "site_name: S\n\nINHERIT: puuttuu.yml\n"}, "is not a file"),
+        ({"mkdocs.yml": "site_name: S\n\nINHERIT: [a.yml]\n"}, "expected the path"),
+    ],
+)
+def test_inherit_reads_only_files_inside_the_site_and_never_in_a_loop(tmp_path, files, expected):
+    (tmp_path / "muualla.yml").write_text("site_name: Ulkona\n", encoding="utf-8")
+    root = make_site(tmp_path / "site", {"docs/index.md": page(), **files})
+    error = load_error(root)
+    assert expected in error.message
+    if "loop" in expected:  # found where the loop closes
+        assert (error.path, error.line) == (root / "a.yml", 1)
+    else:
+        assert (error.path, error.line) == (root / "mkdocs.yml", 3)
+
+
+def test_docs_dir_dot_reads_the_site_folder_without_site_dir_or_an_output_folder(tmp_path):
+    root = make_site(
+        tmp_path,
+        {
+            "mkdocs.yml": PLAIN_YML + "docs_dir: .\nsite_dir: julkaistu\n",
+            "README.md": page(),
+            "luku.md": page(),
+            "julkaistu/vanha.md": page(),  # MkDocs' own output: no page
+            "build/kopio.md": page(),  # this build's output folder
+            "build/.build-state.json": "{}",
+        },
+    )
+    site = load_site(root)
+    assert site.docs_dir == root.resolve()
+    assert order(site) == [("README.md", None), ("luku.md", None)]
+
+
+def test_site_url_must_be_a_web_address(tmp_path):
+    root = make_site(
+        tmp_path, {"mkdocs.yml": PLAIN_YML + "site_url: javascript:alert(1)\n", "docs/a.md": page()}
+    )
+    error = load_error(root)
+    assert "site_url" in error.message and error.line == 2
+    good = make_site(
+        tmp_path / "hyva",
+        {"mkdocs.yml": PLAIN_YML + "site_url: https://x.fi/k/\n", "docs/a.md": page()},
+    )
+    assert load_site(good).site_url == "https://x.fi/k/"

@@ -384,7 +384,19 @@ local function html_for_paper(raw, wrap)
   return url and wrap(video_inlines(url)) or {}
 end
 
+-- A link to another page of the site points at that page's deck; on paper it
+-- points at the page's handout, or its page on the web (html_bridge.py).
+local function page_link_for_paper(link)
+  local paper = link.attributes["handout-href"]
+  if paper then
+    link.attributes["handout-href"] = nil
+    link.target = paper
+    return link
+  end
+end
+
 local shape = {
+  Link = page_link_for_paper,
   Header = function(header)
     if header.level == 1 then
       return {}

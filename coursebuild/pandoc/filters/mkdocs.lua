@@ -120,6 +120,10 @@ local inline_filter = {
     if not is_safe_url(link.target) then
       return link.content
     end
+    local paper = link.attributes["handout-href"]
+    if paper and not is_safe_url(paper) then
+      link.attributes["handout-href"] = nil
+    end
     return link
   end,
 }

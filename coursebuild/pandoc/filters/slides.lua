@@ -619,6 +619,11 @@ function Pandoc(doc)
   words = metadata.words(doc.meta)
   slide_variants = metadata.json_object(doc.meta, "slide-variants", "image -> variant images")
   doc = doc:walk(notes_filter)
+  -- A link to another page keeps its deck address; the handout's is no part of a deck.
+  doc = doc:walk({ Link = function(link)
+    link.attributes["handout-href"] = nil
+    return link
+  end })
   doc.blocks = append_sources(shape_slides(doc.blocks, doc.meta))
   return doc
 end

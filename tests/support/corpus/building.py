@@ -11,8 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coursebuild.pipeline import lesson_pages
 from coursebuild.reading.course import open_course
+from coursebuild.reading.page_names import lesson_pages
 from tests.support.corpus.layout import PROJECT_ROOT
 
 SOURCE_DATE_EPOCH = "1767225600"  # 2026-01-01: the builds are reproducible
@@ -60,7 +60,7 @@ def site_pages(name: str, root: Path) -> list[Page]:
     paths = [path for path, _ in course.pages]
     return [
         Page(name, path, path.relative_to(course.docs_dir).as_posix(), slug, chapter)
-        for path, slug, chapter in lesson_pages(course, paths)
+        for path, slug, chapter, _ in lesson_pages(course, paths)
     ]
 
 
