@@ -10,7 +10,7 @@ from pathlib import Path
 from coursebuild.core import limits
 from coursebuild.core.errors import BuildError
 from coursebuild.reading.lesson_file import decode_utf8
-from coursebuild.reading.navigation import Navigation, SitePage
+from coursebuild.reading.navigation import NAV_FILE, PAGES_FILE, Navigation, SitePage
 from coursebuild.reading.site_yaml import config_error, load_site_yaml, plain_yaml, yaml_line
 
 # Tags that break a line become a space; inline ones (<a>, <em>) go, so "<a>Oy</a>." stays "Oy.".
@@ -78,9 +78,7 @@ def load_site(root: Path) -> Site:
     licence = _plain_text(_text_setting(data, "copyright", config_path) or "")
     author = copyright_holder(licence) or _text_setting(data, "site_author", config_path) or title
     site_dir = (root / (_text_setting(data, "site_dir", config_path) or "site")).resolve()
-    navigation = Navigation(
-        docs_dir, config_path, use_nav_files=_uses_awesome_nav(data), left_out=(site_dir,)
-    )
+    navigation = Navigation(docs_dir, config_path, nav_file=_nav_file(data), left_out=(site_dir,))
     pages = navigation.pages(_mkdocs_nav(data, config_path))
     return Site(
         root=root,
@@ -273,21 +271,29 @@ def _is_extension_item(item) -> bool:
     return isinstance(item, str) or (isinstance(item, dict) and len(item) == 1)
 
 
-def _uses_awesome_nav(data: dict) -> bool:
-    """Whether mkdocs.yml enables awesome-nav, whose .nav.yml files then give the order."""
+def _plugins(data: dict) -> list:
     plugins = data.get("plugins")
     if isinstance(plugins, dict):
-        return "awesome-nav" in plugins
+        return list(plugins)
     if isinstance(plugins, list):
-        names = (next(iter(item), None) if isinstance(item, dict) else item for item in plugins)
-        return "awesome-nav" in names
-    return False
+        return [next(iter(item), None) if isinstance(item, dict) else item for item in plugins]
+    return []
+
+
+def _nav_file(data: dict) -> str | None:
+    """The nav files a plugin of mkdocs.yml reads: awesome-nav's .nav.yml, awesome-pages' .pages."""
+    plugins = _plugins(data)
+    if "awesome-nav" in plugins:
+        return NAV_FILE
+    if "awesome-pages" in plugins:
+        return PAGES_FILE
+    return None
 
 
 def _mkdocs_nav(data: dict, path: Path) -> list | None:
     """mkdocs.yml's own `nav`, which MkDocs uses when no awesome-nav overrides it."""
     nav = data.get("nav")
-    if nav is None or _uses_awesome_nav(data):
+    if nav is None or _nav_file(data) == NAV_FILE:
         return None
     if not isinstance(nav, list):
         raise config_error(data, "nav", "Expected a list of pages and sections", path)

@@ -29,7 +29,10 @@ from coursebuild.reading.site_yaml import (
     yaml_line,
 )
 
-NAV_FILE = ".nav.yml"
+NAV_FILE = ".nav.yml"  # awesome-nav's
+PAGES_FILE = ".pages"  # awesome-pages': read as the .nav.yml it amounts to (pages_file_as_nav)
+# awesome-pages' "..." (the rest), "... | flat", "... | glob=pattern", "... | regex=pattern".
+REST = re.compile(r"^\.\.\.(?:\s*\|\s*(?P<kind>flat|glob|regex)\s*(?:=\s*(?P<pattern>.*))?)?$")
 # awesome-nav's nav for a folder whose .nav.yml has none: its index page, then the rest.
 DEFAULT_NAV = ("@(index.md|README.md)", "*")
 
@@ -235,12 +238,12 @@ class Navigation:
     """A site's navigation tree, resolved the way awesome-nav resolves it."""
 
     def __init__(
-        self, docs_dir: Path, config_path: Path, use_nav_files: bool, left_out: tuple = ()
+        self, docs_dir: Path, config_path: Path, nav_file: str | None, left_out: tuple = ()
     ):
         self.docs_dir = docs_dir
         self.config_path = config_path
-        self.use_nav_files = use_nav_files
-        self.entries, self.nav_folders = _scan(docs_dir, left_out)
+        self.nav_file = nav_file  # NAV_FILE, PAGES_FILE, or None when no plugin reads either
+        self.entries, self.nav_folders = _scan(docs_dir, left_out, nav_file)
         self.pages_found = {rel for rel, is_dir in self.entries if not is_dir}
         self.folders_found = {rel for rel, is_dir in self.entries if is_dir}
         self.visited: set[str] = set()
@@ -257,6 +260,8 @@ class Navigation:
             config, source = self._nav_config("")
             items = self._folder_items("", _folder_options(config, "", _Options(), source))
         else:
+            if self.nav_file == PAGES_FILE:
+                mkdocs_nav = [_pages_entry(entry, self.config_path) for entry in mkdocs_nav]
             items = self._parse(mkdocs_nav, "", _Options(), self.config_path)
         pages: dict[str, SitePage] = {}
         for item in self._resolve(items):
@@ -273,10 +278,10 @@ class Navigation:
 
     def _nav_config(self, folder: str) -> tuple[dict, Path | None]:
         """The folder's .nav.yml as a dict, and its path; ({}, None) without one."""
-        if not self.use_nav_files or folder not in self.nav_folders:
+        if self.nav_file is None or folder not in self.nav_folders:
             return {}, None
         if folder not in self.nav_configs:
-            self.nav_configs[folder] = _read_nav_file(self.docs_dir / folder / NAV_FILE)
+            self.nav_configs[folder] = _read_nav_file(self.docs_dir / folder / self.nav_file)
         return self.nav_configs[folder]
 
     def _folder_items(self, folder: str, options: _Options) -> list:
@@ -392,8 +397,10 @@ class Navigation:
         return self.priorities[rel]
 
 
-def _scan(docs_dir: Path, left_out: tuple[Path, ...]) -> tuple[list[tuple[str, bool]], set[str]]:
-    """Every page (.md) and folder MkDocs sees under docs_dir, and the folders with a .nav.yml.
+def _scan(
+    docs_dir: Path, left_out: tuple[Path, ...], nav_file: str | None
+) -> tuple[list[tuple[str, bool]], set[str]]:
+    """Every page (.md) and folder MkDocs sees under docs_dir, and the folders with a nav file.
 
     ``left_out`` (the site_dir) and any output folder of this build are no part
     of the site: with ``docs_dir: .`` they are inside it.
@@ -412,7 +419,7 @@ def _scan(docs_dir: Path, left_out: tuple[Path, ...]) -> tuple[list[tuple[str, b
         names = {name for name in filenames if name.endswith(".md") and not name.startswith(".")}
         if "index.md" in names:
             names.discard("README.md")  # MkDocs leaves README.md out when index.md is there
-        if NAV_FILE in filenames:
+        if nav_file in filenames:
             nav_folders.add(base.rstrip("/"))
         entries += [(base + name, True) for name in dirnames]
         entries += [(base + name, False) for name in sorted(names)]
@@ -428,19 +435,55 @@ def _excluded(rel: str) -> bool:
 
 
 def _read_nav_file(path: Path) -> tuple[dict, Path]:
-    """A .nav.yml as a dict, checked where a wrong type would be misread."""
+    """A .nav.yml (or a .pages, as the .nav.yml it amounts to) as a dict, checked where a
+    wrong type would be misread."""
     data = load_site_yaml(
         decode_utf8(limits.read_limited(path, limits.MAX_SETTINGS_BYTES), path), path
     )
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise BuildError(f"{NAV_FILE} must be a YAML mapping (key: value)", path, 1)
+        raise BuildError(f"{path.name} must be a YAML mapping (key: value)", path, 1)
+    if path.name == PAGES_FILE:
+        data = pages_file_as_nav(data, path)
     if "nav" in data and not isinstance(data["nav"], list):
         raise config_error(data, "nav", "Expected a list of pages, folders and sections", path)
     if "title" in data and not isinstance(data["title"], str):
         raise config_error(data, "title", "Expected a string", path)
     return data, path
+
+
+def pages_file_as_nav(data: dict, path: Path) -> dict:
+    """awesome-pages' .pages as awesome-nav's .nav.yml: ``nav`` (or the older ``arrange``)
+    with "..." as the glob of the rest, ``collapse_single_pages`` as flattening.
+
+    Its sorting options (``order``, ``sort_type``, ``order_by``) are not read: the rest
+    comes in the default order.
+    """
+    nav = data.get("nav", data.get("arrange"))
+    config = {key: data[key] for key in ("title", "hide") if key in data}
+    if "collapse_single_pages" in data:
+        config["flatten_single_child_sections"] = data["collapse_single_pages"]
+    if nav is not None:
+        if not isinstance(nav, list):
+            raise config_error(data, "nav", "Expected a list of pages, folders and sections", path)
+        config["nav"] = [_pages_entry(entry, path) for entry in nav]
+    return config
+
+
+def _pages_entry(entry, path: Path):
+    """One awesome-pages nav entry as awesome-nav's: "..." is the rest of the folder."""
+    if not isinstance(entry, str):
+        return entry
+    rest = REST.match(entry.strip())
+    if rest is None:
+        return entry
+    if rest["kind"] == "glob" and rest["pattern"]:
+        return {"glob": rest["pattern"].strip()}
+    if rest["kind"] == "regex":
+        message = f"nav entry '{entry}': awesome-pages' regex filter is not supported; use glob="
+        raise BuildError(message, path, yaml_line(entry))
+    return "*"
 
 
 def _folder_options(config: dict, folder: str, parent: _Options, source: Path | None) -> _Options:

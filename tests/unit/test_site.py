@@ -670,3 +670,68 @@ def test_site_url_must_be_a_web_address(tmp_path):
         {"mkdocs.yml": PLAIN_YML + "site_url: https://x.fi/k/\n", "docs/a.md": page()},
     )
     assert load_site(good).site_url == "https://x.fi/k/"
+
+
+PAGES_YML = "site_name: Testisivusto\nplugins:\n  - search\n  - awesome-pages\n"
+
+
+def test_awesome_pages_files_give_the_order_titles_and_the_rest(tmp_path):
+    root = make_site(
+        tmp_path,
+        {
+            "mkdocs.yml": PAGES_YML,
+            "docs/.pages": (
+                "nav:\n  - johdanto.md\n  - Harjoitukset: harjoitukset\n  - ...\n  - loppu.md\n"
+            ),
+            "docs/johdanto.md": page(),
+            "docs/loppu.md": page(),
+            "docs/b.md": page(),
+            "docs/a.md": page(),
+            "docs/harjoitukset/.pages": "title: Ei tämä\nnav:\n  - ... | glob=h*.md\n",
+            "docs/harjoitukset/h1.md": page(),
+            "docs/harjoitukset/vastaukset.md": page(),
+            "docs/piilo/.pages": "hide: true\n",
+            "docs/piilo/p.md": page(),
+        },
+    )
+    site = load_site(root)
+    assert order(site) == [
+        ("johdanto.md", None),
+        ("harjoitukset/h1.md", "Harjoitukset"),  # the title in the parent's nav wins
+        ("a.md", None),  # "...": the rest, in the default order
+        ("b.md", None),
+        ("loppu.md", None),
+        ("harjoitukset/vastaukset.md", None),  # not in the nav: after it
+        ("piilo/p.md", None),
+    ]
+    docs = root / "docs"
+    assert site.nav_files == tuple(
+        docs / folder / ".pages" for folder in ("", "harjoitukset", "piilo")
+    )
+
+
+def test_awesome_pages_regex_filter_is_refused_at_its_line(tmp_path):
+    root = make_site(
+        tmp_path,
+        {
+            "mkdocs.yml": PAGES_YML,
+            "docs/.pages": "nav:\n  - a.md\n  - ... | regex=^b\n",
+            "docs/a.md": page(),
+        },
+    )
+    error = load_error(root)
+    assert (error.path, error.line) == (root / "docs" / ".pages", 3)
+    assert "regex" in error.message
+
+
+def test_without_its_plugin_a_pages_file_is_not_read(tmp_path):
+    root = make_site(
+        tmp_path,
+        {
+            "mkdocs.yml": PLAIN_YML,
+            "docs/.pages": "nav:\n  - b.md\n",
+            "docs/a.md": page(),
+            "docs/b.md": page(),
+        },
+    )
+    assert order(load_site(root)) == [("a.md", None), ("b.md", None)]
