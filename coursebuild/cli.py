@@ -77,6 +77,15 @@ def parse_arguments(argv: list[str] | None, prog: str = "build.py") -> BuildOpti
         action="store_false",
         help="leave the slide PDFs as they are; the next build prints them (preview does this)",
     )
+    parser.add_argument(
+        "--allow-image-host",
+        dest="image_hosts",
+        action="append",
+        default=[],
+        metavar="HOST[:PORT]",
+        help="fetch a page's remote images from this host even at a private address "
+        "(only public addresses otherwise; repeatable)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but problems")
     parser.add_argument(
         "--port", type=int, help="preview: the port (default: the first free from 8000)"
@@ -86,6 +95,7 @@ def parse_arguments(argv: list[str] | None, prog: str = "build.py") -> BuildOpti
     )
     arguments = vars(parser.parse_args(argv))
     arguments["targets"] = tuple(arguments["targets"])
+    arguments["image_hosts"] = frozenset(host.lower() for host in arguments["image_hosts"])
     return BuildOptions(**arguments)
 
 

@@ -20,6 +20,8 @@ class BuildOptions:
     screenshots: bool = False  # a PNG of every slide (implies check)
     slide_notes: bool = False  # speaker notes under each slide in the slide PDFs
     slide_pdfs: bool = True  # False: the slide PDFs are left for the next build
+    # Hosts ("host" or "host:port") whose remote images may be fetched from any address.
+    image_hosts: frozenset[str] = frozenset()
     quiet: bool = False
     port: int | None = None  # preview only
     host: str = "127.0.0.1"  # preview only

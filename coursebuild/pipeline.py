@@ -41,7 +41,7 @@ from figures.catalogue import FIGURES
 # The build's own sources, which no output folder may overwrite.
 PROJECT_SOURCES = (PACKAGE_DIR, FIGURES_DIR)
 # The folders of the output folder the build writes files into.
-BUILD_FOLDERS = (".", "images", ".cache/mermaid")
+BUILD_FOLDERS = (".", "images", ".cache/mermaid", ".cache/images")
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,8 @@ def build(course: Course, options: BuildOptions, report: Reporter) -> BuildSumma
     started = time.perf_counter()
     if options.lang:
         course = dataclasses.replace(course, language=options.lang)
+    if options.image_hosts:
+        course = dataclasses.replace(course, image_hosts=options.image_hosts)
     out_dir = output_dir(course, options)
     source_date_epoch()  # a bad one stops the build before anything is written
     lang = figure_language(course.language)
@@ -270,7 +272,8 @@ def make_course_figures(
         action = "skip" if figure.skipped else "figure"
         report.step(action, str(figure.path), f"{figure.size / 1024:.0f} KiB")
     names = frozenset(figure.spec.name for figure in built)
-    return FigureSet(out_dir / "images", names, out_dir / ".cache" / "mermaid")
+    cache = out_dir / ".cache"
+    return FigureSet(out_dir / "images", names, cache / "mermaid", cache / "images")
 
 
 # -- lessons ------------------------------------------------------------------

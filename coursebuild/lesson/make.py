@@ -96,7 +96,7 @@ def template_context(course: Course, lesson: Lesson) -> dict:
 
 def read_lesson(lesson: Lesson, course: Course, figures: FigureSet) -> ReadLesson:
     """The page as the site's parser reads it, its diagrams drawn (or taken from the cache)."""
-    html, found = read_page(lesson, course, figures.folder, set(figures.names))
+    html, found = read_page(lesson, course, figures)
     if found.diagrams:
         html = fill_diagrams(html, found, lesson, figures.diagram_cache)
     variants = slide_variants(found.images, figures)
@@ -105,7 +105,7 @@ def read_lesson(lesson: Lesson, course: Course, figures: FigureSet) -> ReadLesso
 
 def page_diagrams(lesson: Lesson, course: Course, figures: FigureSet) -> list[str]:
     """The mermaid sources of a page, so a build can draw all its pages' in one browser."""
-    return read_page(lesson, course, figures.folder, set(figures.names))[1].diagrams
+    return read_page(lesson, course, figures)[1].diagrams
 
 
 def diagram_error(error: DiagramError, lesson: Lesson) -> BuildError:

@@ -59,6 +59,9 @@ class Course:
     # mkdocs.yml's extensions the build does not know, so does not load.
     unknown_extensions: tuple[str, ...] = ()
     site_url: str | None = None  # an MkDocs site's address on the web, if it gives one
+    # Given on the command line, never by the course (untrusted): hosts whose images may be
+    # fetched from a private address (remote_images.py).
+    image_hosts: frozenset[str] = frozenset()
     directory_urls: bool = True
 
     @property

@@ -58,6 +58,7 @@ class PageContext:
     # href -> a PageLink, the path of a page that is not there, or None (links.resolve)
     resolve_link: Callable[[str], object] = lambda href: None
     dead_links: list[str] = field(default_factory=list)  # hrefs to .md files that are no page
+    remote_failures: list[str] = field(default_factory=list)  # "address: why not fetched"
 
     def found(self) -> dict[str, list[str]]:
         """What reading the page found, as data: it comes back from a child process."""
@@ -69,7 +70,7 @@ class PageContext:
             setattr(self, name, list(found[name]))
 
 
-FOUND = ("images", "emoji", "diagrams", "undefined_footnotes", "dead_links")
+FOUND = ("images", "emoji", "diagrams", "undefined_footnotes", "dead_links", "remote_failures")
 
 
 # -- emoji ----------------------------------------------------------------------

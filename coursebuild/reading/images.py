@@ -10,8 +10,10 @@ import imagesize
 
 from coursebuild.core import limits
 from coursebuild.core.errors import BuildError, line_of
+from coursebuild.reading.remote_images import RemoteImages
 
 EXTERNAL = ("http://", "https://", "//", "data:")
+REMOTE = ("http://", "https://", "//")
 
 
 def is_inside(path: Path, folder: Path) -> bool:
@@ -25,6 +27,7 @@ def resolve_page_image(
     docs_dir: Path,
     figure_dir: Path,
     figure_names: set[str],
+    remote: RemoteImages | None = None,
 ) -> Path:
     """The file an image of the page shows, found as the site finds it.
 
@@ -32,8 +35,11 @@ def resolve_page_image(
     (``/assets/x.png``, as the site served from its root shows it), and inside
     the site's docs folder (the course folder for this project's layout); a
     course figure (``…/images/100_ShallowNet.svg``) is the build's own drawing of it.
+    A remote image is fetched into the output's cache (remote_images.py).
     """
     line = line_of(target, source, 1)
+    if remote is not None and target.startswith(REMOTE):
+        return remote.local_file("https:" + target if target.startswith("//") else target)
     if target.startswith(EXTERNAL) or ":" in target.split("/")[0]:
         raise BuildError(
             f"image {target} is not a local file; decks must work offline, "
@@ -75,8 +81,6 @@ def check_image_size(path: Path, target: str, page: Path, line: int | None) -> N
         raise BuildError(message, page, line)
     if path.suffix.lower() == ".svg":
         return
-    # Imported here: only pages with a raster image need it (it imports urllib, ~20 ms).
-
     with path.open("rb") as stream:  # a stream: imagesize never takes it for a URL
         width, height = imagesize.get(stream, exif_rotation=False)
     if width <= 0 or height <= 0:
@@ -100,3 +104,4 @@ class FigureSet:
     folder: Path
     names: frozenset[str]
     diagram_cache: Path
+    image_cache: Path | None = None  # remote images, fetched

@@ -12,12 +12,13 @@ from coursebuild.core.words import words_for
 from coursebuild.reading import dialect
 from coursebuild.reading.course import Course
 from coursebuild.reading.html_bridge import PageContext, PandocBridge
-from coursebuild.reading.images import resolve_page_image
+from coursebuild.reading.images import FigureSet, resolve_page_image
 from coursebuild.reading.jinja_fill import fill_jinja
 from coursebuild.reading.lesson_file import Lesson
 from coursebuild.reading.markdown_reader import markdown_for, page_to_html, warm_lexers
 from coursebuild.reading.page_links import SiteLinks
 from coursebuild.reading.page_names import site_slugs
+from coursebuild.reading.remote_images import RemoteImages
 from coursebuild.reading.template_data import lesson_context
 
 
@@ -26,9 +27,7 @@ def emoji_dir() -> Path | None:
     return folder if folder.is_dir() else None
 
 
-def read_page(
-    lesson: Lesson, course: Course, figure_dir: Path, figure_names: set[str]
-) -> tuple[str, PageContext]:
+def read_page(lesson: Lesson, course: Course, figures: FigureSet) -> tuple[str, PageContext]:
     """The page's HTML for Pandoc: Jinja filled, TODO sections out, images found.
 
     Read in a child process under the page's CPU, memory and time limits
@@ -37,10 +36,15 @@ def read_page(
     reading found comes back as data, into the returned PageContext.
     """
     source = lesson.raw.decode("utf-8")
+    words = words_for(course.language)
+    remote = None
+    if figures.image_cache is not None:
+        remote = RemoteImages(figures.image_cache, course.image_hosts, words["image_not_fetched"])
+    names = set(figures.names)
 
     def resolve(target: str) -> str:
         path = resolve_page_image(
-            target, lesson.source, source, course.docs_dir, figure_dir, figure_names
+            target, lesson.source, source, course.docs_dir, figures.folder, names, remote
         )
         return str(path)
 
@@ -49,7 +53,7 @@ def read_page(
         resolve_image=resolve,
         resolve_link=lambda href: links.resolve(href, lesson.source),
         emoji_dir=emoji_dir(),
-        diagram_label=words_for(course.language)["diagram"],
+        diagram_label=words["diagram"],
         page=lesson.source,
         source=source,
     )
@@ -71,6 +75,8 @@ def read_page(
             raise
         except Exception as error:  # an extension rejecting the page, e.g. a missing snippet
             raise page_error(error, lesson, source) from None
+        if remote is not None:
+            context.remote_failures = remote.failures
         return {"html": html, "found": context.found()}
 
     result = limits.run_for_page(read, lesson.source, "reading the page")
@@ -93,6 +99,11 @@ def page_warnings(lesson: Lesson, context: PageContext) -> list[str]:
         line = line_of(f"[^{label}]", source, 1)
         where = f"{lesson.source}:{line}" if line else str(lesson.source)
         warnings.append(f"{where}: footnote [^{label}] is used but never defined; shown as text")
+    for failure in dict.fromkeys(context.remote_failures):
+        address = failure.split(": ", 1)[0]
+        line = line_of(address, source, 1)
+        where = f"{lesson.source}:{line}" if line else str(lesson.source)
+        warnings.append(f"{where}: image {failure}; shown as a placeholder")
     for href in dict.fromkeys(context.dead_links):
         line = line_of(f"]({href}", source, 1) or line_of(href, source, 1)
         where = f"{lesson.source}:{line}" if line else str(lesson.source)

@@ -14,6 +14,7 @@ from coursebuild.pandoc.run import pandoc_command
 from coursebuild.reading import html_bridge
 from coursebuild.reading.course import DEFAULT_EXTENSIONS, open_course
 from coursebuild.reading.html_bridge import PageContext
+from coursebuild.reading.images import FigureSet
 from coursebuild.reading.lesson_file import load_lesson
 from coursebuild.reading.markdown_reader import page_to_html
 from coursebuild.reading.read_page import read_page
@@ -207,14 +208,15 @@ def test_a_task_list_stays_a_list_of_check_boxes_for_pandoc(tmp_path):
 
 def corpus_pages_html() -> list[str]:
     """Every page of the instructor's sites as the build reads it, one string a page."""
-    figure_names = {spec.name for spec in FIGURES}
+    figure_names = frozenset(spec.name for spec in FIGURES)
     pages = []
     for site in sorted(CORPUS.iterdir()):
         if not (site / "mkdocs.yml").is_file():
             continue
         course = open_course(site)
         for page in sorted(course.docs_dir.rglob("*.md")):
-            html, _ = read_page(load_lesson(page), course, site / "figures", figure_names)
+            figures = FigureSet(site / "figures", figure_names, site / "mermaid")
+            html, _ = read_page(load_lesson(page), course, figures)
             pages.append(html)
     return pages
 

@@ -1,0 +1,163 @@
+"""Remote images: fetched once into the cache from public addresses only; else a placeholder."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from coursebuild.core.words import WORDS
+from coursebuild.reading import remote_images
+from coursebuild.reading.course import open_course
+from coursebuild.reading.images import FigureSet
+from coursebuild.reading.lesson_file import load_lesson
+from coursebuild.reading.read_page import page_warnings, read_page
+from coursebuild.reading.remote_images import RemoteImages, is_public
+from tests.support.image_server import PNG, SVG, image_server
+
+
+@pytest.fixture(scope="module")
+def server():
+    with image_server() as served:
+        yield served
+
+
+@pytest.mark.parametrize(
+    "address, public",
+    [
+        ("93.184.215.14", True),
+        ("2606:4700::1111", True),
+        ("127.0.0.1", False),
+        ("10.0.0.1", False),
+        ("172.16.5.4", False),
+        ("192.168.1.1", False),
+        ("169.254.169.254", False),  # cloud metadata
+        ("100.64.0.1", False),  # carrier-grade NAT
+        ("0.0.0.0", False),
+        ("224.0.0.1", False),
+        ("::1", False),
+        ("fe80::1%eth0", False),
+        ("fd00::1", False),
+        ("::ffff:10.0.0.1", False),  # an IPv4-mapped private address
+        ("::ffff:93.184.215.14", True),
+    ],
+)
+def test_only_globally_routable_addresses_are_public(address, public):
+    assert is_public(address) is public
+
+
+def fetcher(tmp_path, server, allowed=True, text="Kuvaa ei voitu hakea") -> RemoteImages:
+    hosts = frozenset({server.host}) if allowed else frozenset()
+    return RemoteImages(tmp_path / "cache", hosts, text)
+
+
+def test_an_image_is_fetched_once_into_the_cache(tmp_path, server):
+    images = fetcher(tmp_path, server)
+    first = images.local_file(server.url("/kuva.png"))
+    assert first.read_bytes() == PNG and first.suffix == ".png"
+    assert first.parent == tmp_path / "cache"
+    again = fetcher(tmp_path, server).local_file(server.url("/kuva.png"))  # the next build
+    assert again == first
+    assert server.requests["/kuva.png"] == 1
+    assert images.failures == []
+
+
+def test_an_svg_and_a_redirect_inside_the_allowed_host_are_followed(tmp_path, server):
+    images = fetcher(tmp_path, server)
+    assert images.local_file(server.url("/kuva.svg")).read_bytes() == SVG
+    assert images.local_file(server.url("/siirretty.png")).read_bytes() == PNG
+    assert images.failures == []
+
+
+@pytest.mark.parametrize(
+    "path, why",
+    [
+        ("/metadata.png", "169.254.169.254 is 169.254.169.254, not a public address"),
+        ("/sisaverkko.png", "10.0.0.1 is 10.0.0.1, not a public address"),
+        ("/mapped.png", "not a public address"),
+        ("/teksti.png", "it is not an image (text/html)"),
+        ("/vale.png", "served as image/png, but it has no image header"),
+        ("/valtava.png", "more than the limit"),
+        ("/kehä.png", "more than 3 redirects"),
+        ("/puuttuu.png", "the server answered 404"),
+    ],
+)
+def test_what_cannot_be_shown_is_a_placeholder_and_says_why(tmp_path, server, path, why):
+    images = fetcher(tmp_path, server)
+    url = server.url(path)
+    shown = images.local_file(url)
+    assert shown.name.endswith("-unavailable.svg")
+    card = shown.read_text(encoding="utf-8")
+    assert "Kuvaa ei voitu hakea" in card and url in card
+    [failure] = images.failures
+    assert failure.startswith(f"{url}: ") and why in failure
+
+
+def test_a_private_address_is_refused_unless_the_build_allows_its_host(tmp_path, server):
+    for url in (server.url("/kuva.png?a"), f"http://localhost:{server.port}/kuva.png?a"):
+        images = fetcher(tmp_path, server, allowed=False)
+        assert images.local_file(url).name.endswith("-unavailable.svg")
+        assert "not a public address" in images.failures[0]
+    assert server.requests["/kuva.png?a"] == 0  # refused before connecting
+    allowed = fetcher(tmp_path, server, allowed=True)
+    assert allowed.local_file(server.url("/kuva.png?a")).read_bytes() == PNG
+
+
+def test_the_connection_goes_to_the_address_checked(tmp_path, server, monkeypatch):
+    """A second lookup could answer differently (DNS rebinding): there is none."""
+    lookups = []
+    real_lookup = socket.getaddrinfo
+
+    def lookup(host, *args, **kwargs):
+        if host != "kuvat.example":
+            return real_lookup(host, *args, **kwargs)  # the address itself, as given
+        lookups.append(host)
+        address = "127.0.0.1" if len(lookups) == 1 else "10.0.0.1"  # rebinding
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, server.port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", lookup)
+    images = RemoteImages(tmp_path / "cache", frozenset({"kuvat.example"}))
+    path = images.local_file(f"http://kuvat.example:{server.port}/kuva.png?pinned")
+    assert path.read_bytes() == PNG
+    assert lookups == ["kuvat.example"]  # one lookup: the connection went to its answer
+    assert server.requests["/kuva.png?pinned"] == 1
+
+
+def test_an_unreachable_server_is_a_placeholder_within_the_timeout(tmp_path, server):
+    images = RemoteImages(tmp_path / "cache", frozenset({"127.0.0.1"}))
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]  # nothing listens once it closes
+    shown = images.local_file(f"http://127.0.0.1:{port}/kuva.png")
+    assert shown.name.endswith("-unavailable.svg")
+    assert "cannot fetch it" in images.failures[0]
+
+
+def test_a_page_fetches_at_most_its_share(tmp_path, server, monkeypatch):
+    monkeypatch.setattr(remote_images, "MAX_REMOTE_IMAGES", 2)
+    images = fetcher(tmp_path, server)
+    shown = [images.local_file(server.url(f"/kuva.png?{n}")) for n in range(3)]
+    assert [path.suffix for path in shown] == [".png", ".png", ".svg"]
+    assert "more than 2 remote images" in images.failures[0]
+
+
+@pytest.mark.parametrize("language", sorted(WORDS))
+def test_a_page_read_shows_the_placeholder_in_its_sites_language(tmp_path, language):
+    site = tmp_path / "sivusto"
+    (site / "docs").mkdir(parents=True)
+    (site / "mkdocs.yml").write_text(
+        f"site_name: S\ntheme:\n  name: material\n  language: {language}\n", encoding="utf-8"
+    )
+    page = site / "docs" / "sivu.md"
+    page.write_text("# Sivu\n\nTeksti.\n\n![Kaavio](http://10.0.0.1/kaavio.png)\n", "utf-8")
+    course = open_course(site)
+    lesson = load_lesson(page)
+    figures = FigureSet(tmp_path / "out" / "images", frozenset(), tmp_path / "m", tmp_path / "c")
+    _, found = read_page(lesson, course, figures)
+    [shown] = found.images
+    assert Path(shown).parent == tmp_path / "c"
+    assert WORDS[language]["image_not_fetched"] in Path(shown).read_text(encoding="utf-8")
+    [warning] = page_warnings(lesson, found)
+    assert warning.startswith(f"{page}:5: image http://10.0.0.1/kaavio.png: 10.0.0.1 is 10.0.0.1")
+    assert warning.endswith("; shown as a placeholder")
