@@ -21,11 +21,12 @@ from coursebuild.lesson.outputs import PARTS
 from coursebuild.pandoc.run import (
     DECK_ARGUMENTS,
     HANDOUT_ARGUMENTS,
+    UnreadableMath,
     language_arguments,
     run_pandoc,
 )
 from coursebuild.reading.course import Course
-from coursebuild.reading.html_bridge import MERMAID_PLACEHOLDER, PageContext
+from coursebuild.reading.html_bridge import MERMAID_PLACEHOLDER, PageContext, math_as_code
 from coursebuild.reading.images import FigureSet
 from coursebuild.reading.lesson_file import Lesson, lesson_timestamp
 from coursebuild.reading.read_page import page_warnings, read_page
@@ -150,10 +151,30 @@ def handout_source(page: ReadLesson, typst_body: str) -> str:
     return render_template("handout.typ.j2", {**page.context, "body": typst_body}, autoescape=False)
 
 
+def pandoc_page(page: ReadLesson, arguments: tuple[str, ...]) -> tuple[str, list[str]]:
+    """Pandoc on the page; formulas it cannot convert are shown as their TeX, with a warning.
+
+    The site (MathJax) may show what Pandoc's TeX reader refuses (a trailing
+    double backslash, ``$…$`` inside display math): the page is built, the formula
+    readable as code.
+    """
+    lesson = page.lesson
+    try:
+        return run_pandoc(page.html, arguments, lesson.source, page.source)
+    except UnreadableMath as error:
+        html = math_as_code(page.html, error.formulas)
+        warnings = [
+            f"{lesson.source}:{line_of(formula, page.source, 1) or '?'}: Pandoc cannot read "
+            f"this math, shown as its TeX: {' '.join(formula.split())[:60]}"
+            for formula in error.formulas
+        ]
+    output, more = run_pandoc(html, arguments, lesson.source, page.source)
+    return output, warnings + more
+
+
 def draft_deck(page: ReadLesson) -> DeckDraft:
     """The page's slides (Pandoc) in the deck template, ready for the layout pass."""
-    lesson = page.lesson
-    slides, warnings = run_pandoc(page.html, deck_arguments(page), lesson.source, page.source)
+    slides, warnings = pandoc_page(page, deck_arguments(page))
     shown = page.shown + [path for paths in page.variants.values() for path in paths]
     embedded = {path: Path(path) for path in shown}
     # The title slide's notes go with the context: the deck is rendered
@@ -176,7 +197,7 @@ def make_handout(page: ReadLesson, typst_child=None) -> tuple[bytes, list[str]]:
     # Typst reads only a folder of the handout's own: the files it shows, renamed.
     with handout_folder(page.shown, lesson.source) as (folder, names):
         arguments = handout_arguments(page, names)
-        typst_body, warnings = run_pandoc(page.html, arguments, lesson.source, page.source)
+        typst_body, warnings = pandoc_page(page, arguments)
         warnings = raise_refusals(warnings, lesson.source, page.source)
         child = typst_child or start_typst(lesson_timestamp(lesson))
         source = handout_source(page, typst_body)

@@ -99,6 +99,17 @@ def bundled_pandoc() -> str | None:
     return None
 
 
+class UnreadableMath(BuildError):
+    """Formulas Pandoc could not convert (MathJax may show them: the build shows their TeX)."""
+
+    def __init__(self, formulas: list[str], path: Path, source: str) -> None:
+        first = formulas[0]
+        super().__init__(
+            f"Pandoc cannot read this math: {first[:80]}", path, line_of(first, source, 1)
+        )
+        self.formulas = formulas
+
+
 def run_pandoc(
     markdown: str, arguments: tuple[str, ...], path: Path, source: str
 ) -> tuple[str, list[str]]:
@@ -128,12 +139,9 @@ def run_pandoc(
         raise BuildError(message, path)
     if result.returncode != 0:
         raise BuildError(f"Pandoc failed: {one_line(result.stderr)}", path)
-    bad_math = BAD_MATH.search(result.stderr)
-    if bad_math:
-        formula = bad_math.group(1).strip().strip("'")
-        raise BuildError(
-            f"Pandoc cannot read this math: {formula[:80]}", path, line_of(formula, source, 1)
-        )
+    formulas = [found.strip().strip("'") for found in BAD_MATH.findall(result.stderr)]
+    if formulas:
+        raise UnreadableMath(formulas, path, source)
     warnings = [line for line in result.stderr.splitlines() if line.startswith("[WARNING]")]
     return result.stdout, warnings
 

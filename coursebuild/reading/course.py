@@ -62,6 +62,10 @@ class Course:
     # Given on the command line, never by the course (untrusted): hosts whose images may be
     # fetched from a private address (remote_images.py).
     image_hosts: frozenset[str] = frozenset()
+    # Which Jinja a page has: "lesson" (this project's, course.toml), "macros" (a site
+    # with mkdocs-macros: its values, not its macros), or None (MkDocs has none).
+    jinja: str | None = "lesson"
+    macro_values: dict | None = None
     directory_urls: bool = True
 
     @property
@@ -111,6 +115,8 @@ def load_site_course(root: Path) -> Course:
         unknown_extensions=tuple(unknown),
         pages=site.pages,
         site_url=site.site_url,
+        jinja="macros" if "macros" in site.plugins else None,
+        macro_values=site.macro_values,
         directory_urls=site.directory_urls,
         settings_files=(*site.settings_files, *site.nav_files),
     )

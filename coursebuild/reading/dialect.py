@@ -102,8 +102,19 @@ def image_references(text: str, first_line: int = 1) -> list[ImageReference]:
     return references
 
 
+def caption_label(text: str) -> str | None:
+    """The label of the page's first ``**Kuva N:**`` caption ("Kuva", "Figure"), if it has one."""
+    for line in text.split("\n"):
+        if CAPTION_START.match(line.strip()):
+            return line.strip()[2:].split()[0]
+    return None
+
+
 def uncaptioned_images(text: str, first_line: int = 1) -> list[ImageReference]:
-    """Image paragraphs not followed by a ``**Kuva N:**`` caption paragraph."""
+    """Image paragraphs not followed by a ``**Kuva N:**`` caption paragraph, on a page that
+    captions its images so; a page that never does (another author's) misses none."""
+    if caption_label(text) is None:
+        return []
     lines = text.split("\n")
     missing = []
     for reference in image_references(text, first_line):

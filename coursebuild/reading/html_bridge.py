@@ -59,6 +59,7 @@ class PageContext:
     resolve_link: Callable[[str], object] = lambda href: None
     dead_links: list[str] = field(default_factory=list)  # hrefs to .md files that are no page
     remote_failures: list[str] = field(default_factory=list)  # "address: why not fetched"
+    jinja_kept: list[str] = field(default_factory=list)  # "line<TAB>why", a macros site's
 
     def found(self) -> dict[str, list[str]]:
         """What reading the page found, as data: it comes back from a child process."""
@@ -70,7 +71,10 @@ class PageContext:
             setattr(self, name, list(found[name]))
 
 
-FOUND = ("images", "emoji", "diagrams", "undefined_footnotes", "dead_links", "remote_failures")
+FOUND = (
+    "images", "emoji", "diagrams", "undefined_footnotes", "dead_links", "remote_failures",
+    "jinja_kept",
+)  # fmt: skip
 
 
 # -- emoji ----------------------------------------------------------------------
@@ -288,9 +292,35 @@ def strip_delimiters(tex: str, opening: str, closing: str) -> str:
 def math_span(match: re.Match[str], display: bool) -> str:
     tex = html.unescape(match.group(1))
     tex = strip_delimiters(tex, r"\[", r"\]") if display else strip_delimiters(tex, r"\(", r"\)")
+    return math_span_html(tex, display)
+
+
+def math_span_html(tex: str, display: bool) -> str:
     kind = "display" if display else "inline"
     span = f'<span class="math {kind}" data-tex="{html.escape(tex, quote=True)}"></span>'
     return f"<p>{span}</p>" if display else span
+
+
+MATH_SPAN = re.compile(
+    r'(?P<open><p>)?<span class="math (?P<kind>inline|display)" data-tex="(?P<tex>[^"]*)">'
+    r"</span>(?(open)</p>)"
+)
+
+
+def math_as_code(text: str, formulas: list[str]) -> str:
+    """The page's HTML with these formulas (as Pandoc quoted them) shown as their TeX, as code."""
+    wanted = {" ".join(formula.split()) for formula in formulas}
+
+    def replace(match: re.Match[str]) -> str:
+        tex = html.unescape(match["tex"])
+        if " ".join(tex.split()) not in wanted:
+            return match.group()
+        code = html.escape(tex, quote=False)
+        if match["kind"] == "display":
+            return f'<pre class="math-source"><code>{code}</code></pre>'
+        return f'<code class="math-source">{code}</code>'
+
+    return MATH_SPAN.sub(replace, text)
 
 
 def code_language(class_names: str) -> str:

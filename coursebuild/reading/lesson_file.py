@@ -143,8 +143,9 @@ def load_lesson(
         BuildWarning(path, section.line, f"section '{section.title}' is only TODO; left out")
         for section in dialect.placeholder_sections(body, first_line)
     ]
+    label = dialect.caption_label(body)
     warnings += [
-        BuildWarning(path, image.line, f"image {image.target} has no '**Kuva N:**' caption")
+        BuildWarning(path, image.line, f"image {image.target} has no '**{label} N:**' caption")
         for image in dialect.uncaptioned_images(body, first_line)
     ]
     return Lesson(

@@ -52,6 +52,9 @@ class Site:
     markdown_extensions: tuple[tuple[str, dict], ...]  # (name, config) in mkdocs.yml order
     pages: tuple[SitePage, ...]  # in navigation order
     site_url: str | None  # where the site is on the web, if it says
+    plugins: tuple[str, ...]  # the plugins' names, in mkdocs.yml's order
+    # What mkdocs-macros gives a page by name: `extra:`'s values, and `config`'s texts.
+    macro_values: dict
     directory_urls: bool  # use_directory_urls: a page's address is "page/", not "page.html"
     nav_files: tuple[Path, ...]  # the .nav.yml files that gave the order
 
@@ -93,6 +96,8 @@ def load_site(root: Path) -> Site:
         pages=pages,
         nav_files=navigation.files_read(),
         site_url=_site_url(data, config_path),
+        plugins=tuple(str(name) for name in _plugins(data) if name is not None),
+        macro_values=_macro_values(data),
         directory_urls=data.get("use_directory_urls", True) is not False,
     )
 
@@ -167,6 +172,19 @@ def _text_setting(data: dict, key: str, path: Path) -> str | None:
         message = f"Expected type: {str!r} but received: {type(value)!r}"
         raise config_error(data, key, message, path)
     return None if value is None else str(value)
+
+
+MACRO_CONFIG_TEXTS = (
+    "site_name", "site_description", "site_author", "site_url", "copyright", "repo_url",
+    "repo_name",
+)  # fmt: skip
+
+
+def _macro_values(data: dict) -> dict:
+    """`extra:`'s values by name, and ``config`` with the site's texts, as plain YAML data."""
+    extra = plain_yaml(data.get("extra")) if isinstance(data.get("extra"), dict) else {}
+    config = {key: str(data[key]) for key in MACRO_CONFIG_TEXTS if isinstance(data.get(key), str)}
+    return {**extra, "extra": extra, "config": {**config, "extra": extra}}
 
 
 def _site_url(data: dict, path: Path) -> str | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from coursebuild.core import limits
 from coursebuild.core.errors import BuildError, line_of
 from coursebuild.core.paths import twemoji_dir
+from coursebuild.core.templates import plain_data
 from coursebuild.core.words import words_for
 from coursebuild.reading import dialect
 from coursebuild.reading.course import Course
@@ -15,6 +16,7 @@ from coursebuild.reading.html_bridge import PageContext, PandocBridge
 from coursebuild.reading.images import FigureSet, resolve_page_image
 from coursebuild.reading.jinja_fill import fill_jinja
 from coursebuild.reading.lesson_file import Lesson
+from coursebuild.reading.macros_site import MacroFill
 from coursebuild.reading.markdown_reader import markdown_for, page_to_html, warm_lexers
 from coursebuild.reading.page_links import SiteLinks
 from coursebuild.reading.page_names import site_slugs
@@ -65,9 +67,17 @@ def read_page(lesson: Lesson, course: Course, figures: FigureSet) -> tuple[str, 
     import imagesize  # noqa: F401  (images.py reads image headers with it, in the child)
 
     jinja_context = lesson_context(course)
+    macros = MacroFill()
+    if course.jinja == "macros":
+        jinja_context = plain_data({**(course.macro_values or {}), **jinja_context})
 
     def read() -> dict:
-        body = fill_jinja(lesson.body, lesson.body_first_line, lesson.source, jinja_context)
+        body = lesson.body
+        if course.jinja == "lesson":
+            body = fill_jinja(body, lesson.body_first_line, lesson.source, jinja_context)
+        elif course.jinja == "macros":
+            body = macros.fill(body, lesson.body_first_line, lesson.source, jinja_context)
+            context.jinja_kept = [f"{line}\t{why}" for line, why in macros.kept]
         body = dialect.drop_placeholder_sections(body)
         try:
             html = page_to_html(body, extensions, course.root, context)
@@ -104,6 +114,9 @@ def page_warnings(lesson: Lesson, context: PageContext) -> list[str]:
         line = line_of(address, source, 1)
         where = f"{lesson.source}:{line}" if line else str(lesson.source)
         warnings.append(f"{where}: image {failure}; shown as a placeholder")
+    for kept in context.jinja_kept:
+        line, why = kept.split("\t", 1)
+        warnings.append(f"{lesson.source}:{line}: {why}; shown as written")
     for href in dict.fromkeys(context.dead_links):
         line = line_of(f"]({href}", source, 1) or line_of(href, source, 1)
         where = f"{lesson.source}:{line}" if line else str(lesson.source)

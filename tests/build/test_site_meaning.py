@@ -8,6 +8,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from tests.support.corpus.markers import pdf_text
 from tests.support.course_factory import make_course, outputs, run_build
 from tests.support.deck_slides import slide_titled, slides
 
@@ -150,3 +151,72 @@ def test_a_same_folder_site_refuses_an_output_folder_holding_other_files(tmp_pat
     assert result.returncode == 1
     assert "inside the source folder" in result.stderr
     assert (course / "assets" / "kuva.txt").read_text() == "x"
+
+
+MACROS_SITE = """\
+site_name: Makrot
+theme:
+  name: material
+  language: fr
+plugins:
+  - search
+  - macros
+extra:
+  lycee: Mauriac
+markdown_extensions:
+  - pymdownx.arithmatex:
+      generic: true
+"""
+MACROS_PAGE = """\
+# Cours
+
+## Exercice
+
+Lycée {{ lycee }}, {{ exercice() }}.
+
+$$
+x_{d} = x_1 - x_0, \\\\
+$$
+
+Et $a^2$ reste une formule.
+"""
+
+
+def test_a_macros_site_fills_its_values_and_shows_its_macros_and_unread_math_as_written(tmp_path):
+    course = make_course(
+        tmp_path / "kurssi", {"mkdocs.yml": MACROS_SITE, "docs/cours.md": MACROS_PAGE}
+    )
+    (course / "course.toml").unlink()
+    out = tmp_path / "out"
+    result = run_build(course, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    page = course / "docs" / "cours.md"
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == [
+        f"warning: {page}:5: 'exercice' is a macro of the site's own; shown as written",
+        f"warning: {page}:8: Pandoc cannot read this math, shown as its TeX: "
+        + "x_{d} = x_1 - x_0, \\\\",
+    ]
+    slide = slide_titled(out / "cours.html", "Exercice")
+    shown = slide.shown
+    assert "Lycée Mauriac, {{ exercice() }}." in slide.notes_text  # prose beside code: notes
+    assert '<pre class="math-source"><code>x_{d} = x_1 - x_0, \\\\</code></pre>' in shown
+    assert "<math" in slide.notes  # the formula Pandoc reads stays math (in the prose: notes)
+    handout = " ".join(pdf_text(out / "cours.pdf").split())
+    assert "x_{d} = x_1 - x_0, \\\\" in handout and "{{ exercice() }}" in handout
+    strict = run_build(course, "--out", str(tmp_path / "tiukka"), "--strict")
+    assert strict.returncode == 1
+
+
+def test_a_site_without_macros_has_no_jinja(tmp_path):
+    site = MACROS_SITE.replace("  - macros\n", "")
+    course = make_course(
+        tmp_path / "kurssi",
+        {"mkdocs.yml": site, "docs/cours.md": "# C\n\n## A\n\n{{ lycee }} {% if %}\n"},
+    )
+    (course / "course.toml").unlink()
+    out = tmp_path / "out"
+    result = run_build(course, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "warning" not in result.stderr
+    assert "{{ lycee }} {% if %}" in slide_titled(out / "cours.html", "A").text

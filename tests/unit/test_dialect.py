@@ -20,3 +20,12 @@ def test_image_references_and_missing_captions_have_file_lines():
         ("../images/b.svg", 14),
     ]
     assert [r.target for r in dialect.uncaptioned_images(text, 10)] == ["../images/b.svg"]
+
+
+def test_a_page_that_never_captions_its_images_so_misses_no_caption():
+    english = "![](a.png)\n\n**Figure 1:** A.\n\n![](b.png)\n"
+    assert dialect.caption_label(english) == "Figure"
+    assert [r.target for r in dialect.uncaptioned_images(english)] == ["b.png"]
+    plain = "![](a.png)\n\nProse.\n\n![](b.png)\n\n**Bold** text.\n"
+    assert dialect.caption_label(plain) is None
+    assert dialect.uncaptioned_images(plain) == []
