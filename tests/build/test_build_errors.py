@@ -99,9 +99,23 @@ def test_file_that_is_not_utf8(course):
     assert f"{LESSON}:11:" in message and "not UTF-8" in message
 
 
-def test_math_that_pandoc_rejects(course):
-    message = break_and_build(course, with_line(11, r"Kaava $\frac{1}{$ tässä."))
-    assert f"{LESSON}:11:" in message and "Pandoc cannot read this math" in message
+def test_math_that_pandoc_rejects_is_its_tex_and_a_warning_and_strict_fails_it(course):
+    (course / LESSON).write_text(with_line(11, r"Kaava $\frac{1}{$ tässä."), encoding="utf-8")
+    result = run_build(course)
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == [
+        f"warning: {course / LESSON}:11: Pandoc cannot read this math, shown as its TeX: "
+        + "\\frac{1}{"
+    ]
+    deck = (course / "build" / "pieni.html").read_text(encoding="utf-8")
+    assert 'Kaava <code class="math-source">\\frac{1}{</code> tässä.' in deck
+    kept = page_outputs(course / "build")
+    (course / LESSON).write_text(with_line(11, r"Kaava $\frac{1}{$ siinä."), encoding="utf-8")
+    strict = run_build(course, "--strict")
+    assert strict.returncode == 1
+    assert f"error: {course / LESSON}: 1 warning(s) and --strict is on" in strict.stderr
+    assert page_outputs(course / "build") == kept
 
 
 def test_math_that_typst_rejects(course):
