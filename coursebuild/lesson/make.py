@@ -246,6 +246,7 @@ def make_lesson(
         for w in dict.fromkeys(deck.warnings + handout_warnings)
     ]
     shown = page.found.images + [path for paths in page.variants.values() for path in paths]
+    shown += page.found.included
     return LessonOutputs(
         lesson.slug,
         deck.page,

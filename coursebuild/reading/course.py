@@ -65,6 +65,7 @@ class Course:
     # Which Jinja a page has: "lesson" (this project's, course.toml), "macros" (a site
     # with mkdocs-macros: its values, not its macros), or None (MkDocs has none).
     jinja: str | None = "lesson"
+    plugins: tuple[str, ...] = ()  # an MkDocs site's
     macro_values: dict | None = None
     directory_urls: bool = True
 
@@ -116,6 +117,7 @@ def load_site_course(root: Path) -> Course:
         pages=site.pages,
         site_url=site.site_url,
         jinja="macros" if "macros" in site.plugins else None,
+        plugins=site.plugins,
         macro_values=site.macro_values,
         directory_urls=site.directory_urls,
         settings_files=(*site.settings_files, *site.nav_files),

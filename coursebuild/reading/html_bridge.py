@@ -60,6 +60,7 @@ class PageContext:
     dead_links: list[str] = field(default_factory=list)  # hrefs to .md files that are no page
     remote_failures: list[str] = field(default_factory=list)  # "address: why not fetched"
     jinja_kept: list[str] = field(default_factory=list)  # "line<TAB>why", a macros site's
+    included: list[str] = field(default_factory=list)  # files include-markdown put in
 
     def found(self) -> dict[str, list[str]]:
         """What reading the page found, as data: it comes back from a child process."""
@@ -73,7 +74,7 @@ class PageContext:
 
 FOUND = (
     "images", "emoji", "diagrams", "undefined_footnotes", "dead_links", "remote_failures",
-    "jinja_kept",
+    "jinja_kept", "included",
 )  # fmt: skip
 
 

@@ -152,19 +152,46 @@ def extension_config(name: str, config: dict, site_root: Path, emoji_generator) 
     return without_python_names(config)
 
 
+# Python-Markdown's "extra" is these, each with its defaults.
+EXTRA = ("abbr", "attr_list", "def_list", "fenced_code", "footnotes", "md_in_html", "tables")
+
+
+def stand_ins(name: str, config: dict, listed: set[str]) -> list[tuple[str, dict]] | None:
+    """Extensions that read what ``name`` reads, in the forms the bridge knows; None if none.
+
+    ``extra`` is its parts; ``codehilite`` is pymdownx.highlight (Pygments both);
+    ``mdx_math`` (python-markdown-math) is arithmatex with the same delimiters.
+    """
+    if name == "extra":
+        return [(part, {}) for part in EXTRA if part not in listed]
+    if name == "codehilite" and "pymdownx.highlight" not in listed:
+        return [("pymdownx.highlight", {"linenums": bool(config.get("linenums", False))})]
+    if name == "mdx_math" and "pymdownx.arithmatex" not in listed:
+        inline = ["dollar", "round"] if config.get("enable_dollar_delimiter") else ["round"]
+        syntax = {"inline_syntax": inline, "block_syntax": ["dollar", "square", "begin"]}
+        return [("pymdownx.arithmatex", syntax)]
+    if name in ("codehilite", "mdx_math"):
+        return []  # the site's own choice is listed too: that one reads it
+    return None
+
+
 def usable_extensions(
     extensions: Iterable[tuple[str, dict]],
 ) -> tuple[list[tuple[str, dict]], list[str]]:
     """The extensions to load, and the names that are not (each a warning)."""
+    extensions = [(extension_name(name), config) for name, config in extensions]
+    listed = {name for name, _ in extensions}
     chosen, unknown = [], []
-    for raw_name, config in extensions:
-        name = extension_name(raw_name)
+    for name, config in extensions:
+        config = config if isinstance(config, dict) else {}
         if name in IGNORED_EXTENSIONS:
             continue
         if name in KNOWN_EXTENSIONS:
-            chosen.append((name, config if isinstance(config, dict) else {}))
+            chosen.append((name, config))
+        elif (replacements := stand_ins(name, config, listed)) is not None:
+            chosen += [item for item in replacements if item[0] not in {n for n, _ in chosen}]
         else:
-            unknown.append(raw_name)
+            unknown.append(name)
     return chosen, unknown
 
 

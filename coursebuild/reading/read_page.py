@@ -14,6 +14,7 @@ from coursebuild.reading import dialect
 from coursebuild.reading.course import Course
 from coursebuild.reading.html_bridge import PageContext, PandocBridge
 from coursebuild.reading.images import FigureSet, resolve_page_image
+from coursebuild.reading.include_markdown import include_files
 from coursebuild.reading.jinja_fill import fill_jinja
 from coursebuild.reading.lesson_file import Lesson
 from coursebuild.reading.macros_site import MacroFill
@@ -73,6 +74,8 @@ def read_page(lesson: Lesson, course: Course, figures: FigureSet) -> tuple[str, 
 
     def read() -> dict:
         body = lesson.body
+        if "include-markdown" in course.plugins:
+            body = include_files(body, lesson.source, course.root, context.included)
         if course.jinja == "lesson":
             body = fill_jinja(body, lesson.body_first_line, lesson.source, jinja_context)
         elif course.jinja == "macros":
