@@ -57,7 +57,7 @@ class SiteBuild:
 def site_pages(name: str, root: Path) -> list[Page]:
     """The site's pages in navigation order, with the output names the build gives them."""
     course = open_course(root)
-    paths = [path for path, _ in course.pages]
+    paths = [page.path for page in course.pages]
     return [
         Page(name, path, path.relative_to(course.docs_dir).as_posix(), slug, chapter)
         for path, slug, chapter, _ in lesson_pages(course, paths)
