@@ -26,8 +26,8 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from coursebuild.core.emoji import literal_emoji
 from coursebuild.core.errors import BuildError, line_of
-from coursebuild.core.paths import twemoji_dir
 from coursebuild.reading.dialect import image_references
 from coursebuild.reading.jinja_regions import code_regions
 
@@ -41,18 +41,6 @@ WARNED = "coursebuild-warned"
 SUFFIX = re.compile(r"\.[a-z0-9]{1,8}")
 # A handout's folder in the system's temporary folder: this prefix, the process id, random.
 FOLDER_PREFIX = "coursebuild-handout-"
-# Characters a browser shows as colour emoji (Unicode's Emoji_Presentation).
-# No font of the handout has them, and PDF/UA refuses text it cannot show:
-# written as they are (✅, not :white_check_mark:), they are shown as the
-# Twemoji image that a :shortcode: gets.
-EMOJI = re.compile(
-    "[\u231a\u231b\u23e9-\u23ec\u23f0\u23f3\u25fd\u25fe\u2614\u2615\u2648-\u2653"
-    "\u267f\u2693\u26a1\u26aa\u26ab\u26bd\u26be\u26c4\u26c5\u26ce\u26d4\u26ea"
-    "\u26f2\u26f3\u26f5\u26fa\u26fd\u2705\u270a\u270b\u2728\u274c\u274e"
-    "\u2753-\u2755\u2757\u2795-\u2797\u27b0\u27bf\u2b1b\u2b1c\u2b50\u2b55"
-    "\U0001f004\U0001f0cf\U0001f18e\U0001f191-\U0001f19a\U0001f200-\U0001faff]"
-)
-TWEMOJI_DIR = twemoji_dir()
 
 
 def refuse_raw_typst(text: str, path: Path) -> None:
@@ -160,16 +148,6 @@ def page_text(path: Path) -> str:
         return path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return ""  # the build read it a moment ago; then the handout shows no emoji
-
-
-def literal_emoji(text: str, folder: Path = TWEMOJI_DIR) -> dict[str, str]:
-    """The Twemoji file of each emoji character written as it is in ``text``."""
-    found = {}
-    for char in sorted(set(EMOJI.findall(text))):
-        file = folder / f"{ord(char):x}.svg"
-        if file.is_file():
-            found[char] = str(file)
-    return found
 
 
 def remove_stale_folders() -> None:

@@ -16,7 +16,12 @@ from coursebuild.core.templates import render_template
 from coursebuild.core.words import format_date, words_for
 from coursebuild.deck.draft import describe_images, embed_images, render_deck, title_notes_apart
 from coursebuild.handout.compile import finish_typst, start_typst
-from coursebuild.handout.guard import handout_folder, raise_refusals, refuse_raw_typst
+from coursebuild.handout.guard import (
+    EMOJI_KEY,
+    handout_folder,
+    raise_refusals,
+    refuse_raw_typst,
+)
 from coursebuild.lesson.outputs import PARTS
 from coursebuild.pandoc.run import (
     DECK_ARGUMENTS,
@@ -146,9 +151,18 @@ def handout_arguments(page: ReadLesson, names: dict[str, str]) -> tuple[str, ...
     return HANDOUT_ARGUMENTS + options
 
 
-def handout_source(page: ReadLesson, typst_body: str) -> str:
-    """The handout's whole Typst source: Pandoc's Typst markup in the handout template."""
-    return render_template("handout.typ.j2", {**page.context, "body": typst_body}, autoescape=False)
+def handout_source(page: ReadLesson, typst_body: str, names: dict[str, str] | None = None) -> str:
+    """The handout's whole Typst source: Pandoc's Typst markup in the handout template.
+
+    ``names``: the handout folder's files, emoji characters among them ("emoji:✅").
+    """
+    code_emoji = sorted(
+        (key.removeprefix(EMOJI_KEY), name)
+        for key, name in (names or {}).items()
+        if key.startswith(EMOJI_KEY)
+    )
+    context = {**page.context, "body": typst_body, "code_emoji": code_emoji}
+    return render_template("handout.typ.j2", context, autoescape=False)
 
 
 def pandoc_page(page: ReadLesson, arguments: tuple[str, ...]) -> tuple[str, list[str]]:
@@ -200,7 +214,7 @@ def make_handout(page: ReadLesson, typst_child=None) -> tuple[bytes, list[str]]:
         typst_body, warnings = pandoc_page(page, arguments)
         warnings = raise_refusals(warnings, lesson.source, page.source)
         child = typst_child or start_typst(lesson_timestamp(lesson))
-        source = handout_source(page, typst_body)
+        source = handout_source(page, typst_body, names)
         return finish_typst(child, source, lesson.source, folder), warnings
 
 

@@ -35,6 +35,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from coursebuild.core import limits
+from coursebuild.core.emoji import EMOJI, VARIATION_SELECTOR, twemoji_file
 from coursebuild.core.errors import BuildError, line_of
 from coursebuild.reading.sanitize import dropped_text, sanitize_html, unclosed_opening
 
@@ -92,6 +93,50 @@ def emoji_image(index, shortname, alias, uc, alt, title, category, options, md):
             attributes["title"] = title
         return etree.Element("img", attributes)
     return md.htmlStash.store(html.escape(alt))
+
+
+# Text in these is code or keys: an emoji character in it stays a character.
+CODE_TAGS = {"code", "pre", "kbd", "samp", "script", "style"}
+
+
+def typed_emoji_as_images(element: etree.Element, context: PageContext, in_code=False) -> None:
+    """Emoji typed as characters become the Twemoji images their shortcodes get: the
+    Chromium that prints the slides has no emoji font, nor has the handout."""
+    in_code = in_code or element.tag in CODE_TAGS
+    if not in_code and element.text and EMOJI.search(element.text):
+        first, images = split_emoji(element.text, context)
+        element.text = first
+        for position, image in enumerate(images):
+            element.insert(position, image)
+    for child in list(element):
+        typed_emoji_as_images(child, context, in_code)
+        if not in_code and child.tail and EMOJI.search(child.tail):
+            first, images = split_emoji(child.tail, context)
+            child.tail = first
+            position = list(element).index(child) + 1
+            for offset, image in enumerate(images):
+                element.insert(position + offset, image)
+
+
+def split_emoji(text: str, context: PageContext) -> tuple[str, list[etree.Element]]:
+    """``text`` as its part before the first emoji, and an image for each emoji with the
+    text after it as its tail."""
+    pieces = EMOJI.split(text)
+    found = EMOJI.findall(text)
+    images = []
+    for char, after in zip(found, pieces[1:], strict=True):
+        file = twemoji_file(char, context.emoji_dir) if context.emoji_dir else None
+        if file is None:  # no image for it: the character stays
+            if images:
+                images[-1].tail = (images[-1].tail or "") + char + after
+            else:
+                pieces[0] += char + after
+            continue
+        image = etree.Element("img", {"class": "twemoji", "alt": char, "src": str(file)})
+        image.tail = after.removeprefix(VARIATION_SELECTOR)
+        context.emoji.append(str(file))
+        images.append(image)
+    return pieces[0], images
 
 
 # -- the element tree -------------------------------------------------------------
@@ -234,6 +279,7 @@ class TreeBridge(Treeprocessor):
                     child.set("src", resolved)
                     context.images.append(resolved)
         find_undefined_footnotes(root, context.undefined_footnotes)
+        typed_emoji_as_images(root, context)
 
 
 def link_to_page(parent: etree.Element, position: int, link: etree.Element, context) -> None:

@@ -45,6 +45,12 @@ PAGE = f"""\
 
 Emoji :snake: tekstissä ja sellaisenaan 💪.
 
+Koodissa `tila = ✅` ja lohkossa:
+
+```python
+print("⛔")
+```
+
 ## Kaavat
 
 Murtoluku $\\frac{{a+b}}{{2}}$ ja ${TRICKY_TEX}$ (sulut) [hakasulut] jatkuu.
@@ -139,8 +145,9 @@ def test_handout_has_its_language_and_title(reader):
 
 
 def test_figure_alt_is_its_alt_text_else_its_caption_and_an_emoji_its_character(reader):
-    """An emoji written as a character, which no handout font has, is its Twemoji image."""
-    assert alts(reader, "/Figure") == ["Oma kuvaus", "Vain kuvateksti.", "🐍", "💪"]
+    """An emoji written as a character, which no handout font has, is its Twemoji image,
+    in code too."""
+    assert alts(reader, "/Figure") == ["Oma kuvaus", "Vain kuvateksti.", "🐍", "💪", "✅", "⛔"]
 
 
 def test_each_formula_reads_as_its_tex_made_readable(reader):
