@@ -123,7 +123,7 @@ def build(course: Course, options: BuildOptions, report: Reporter) -> BuildSumma
     summary = BuildSummary(len(built), in_site_order(pages, failed), warned.count)
     # check
     if options.check or options.screenshots:
-        check_decks(built, out_dir, options.screenshots, report)
+        check_decks(built, out_dir, options.screenshots, report, reads_math(course))
     counts = f": {summary.line()}" if pages else ""  # a build of the figures alone has none
     report.done(f"{out_dir} in {time.perf_counter() - started:.1f} s{counts}")
     return summary
@@ -325,7 +325,13 @@ def write_index(
 # -- check --------------------------------------------------------------------
 
 
-def check_decks(lessons: list[Lesson], out_dir: Path, screenshots: bool, report: Reporter) -> None:
+def reads_math(course: Course) -> bool:
+    return any(name == "pymdownx.arithmatex" for name, _ in course.markdown_extensions)
+
+
+def check_decks(
+    lessons: list[Lesson], out_dir: Path, screenshots: bool, report: Reporter, math: bool = True
+) -> None:
     """Show every slide in a real browser; every slide not fit to show is an error."""
     problems = []
     with open_browser() as browser:
@@ -333,10 +339,10 @@ def check_decks(lessons: list[Lesson], out_dir: Path, screenshots: bool, report:
             deck = out_dir / f"{lesson.slug}.html"
             shots = out_dir / "check" / lesson.slug if screenshots else None
             inspection = inspect_deck(browser, deck, shots)
-            bad = [slide for slide in inspection.slides if slide.problems()]
+            bad = [slide for slide in inspection.slides if slide.problems(math)]
             for slide in bad:
                 where = f"{lesson.source}: slide {slide.number} '{slide.title}'"
-                problems += [f"{where}: {problem}" for problem in slide.problems()]
+                problems += [f"{where}: {problem}" for problem in slide.problems(math)]
             problems += [f"{deck}: browser error: {e}" for e in inspection.console_errors]
             problems += [f"{deck}: request failed: {url}" for url in inspection.failed_requests]
             problems += [f"{deck}: request blocked: {url}" for url in inspection.blocked_requests]

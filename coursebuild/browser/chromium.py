@@ -24,6 +24,7 @@ LAUNCH_ARGUMENTS = [
     "--no-first-run",
 ]
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
+MIN_AUTOFIT = 0.995  # a block shrunk less than this is shown as it is
 
 # Measures the current slide (see the script for what counts).
 MEASURE_SLIDE = (Path(__file__).parent / "measure_slide.js").read_text(encoding="utf-8")
@@ -53,7 +54,7 @@ class SlideInfo:
 
     @property
     def overflows(self) -> bool:
-        shrunk = self.autofit is not None and self.autofit < 0.999
+        shrunk = self.autofit is not None and self.autofit < MIN_AUTOFIT
         return shrunk or self.overflow_x > 1 or self.overflow_y > 1
 
     def overflow_message(self) -> str:
@@ -65,12 +66,17 @@ class SlideInfo:
             parts.append(f"{self.overflow_y:.0f} px too tall")
         if self.overflow_x > 1:
             parts.append(f"{self.overflow_x:.0f} px too wide")
-        if self.autofit is not None and self.autofit < 0.999:
+        # Shrunk by less than half a percent (a sub-pixel zoom) it shows as it is.
+        if self.autofit is not None and self.autofit < MIN_AUTOFIT:
             parts.append(f"fits only shrunk to {self.autofit:.0%}")
         return parts
 
-    def problems(self) -> list[str]:
-        """Every reason this slide is not fit to show, one phrase each."""
+    def problems(self, math: bool = True) -> list[str]:
+        """Every reason this slide is not fit to show, one phrase each.
+
+        ``math``: the site reads math (arithmatex); without it a backslash
+        word in prose (``C:\\Users``) is no formula left as text.
+        """
         found = [f"content {reason}" for reason in self.overflow_reasons()]
         if self.heading_only:
             found.append("a heading and nothing else")
@@ -89,7 +95,7 @@ class SlideInfo:
             found.append(f"{self.broken_images} image(s) did not load or are drawn at 0 px")
         if self.empty_maths:
             found.append(f"{self.empty_maths} equation(s) drawn at 0 px")
-        if self.raw_tex:
+        if self.raw_tex and math:
             found.append(f"{self.raw_tex} TeX command(s) shown as text")
         return found
 

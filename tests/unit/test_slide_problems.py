@@ -1,0 +1,36 @@
+"""What --check calls a problem on a measured slide: no false alarms at the edges."""
+
+from __future__ import annotations
+
+import pytest
+
+from coursebuild.browser.chromium import SlideInfo
+
+
+def slide(**measured) -> SlideInfo:
+    fields = {
+        "number": 3, "title": "Osa", "heading_only": False, "last_heading": None,
+        "overflow_x": 0.0, "overflow_y": 0.0, "autofit": None, "images": 0,
+        "broken_images": 0, "small_figures": [], "figure_text": [], "maths": 0,
+        "empty_maths": 0, "notes": 0, "raw_tex": 0,
+    }  # fmt: skip
+    return SlideInfo(**{**fields, **measured})
+
+
+@pytest.mark.parametrize(
+    "autofit, problems",
+    [(None, []), (1.0, []), (0.996, []), (0.994, ["content fits only shrunk to 99%"])],
+)
+def test_a_sub_pixel_zoom_is_no_problem(autofit, problems):
+    assert slide(autofit=autofit).problems() == problems
+    assert slide(autofit=autofit).overflows is bool(problems)
+
+
+@pytest.mark.parametrize("overflow, problems", [(1.0, []), (1.5, ["content 2 px too tall"])])
+def test_a_pixel_of_overflow_is_no_problem(overflow, problems):
+    assert slide(overflow_y=overflow).problems() == problems
+
+
+def test_tex_left_as_text_is_a_problem_only_where_the_site_reads_math():
+    assert slide(raw_tex=2).problems() == ["2 TeX command(s) shown as text"]
+    assert slide(raw_tex=2).problems(math=False) == []
