@@ -68,6 +68,14 @@ local function caption_text(block)
   return rest
 end
 
+local function own_caption(block)
+  if block.t ~= "Figure" or #block.caption.long == 0 then
+    return nil
+  end
+  local inlines = pandoc.utils.blocks_to_inlines(block.caption.long)
+  return #inlines > 0 and inlines or nil
+end
+
 local function make_figures(blocks)
   local result = pandoc.List()
   local i = 1
@@ -112,7 +120,29 @@ local function number_figures(doc)
   })
 end
 
+-- A page's own <figure> around an image: the image became a figure of its own
+-- first (walks go inside out), so the two are one figure, with the page's
+-- caption, and that caption as the image's alt text where make_figures would.
+local function merge_nested(figure)
+  local inner = #figure.content == 1 and figure.content[1]
+  if not (inner and inner.t == "Figure") then
+    return nil
+  end
+  local caption = own_caption(figure)
+  if caption then
+    inner.caption = figure.caption
+    local image = lone_image(inner)
+    local own_alt = image and FORMAT == "typst"
+      and pandoc.utils.stringify(image.caption):match("%S")
+    if image and not own_alt then
+      image.caption = pandoc.Inlines(pandoc.utils.stringify(caption):gsub("%s+$", ""))
+    end
+  end
+  return inner
+end
+
 function Pandoc(doc)
   doc = doc:walk({ Blocks = make_figures })
+  doc = doc:walk({ Figure = merge_nested })
   return number_figures(doc)
 end
