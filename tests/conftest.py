@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from coursebuild.browser.chromium import BROWSER_ENDPOINT
 from coursebuild.figure_cache import CACHE_ENV
 
 pytest_plugins = ["pytester"]
@@ -42,6 +44,28 @@ def figure_cache(tmp_path_factory) -> Path:
     folder = root / "figure-cache"
     os.environ[CACHE_ENV] = str(folder)
     return folder / "figures"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_browser_for_the_builds(request) -> Iterator[str | None]:
+    """A Chromium shared by the worker's builds (tests/support/shared_browser.py).
+
+    Not for the fast tests (unit, filters), which start no browser.
+    """
+    folders = {
+        Path(item.fspath).resolve().relative_to(TESTS).parts[0] for item in request.session.items
+    }
+    if not folders & {"build", "browser", "corpus"}:
+        yield None
+        return
+    from tests.support.shared_browser import shared_browser
+
+    with shared_browser() as endpoint:
+        os.environ[BROWSER_ENDPOINT] = endpoint
+        try:
+            yield endpoint
+        finally:
+            os.environ.pop(BROWSER_ENDPOINT, None)
 
 
 @pytest.fixture

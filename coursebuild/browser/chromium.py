@@ -24,6 +24,10 @@ LAUNCH_ARGUMENTS = [
     "--no-first-run",
 ]
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
+# A Chromium already running (its DevTools address, http://127.0.0.1:PORT) that a build
+# uses instead of starting its own: the test suite's, which ~300 builds share. A build
+# started with it leaves the browser running; it opens and closes only its own pages.
+BROWSER_ENDPOINT = "COURSEBUILD_BROWSER_ENDPOINT"
 MIN_AUTOFIT = 0.995  # a block shrunk less than this is shown as it is
 
 # Measures the current slide (see the script for what counts).
@@ -131,6 +135,10 @@ def chromium_signature() -> str:
     return f"{info.st_size}:{info.st_mtime_ns}"
 
 
+def browser_endpoint() -> str | None:
+    return os.environ.get(BROWSER_ENDPOINT) or None
+
+
 @contextmanager
 def open_browser() -> Iterator[object]:
     """Debian's Chromium, headless, driven by Playwright (its own browser download is not used)."""
@@ -140,9 +148,13 @@ def open_browser() -> Iterator[object]:
     except ImportError:
         raise BuildError("Playwright is not installed; run `make` to set it up") from None
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path(), headless=True, args=LAUNCH_ARGUMENTS
-        )
+        endpoint = browser_endpoint()
+        if endpoint:
+            browser = playwright.chromium.connect_over_cdp(endpoint)
+        else:
+            browser = playwright.chromium.launch(
+                executable_path=chromium_path(), headless=True, args=LAUNCH_ARGUMENTS
+            )
         try:
             yield browser
         finally:

@@ -23,6 +23,7 @@ from coursebuild.browser.chromium import (
     MIN_FIGURE_TEXT_PX,
     SLIDE_HEIGHT,
     SLIDE_WIDTH,
+    browser_endpoint,
     chromium_path,
 )
 from coursebuild.core import limits
@@ -113,9 +114,13 @@ class LayoutService:
             from playwright.async_api import async_playwright
 
             async with async_playwright() as playwright:
-                browser = await playwright.chromium.launch(
-                    executable_path=chromium_path(), headless=True, args=LAUNCH_ARGUMENTS
-                )
+                endpoint = browser_endpoint()
+                if endpoint:
+                    browser = await playwright.chromium.connect_over_cdp(endpoint)
+                else:
+                    browser = await playwright.chromium.launch(
+                        executable_path=chromium_path(), headless=True, args=LAUNCH_ARGUMENTS
+                    )
                 try:
                     pages = [await layout_page(browser) for _ in range(self.pages)]
                     await asyncio.gather(*(self.work(page) for page in pages))

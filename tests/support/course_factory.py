@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from coursebuild.browser.chromium import BROWSER_ENDPOINT
 from coursebuild.figure_cache import CACHE_ENV
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -124,6 +125,8 @@ def run_build(
     at: the tests of slide PDFs, of the outputs and of what rebuilds ask for them.
     """
     environment = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", **(env or {})}
+    if "CHROMIUM" in (env or {}):  # a test of the Chromium a build starts: no shared one
+        environment.pop(BROWSER_ENDPOINT, None)
     options = () if slide_pdfs else ("--no-slide-pdfs",)
     return subprocess.run(
         [sys.executable, str(build_script), "--course", str(course), *arguments, *options],
