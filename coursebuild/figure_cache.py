@@ -18,26 +18,20 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from pathlib import Path
 
 from coursebuild.core.atomic import write_atomic
 from coursebuild.core.errors import BuildError
+from coursebuild.core.paths import CACHE_ENV, cache_root  # noqa: F401 (CACHE_ENV: the tests')
 
-# A folder for the cache; "off" (or empty) turns it off. Default: the user's
-# cache folder ($XDG_CACHE_HOME, else ~/.cache) / coursebuild/figures.
-CACHE_ENV = "COURSEBUILD_CACHE"
 # Our five figures take 200 KiB; an entry larger than this is not ours.
 MAX_ENTRY_BYTES = 16 * 1024 * 1024
 
 
 def cache_folder() -> Path | None:
     """Where drawn figures are kept, or None when the cache is off."""
-    chosen = os.environ.get(CACHE_ENV)
-    if chosen is not None:
-        return None if chosen.strip() in ("", "off") else Path(chosen) / "figures"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "coursebuild" / "figures"
+    root = cache_root()
+    return None if root is None else root / "figures"
 
 
 def entry_path(folder: Path, name: str, key: str) -> Path:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coursebuild.core.errors import BuildError
+from coursebuild.core.paths import cache_root
 
 SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
 DEFAULT_CHROMIUM = "/usr/bin/chromium"  # Debian's; CHROMIUM overrides it
@@ -139,6 +140,17 @@ def browser_endpoint() -> str | None:
     return os.environ.get(BROWSER_ENDPOINT) or None
 
 
+def cache_driver_code() -> None:
+    """Let Node keep Playwright's driver compiled between builds (NODE_COMPILE_CACHE).
+
+    Starting the driver is most of a small build's own CPU (~0.6 s); with its
+    code cached, ~0.1 s less. Set before the driver starts: it inherits it.
+    """
+    root = cache_root()
+    if root is not None:
+        os.environ.setdefault("NODE_COMPILE_CACHE", str(root / "node"))
+
+
 @contextmanager
 def open_browser() -> Iterator[object]:
     """Debian's Chromium, headless, driven by Playwright (its own browser download is not used)."""
@@ -147,6 +159,7 @@ def open_browser() -> Iterator[object]:
         from playwright.sync_api import sync_playwright
     except ImportError:
         raise BuildError("Playwright is not installed; run `make` to set it up") from None
+    cache_driver_code()
     with sync_playwright() as playwright:
         endpoint = browser_endpoint()
         if endpoint:

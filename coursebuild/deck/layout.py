@@ -24,6 +24,7 @@ from coursebuild.browser.chromium import (
     SLIDE_HEIGHT,
     SLIDE_WIDTH,
     browser_endpoint,
+    cache_driver_code,
     chromium_path,
 )
 from coursebuild.core import limits
@@ -113,6 +114,7 @@ class LayoutService:
             # Imported here: Playwright takes ~0.1 s to import; a no-op build skips it.
             from playwright.async_api import async_playwright
 
+            cache_driver_code()
             async with async_playwright() as playwright:
                 endpoint = browser_endpoint()
                 if endpoint:

@@ -92,6 +92,12 @@ def emoji_image(index, shortname, alias, uc, alt, title, category, options, md):
         if title:
             attributes["title"] = title
         return etree.Element("img", attributes)
+    icon = None if uc else md.inlinePatterns["emoji"].emoji_index["emoji"].get(shortname)
+    if context is not None and icon and icon.get("path"):
+        # A Material icon: drawn in the text's size, named by its shortcode as Material does.
+        attributes = {"class": "twemoji icon", "alt": shortname, "src": icon["path"]}
+        context.emoji.append(icon["path"])
+        return etree.Element("img", attributes)
     return md.htmlStash.store(html.escape(alt))
 
 

@@ -11,11 +11,14 @@ site; an extension outside the allow-list is not loaded and gives one warning.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
+
+from coursebuild.reading.icons import IconIndex, custom_icon_folders, material_icons
 
 # Extensions whose code is known and reads no file outside the site.
 KNOWN_EXTENSIONS = frozenset(
@@ -114,8 +117,8 @@ def diagram_fence_names(extensions: Iterable[tuple[str, dict]]) -> list[str]:
     return names
 
 
-def twemoji_index(options, md) -> dict:
-    """pymdownx's Twemoji index, shared rather than deep-copied.
+def twemoji_index(options, md, icon_folders: tuple[Path, ...] = ()) -> dict:
+    """pymdownx's Twemoji index, shared rather than deep-copied, with Material's icons.
 
     pymdownx.emoji.twemoji copies its 3,700 entries so a caller may change
     them; nothing here does, and the copy cost every build 30 ms.
@@ -123,7 +126,8 @@ def twemoji_index(options, md) -> dict:
     # Imported here: Markdown, pymdownx and Pygments load only when a page is read.
     from pymdownx import twemoji_db
 
-    return {"name": twemoji_db.name, "emoji": twemoji_db.emoji, "aliases": twemoji_db.aliases}
+    emoji = IconIndex(twemoji_db.emoji, icon_folders) if icon_folders else twemoji_db.emoji
+    return {"name": twemoji_db.name, "emoji": emoji, "aliases": twemoji_db.aliases}
 
 
 def extension_config(name: str, config: dict, site_root: Path, emoji_generator) -> dict:
@@ -132,8 +136,11 @@ def extension_config(name: str, config: dict, site_root: Path, emoji_generator) 
     if name == "pymdownx.superfences":
         return superfences_config(config)
     if name == "pymdownx.emoji":
-        # The site's twemoji index; the images come from the npm package, offline.
-        return {"emoji_index": twemoji_index, "emoji_generator": emoji_generator}
+        # The site's twemoji index; the images come from the npm package, offline; its
+        # icons from the mkdocs-material package and the site's custom_icons.
+        folders = custom_icon_folders(config, site_root) + tuple(filter(None, [material_icons()]))
+        index = functools.partial(twemoji_index, icon_folders=folders)
+        return {"emoji_index": index, "emoji_generator": emoji_generator}
     if name == "pymdownx.arithmatex":
         # Generic output (\( \) in spans) is what html_bridge reads; the math is the same.
         return {**without_python_names(config), "generic": True, "preview": False}

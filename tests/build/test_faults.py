@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from coursebuild.browser.chromium import BROWSER_ENDPOINT
 from coursebuild.core.errors import BuildError
 from coursebuild.core.timestamps import source_date_epoch
 from tests.support.course_factory import (
@@ -153,6 +154,8 @@ def start_build(
     """
     mark = uuid.uuid4().hex
     environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, MARK: mark, **(env or {})}
+    # Its own Chromium, as a build starts it: the browser is one of the processes killed.
+    environment.pop(BROWSER_ENDPOINT, None)
     command = [sys.executable, str(PROJECT_ROOT / "build.py"), "--course", str(course)]
     process = subprocess.Popen(
         [*command, "--out", str(out), *arguments, "--no-slide-pdfs"],

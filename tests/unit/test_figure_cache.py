@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -50,3 +51,16 @@ def test_an_entry_over_the_size_limit_is_not_read(monkeypatch, tmp_path):
     monkeypatch.setattr("coursebuild.figure_cache.MAX_ENTRY_BYTES", 10)
     store_svgs("kuva", "abc", [b"<svg>pitka</svg>"])
     assert cached_svgs("kuva", "abc", 1) is None
+
+
+def test_playwrights_driver_is_kept_compiled_in_the_builds_cache(monkeypatch, tmp_path):
+    from coursebuild.browser.chromium import cache_driver_code
+
+    monkeypatch.delenv("NODE_COMPILE_CACHE", raising=False)
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    cache_driver_code()
+    assert os.environ["NODE_COMPILE_CACHE"] == str(tmp_path / "node")
+    monkeypatch.delenv("NODE_COMPILE_CACHE")
+    monkeypatch.setenv(CACHE_ENV, "off")
+    cache_driver_code()
+    assert "NODE_COMPILE_CACHE" not in os.environ
