@@ -64,3 +64,14 @@ def test_an_include_of_itself_stops_at_the_depth_limit(site):
     with pytest.raises(BuildError) as caught:
         include(site, '{% include-markdown "kehä.md" %}', page="docs/sivu.md")
     assert "nested more than 5 deep" in caught.value.message
+
+
+def test_a_page_includes_at_most_its_share(site, monkeypatch):
+    from coursebuild.reading import include_markdown
+
+    monkeypatch.setattr(include_markdown, "MAX_INCLUDES", 2)
+    body = '{% include-markdown "../pala.md" %}\n' * 3
+    with pytest.raises(BuildError) as caught:
+        include(site, body)
+    assert "more than 2 include-markdown includes" in caught.value.message
+    assert caught.value.line == 3

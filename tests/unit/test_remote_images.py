@@ -161,3 +161,13 @@ def test_a_page_read_shows_the_placeholder_in_its_sites_language(tmp_path, langu
     [warning] = page_warnings(lesson, found)
     assert warning.startswith(f"{page}:5: image http://10.0.0.1/kaavio.png: 10.0.0.1 is 10.0.0.1")
     assert warning.endswith("; shown as a placeholder")
+
+
+def test_a_page_fetches_within_its_time(tmp_path, server, monkeypatch):
+    monkeypatch.setattr(remote_images, "PAGE_BUDGET_SECONDS", 0.0)
+    images = fetcher(tmp_path, server)
+    images.local_file(server.url("/kuva.png?eka"))  # the first starts the clock
+    shown = images.local_file(server.url("/kuva.png?toka"))
+    assert shown.name.endswith("-unavailable.svg")
+    assert "the page's 0 s for fetching are spent" in images.failures[0]
+    assert server.requests["/kuva.png?toka"] == 0
