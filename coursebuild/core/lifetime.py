@@ -35,8 +35,8 @@ def die_with_parent(parent: int) -> None:
 
 def start_worker(parent: int) -> None:
     """Initializer of the build's worker processes: die with ``parent``, leave Ctrl-C to it."""
-    die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent)
 
 
 def stop_workers() -> None:
@@ -60,8 +60,10 @@ class Interrupts:
     def __init__(self) -> None:
         self.received = False
         self.holding = 0
+        self.owner: int | None = None  # the build's process
 
     def install(self) -> None:
+        self.owner = os.getpid()
         signal.signal(signal.SIGINT, self.handle)
         # Ctrl-C reaches the browser's driver in the same moment: the thread
         # that reaps it can find the layout's event loop already closed, and
@@ -69,7 +71,10 @@ class Interrupts:
         logging.getLogger("asyncio").addFilter(not_a_closed_loop_warning)
 
     def handle(self, signum, frame) -> None:
-        if self.received:
+        # A worker inherits this handler when it is forked, until its initializer
+        # ignores Ctrl-C: a Ctrl-C in between is the build's to handle, not the worker's
+        # (raised there, multiprocessing would print "Process ForkProcess-1:").
+        if self.received or os.getpid() != self.owner:
             return
         self.received = True
         quiet_teardown()
