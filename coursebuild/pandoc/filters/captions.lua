@@ -123,12 +123,51 @@ end
 -- A page's own <figure> around an image: the image became a figure of its own
 -- first (walks go inside out), so the two are one figure, with the page's
 -- caption, and that caption as the image's alt text where make_figures would.
+-- An image and its text in one paragraph of a page's <figure> (no blank line
+-- between them, no <figcaption>): the image is the figure, the text its caption.
+local function split_image_and_text(figure)
+  local block = figure.content[1]
+  if #figure.content ~= 1 or own_caption(figure)
+      or not (block.t == "Para" or block.t == "Plain") or #block.content < 3
+      or not is_picture(block.content[1]) then
+    return nil
+  end
+  local gap = block.content[2].t
+  if not (gap == "SoftBreak" or gap == "LineBreak" or gap == "Space") then
+    return nil
+  end
+  local image, text = block.content[1], pandoc.List()
+  for index = 3, #block.content do
+    text:insert(block.content[index])
+  end
+  local own_alt = FORMAT == "typst" and pandoc.utils.stringify(image.caption):match("%S")
+  if not own_alt then
+    image.caption = pandoc.Inlines(pandoc.utils.stringify(text):gsub("%s+$", ""))
+  end
+  figure.content = { pandoc.Plain({ image }) }
+  figure.caption = pandoc.Caption({ pandoc.Plain(text) })
+  return figure
+end
+
 local function merge_nested(figure)
-  local inner = #figure.content == 1 and figure.content[1]
+  local split = split_image_and_text(figure)
+  if split then
+    return split
+  end
+  local inner = figure.content[1]
   if not (inner and inner.t == "Figure") then
     return nil
   end
   local caption = own_caption(figure)
+  local text = figure.content[2]
+  if #figure.content == 2 and not caption and (text.t == "Para" or text.t == "Plain") then
+    -- <figure markdown> with a paragraph under the image, no <figcaption>:
+    -- Material shows the paragraph as the figure's text; here it is its caption.
+    figure.caption = pandoc.Caption({ pandoc.Plain(text.content) })
+    caption = own_caption(figure)
+  elseif #figure.content ~= 1 then
+    return nil
+  end
   if caption then
     inner.caption = figure.caption
     local image = lone_image(inner)
