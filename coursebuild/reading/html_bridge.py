@@ -60,7 +60,8 @@ class PageContext:
     resolve_link: Callable[[str], object] = lambda href: None
     dead_links: list[str] = field(default_factory=list)  # hrefs to .md files that are no page
     remote_failures: list[str] = field(default_factory=list)  # "address: why not fetched"
-    jinja_kept: list[str] = field(default_factory=list)  # "line<TAB>why", a macros site's
+    # "line<TAB>warning": what a plugin would make (macros, mkdocstrings) kept plainer
+    kept_as_written: list[str] = field(default_factory=list)
     included: list[str] = field(default_factory=list)  # files include-markdown put in
 
     def found(self) -> dict[str, list[str]]:
@@ -75,7 +76,7 @@ class PageContext:
 
 FOUND = (
     "images", "emoji", "diagrams", "undefined_footnotes", "dead_links", "remote_failures",
-    "jinja_kept", "included",
+    "kept_as_written", "included",
 )  # fmt: skip
 
 

@@ -19,6 +19,7 @@ from coursebuild.reading.jinja_fill import fill_jinja
 from coursebuild.reading.lesson_file import Lesson
 from coursebuild.reading.macros_site import MacroFill
 from coursebuild.reading.markdown_reader import markdown_for, page_to_html, warm_lexers
+from coursebuild.reading.mkdocstrings_blocks import api_blocks_as_names
 from coursebuild.reading.page_links import SiteLinks
 from coursebuild.reading.page_names import site_slugs
 from coursebuild.reading.remote_images import RemoteImages
@@ -76,11 +77,20 @@ def read_page(lesson: Lesson, course: Course, figures: FigureSet) -> tuple[str, 
         body = lesson.body
         if "include-markdown" in course.plugins:
             body = include_files(body, lesson.source, course.root, context.included)
+        if "mkdocstrings" in course.plugins:
+            body, blocks = api_blocks_as_names(body, lesson.body_first_line)
+            context.kept_as_written += [
+                f"{line}\tmkdocstrings block '{name}': the build does not import the site's "
+                "code; shown as the name"
+                for line, name in blocks
+            ]
         if course.jinja == "lesson":
             body = fill_jinja(body, lesson.body_first_line, lesson.source, jinja_context)
         elif course.jinja == "macros":
             body = macros.fill(body, lesson.body_first_line, lesson.source, jinja_context)
-            context.jinja_kept = [f"{line}\t{why}" for line, why in macros.kept]
+            context.kept_as_written += [
+                f"{line}\t{why}; shown as written" for line, why in macros.kept
+            ]
         body = dialect.drop_placeholder_sections(body)
         try:
             html = page_to_html(body, extensions, course.root, context)
@@ -117,9 +127,9 @@ def page_warnings(lesson: Lesson, context: PageContext) -> list[str]:
         line = line_of(address, source, 1)
         where = f"{lesson.source}:{line}" if line else str(lesson.source)
         warnings.append(f"{where}: image {failure}; shown as a placeholder")
-    for kept in context.jinja_kept:
+    for kept in context.kept_as_written:
         line, why = kept.split("\t", 1)
-        warnings.append(f"{lesson.source}:{line}: {why}; shown as written")
+        warnings.append(f"{lesson.source}:{line}: {why}")
     for href in dict.fromkeys(context.dead_links):
         line = line_of(f"]({href}", source, 1) or line_of(href, source, 1)
         where = f"{lesson.source}:{line}" if line else str(lesson.source)
