@@ -25,12 +25,13 @@ import html
 import http.client
 import io
 import ipaddress
+import re
 import socket
 import ssl
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 import imagesize
 
@@ -78,16 +79,19 @@ class RemoteImages:
         except FetchRefused as why:
             self.failures.append(f"{url}: {why}")
             return self.placeholder(url)
-        path = self.cache / f"{url_key(url)}-{hashlib.sha256(data).hexdigest()[:16]}{suffix}"
-        self.cache.mkdir(parents=True, exist_ok=True)
+        # A folder by address and content; the file keeps the page's name for it, which
+        # an alt text made from a file name, and a warning about the image, then say.
+        folder = self.cache / f"{url_key(url)}-{hashlib.sha256(data).hexdigest()[:16]}"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / (file_stem(url) + suffix)
         write_atomic(path, data)
         return path
 
     def cached(self, url: str) -> Path | None:
         key = url_key(url)
-        found = sorted(self.cache.glob(f"{key}-*")) if self.cache.is_dir() else []
+        found = sorted(self.cache.glob(f"{key}-*/*")) if self.cache.is_dir() else []
         # A placeholder is no image: the next build tries again.
-        return next((path for path in found if path.name != f"{key}-unavailable.svg"), None)
+        return next((path for path in found if path.parent.name != f"{key}-unavailable"), None)
 
     def check_budget(self) -> None:
         now = time.monotonic()
@@ -154,10 +158,17 @@ class RemoteImages:
 
     def placeholder(self, url: str) -> Path:
         """An SVG card saying the image is missing, and from where: shown where the image was."""
-        path = self.cache / f"{url_key(url)}-unavailable.svg"
-        self.cache.mkdir(parents=True, exist_ok=True)
+        folder = self.cache / f"{url_key(url)}-unavailable"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / (file_stem(url) + ".svg")
         write_atomic(path, placeholder_svg(url, self.unavailable_text).encode("utf-8"))
         return path
+
+
+def file_stem(url: str) -> str:
+    """The address's file name without its suffix, as a safe file name ("kaan_aksit")."""
+    name = unquote(urlsplit(url).path.rsplit("/", 1)[-1]).rsplit(".", 1)[0]
+    return re.sub(r"[^\w-]+", "_", name)[:60].strip("_") or "image"
 
 
 def url_key(url: str) -> str:

@@ -55,8 +55,8 @@ def fetcher(tmp_path, server, allowed=True, text="Kuvaa ei voitu hakea") -> Remo
 def test_an_image_is_fetched_once_into_the_cache(tmp_path, server):
     images = fetcher(tmp_path, server)
     first = images.local_file(server.url("/kuva.png"))
-    assert first.read_bytes() == PNG and first.suffix == ".png"
-    assert first.parent == tmp_path / "cache"
+    assert first.read_bytes() == PNG and first.name == "kuva.png"  # the page's name for it
+    assert first.parent.parent == tmp_path / "cache"
     again = fetcher(tmp_path, server).local_file(server.url("/kuva.png"))  # the next build
     assert again == first
     assert server.requests["/kuva.png"] == 1
@@ -87,7 +87,7 @@ def test_what_cannot_be_shown_is_a_placeholder_and_says_why(tmp_path, server, pa
     images = fetcher(tmp_path, server)
     url = server.url(path)
     shown = images.local_file(url)
-    assert shown.name.endswith("-unavailable.svg")
+    assert shown.parent.name.endswith("-unavailable")
     card = shown.read_text(encoding="utf-8")
     assert "Kuvaa ei voitu hakea" in card and url in card
     [failure] = images.failures
@@ -97,7 +97,7 @@ def test_what_cannot_be_shown_is_a_placeholder_and_says_why(tmp_path, server, pa
 def test_a_private_address_is_refused_unless_the_build_allows_its_host(tmp_path, server):
     for url in (server.url("/kuva.png?a"), f"http://localhost:{server.port}/kuva.png?a"):
         images = fetcher(tmp_path, server, allowed=False)
-        assert images.local_file(url).name.endswith("-unavailable.svg")
+        assert images.local_file(url).parent.name.endswith("-unavailable")
         assert "not a public address" in images.failures[0]
     assert server.requests["/kuva.png?a"] == 0  # refused before connecting
     allowed = fetcher(tmp_path, server, allowed=True)
@@ -130,7 +130,7 @@ def test_an_unreachable_server_is_a_placeholder_within_the_timeout(tmp_path, ser
         unused.bind(("127.0.0.1", 0))
         port = unused.getsockname()[1]  # nothing listens once it closes
     shown = images.local_file(f"http://127.0.0.1:{port}/kuva.png")
-    assert shown.name.endswith("-unavailable.svg")
+    assert shown.parent.name.endswith("-unavailable")
     assert "cannot fetch it" in images.failures[0]
 
 
@@ -156,7 +156,8 @@ def test_a_page_read_shows_the_placeholder_in_its_sites_language(tmp_path, langu
     figures = FigureSet(tmp_path / "out" / "images", frozenset(), tmp_path / "m", tmp_path / "c")
     _, found = read_page(lesson, course, figures)
     [shown] = found.images
-    assert Path(shown).parent == tmp_path / "c"
+    assert Path(shown).parent.parent == tmp_path / "c"
+    assert Path(shown).name == "kaavio.svg"
     assert WORDS[language]["image_not_fetched"] in Path(shown).read_text(encoding="utf-8")
     [warning] = page_warnings(lesson, found)
     assert warning.startswith(f"{page}:5: image http://10.0.0.1/kaavio.png: 10.0.0.1 is 10.0.0.1")
@@ -168,6 +169,6 @@ def test_a_page_fetches_within_its_time(tmp_path, server, monkeypatch):
     images = fetcher(tmp_path, server)
     images.local_file(server.url("/kuva.png?eka"))  # the first starts the clock
     shown = images.local_file(server.url("/kuva.png?toka"))
-    assert shown.name.endswith("-unavailable.svg")
+    assert shown.parent.name.endswith("-unavailable")
     assert "the page's 0 s for fetching are spent" in images.failures[0]
     assert server.requests["/kuva.png?toka"] == 0
