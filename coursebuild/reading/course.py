@@ -62,9 +62,6 @@ class Course:
     # Given on the command line, never by the course (untrusted): hosts whose images may be
     # fetched from a private address (remote_images.py).
     image_hosts: frozenset[str] = frozenset()
-    # Which Jinja a page has: "lesson" (this project's, course.toml), "macros" (a site
-    # with mkdocs-macros: its values, not its macros), or None (MkDocs has none).
-    jinja: str | None = "lesson"
     plugins: tuple[str, ...] = ()  # an MkDocs site's
     macro_values: dict | None = None
     directory_urls: bool = True
@@ -72,6 +69,14 @@ class Course:
     @property
     def is_site(self) -> bool:
         return self.config_path.name == SITE_CONFIG
+
+    @property
+    def jinja(self) -> str | None:
+        """Which Jinja a page has: "lesson" (this project's, course.toml), "macros" (a site
+        with mkdocs-macros: its values, not its macros), or None (MkDocs has none)."""
+        if not self.is_site:
+            return "lesson"
+        return "macros" if "macros" in self.plugins else None
 
     def site_page(self, page: Path) -> SitePage | None:
         resolved = page.resolve()
@@ -116,7 +121,6 @@ def load_site_course(root: Path) -> Course:
         unknown_extensions=tuple(unknown),
         pages=site.pages,
         site_url=site.site_url,
-        jinja="macros" if "macros" in site.plugins else None,
         plugins=site.plugins,
         macro_values=site.macro_values,
         directory_urls=site.directory_urls,

@@ -40,15 +40,18 @@ def custom_icon_folders(config: dict, site_root: Path) -> tuple[Path, ...]:
     return tuple(folders)
 
 
-class IconIndex(dict):
-    """The Twemoji index's shortcodes, and any icon of the folders, found when asked for."""
+class IconIndex:
+    """The Twemoji index's shortcodes, and any icon of the folders, found when asked for.
+
+    pymdownx.emoji only calls ``get``; the Twemoji entries are shared, not copied.
+    """
 
     def __init__(self, emoji: dict, folders: tuple[Path, ...]) -> None:
-        super().__init__(emoji)
+        self.emoji = emoji
         self.folders = tuple(folder.resolve() for folder in folders)
 
     def get(self, shortname, default=None):
-        found = super().get(shortname)
+        found = self.emoji.get(shortname)
         if found is not None:
             return found
         path = self.icon_file(shortname)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -32,9 +33,10 @@ def page_slugs(course: Course, paths: list[Path]) -> list[str]:
     check_output_names refuses what still collides.
     """
     names = [default_slug(path) for path in paths]
+    counts = Counter(names)
     slugs = []
     for path, name in zip(paths, names, strict=True):
-        if names.count(name) > 1 and path.resolve().is_relative_to(course.lessons_dir):
+        if counts[name] > 1 and path.resolve().is_relative_to(course.lessons_dir):
             # Two chapters with a page of the same name: the folder tells them apart.
             relative = path.resolve().relative_to(course.lessons_dir).with_suffix("")
             name = "-".join(relative.parts)
