@@ -269,6 +269,34 @@ def title_notes_apart(fragment: str) -> dict[str, Markup]:
     }
 
 
+# Pandoc writes a code block it does not highlight (no language, or one it does not know)
+# as a bare <pre>, its title an attribute: no box of its own to show the title above.
+BARE_TITLED_PRE = re.compile(r'<pre(?P<before>[^>]*?) title="(?P<title>[^"]*)"(?P<after>[^>]*)>')
+
+
+def titled_code(fragment: str) -> str:
+    """A titled code block Pandoc did not highlight, boxed as one it did: the title shown.
+
+    The deck's style shows ``div.sourceCode[title]``'s title above its code,
+    and the layout pass splits that box by lines like any code.
+    """
+    parts, position = [], 0
+    for match in BARE_TITLED_PRE.finditer(fragment):
+        end = fragment.find("</pre>", match.end())
+        if end < 0:
+            break
+        end += len("</pre>")
+        opening = f"<pre{match['before']}{match['after']}>"
+        parts += [
+            fragment[position : match.start()],
+            f'<div class="sourceCode" title="{match["title"]}">{opening}',
+            fragment[match.end() : end],
+            "</div>",
+        ]
+        position = end
+    return "".join(parts) + fragment[position:]
+
+
 def accessible(slides: str, images: dict[str, Path]) -> str:
     """The slides with a name for every diagram and formula, and headings in order."""
     return level_headings(label_math(name_diagrams(slides, images)))
@@ -299,7 +327,9 @@ def render_deck(
             "date": context["date_iso"],  # the deck shows the date as text
             **assets,
             "theme_css": Markup(theme),
-            "slides": Markup(embed_images(accessible(slides_fragment, images), images)),
+            "slides": Markup(
+                embed_images(accessible(titled_code(slides_fragment), images), images)
+            ),
             "layout_pass": layout_pass,
             "title_size": title_size,
             "scripts": scripts,

@@ -261,6 +261,7 @@ def make_lesson(
     ]
     shown = page.found.images + [path for paths in page.variants.values() for path in paths]
     shown += page.found.included
+    shown += page.found.missing_files  # built again when one of them is there
     return LessonOutputs(
         lesson.slug,
         deck.page,

@@ -65,6 +65,7 @@ class Course:
     plugins: tuple[str, ...] = ()  # an MkDocs site's
     macro_values: dict | None = None
     directory_urls: bool = True
+    logo: Path | None = None  # the site's logo, for the title slide
 
     @property
     def is_site(self) -> bool:
@@ -124,7 +125,9 @@ def load_site_course(root: Path) -> Course:
         plugins=site.plugins,
         macro_values=site.macro_values,
         directory_urls=site.directory_urls,
-        settings_files=(*site.settings_files, *site.nav_files),
+        # The logo is on every title slide: a new one makes the decks again.
+        settings_files=(*site.settings_files, *site.nav_files, *filter(None, [site.logo])),
+        logo=site.logo,
     )
 
 

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
 
 from markdown import Extension
 from markdown.postprocessors import Postprocessor
@@ -37,6 +38,7 @@ from markdown.treeprocessors import Treeprocessor
 from coursebuild.core import limits
 from coursebuild.core.emoji import EMOJI, VARIATION_SELECTOR, twemoji_file
 from coursebuild.core.errors import BuildError, line_of
+from coursebuild.reading.hidden_html import drop_hidden_elements, without_hidden
 from coursebuild.reading.sanitize import dropped_text, sanitize_html, unclosed_opening
 
 MERMAID_PLACEHOLDER = "mermaid-diagram-{}"
@@ -59,10 +61,13 @@ class PageContext:
     # href -> a PageLink, the path of a page that is not there, or None (links.resolve)
     resolve_link: Callable[[str], object] = lambda href: None
     dead_links: list[str] = field(default_factory=list)  # hrefs to .md files that are no page
-    remote_failures: list[str] = field(default_factory=list)  # "address: why not fetched"
+    image_failures: list[str] = field(default_factory=list)  # "address: why not shown"
+    missing_files: list[str] = field(default_factory=list)  # images looked for, not there
+    missing_snippets: list[str] = field(default_factory=list)  # --8<-- paths not found
     # "line<TAB>warning": what a plugin would make (macros, mkdocstrings) kept plainer
     kept_as_written: list[str] = field(default_factory=list)
     included: list[str] = field(default_factory=list)  # files include-markdown put in
+    page_address: str | None = None  # the page's own address on the web, when site_url is set
 
     def found(self) -> dict[str, list[str]]:
         """What reading the page found, as data: it comes back from a child process."""
@@ -75,8 +80,8 @@ class PageContext:
 
 
 FOUND = (
-    "images", "emoji", "diagrams", "undefined_footnotes", "dead_links", "remote_failures",
-    "kept_as_written", "included",
+    "images", "emoji", "diagrams", "undefined_footnotes", "dead_links", "image_failures",
+    "missing_files", "missing_snippets", "kept_as_written", "included",
 )  # fmt: skip
 
 
@@ -262,6 +267,7 @@ class TreeBridge(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         context: PageContext = self.context_of()
+        drop_hidden_elements(root)  # before their images are looked for
         for parent in list(root.iter()):
             for position, child in enumerate(list(parent)):
                 names = classes(child)
@@ -438,21 +444,55 @@ def watch_address(source: str) -> str:
     return f"https://www.youtube.com/watch?v={video.group(1)}" if video else source
 
 
-def link_card(match: re.Match[str]) -> str:
-    """An embedded frame becomes a card linking to what it showed: its title and address."""
+def link_card(match: re.Match[str], context: PageContext) -> str:
+    """An embedded frame becomes a card linking to what it showed: its title and address.
+
+    A frame of the site's own (a local HTML chart) cannot be in an offline
+    deck: its card links to it on the site when the site's address is known,
+    else names it; a warning each, as the page loses what it showed.
+    """
     parser = TagAttributes()
     parser.feed(match.group(0))
-    source = parser.attributes.get("src", "")
+    source = parser.attributes.get("src", "").strip()
+    parts = urlsplit(source)
+    if parts.netloc and not parts.scheme:
+        source = "https:" + source
+    elif not parts.scheme and parts.path:
+        return local_frame_card(source, parser.attributes.get("title"), context)
     if not source.startswith(("https://", "http://")):
         return ""
     address = watch_address(source)
-    title = parser.attributes.get("title") or address
+    return card_linking_to(address, parser.attributes.get("title") or address)
+
+
+def card_linking_to(address: str, title: str) -> str:
     shown = re.sub(r"^https?://(www\.)?", "", address)
     return (
         f'<div class="link-card" data-href="{html.escape(address)}">'
         f'<p><a href="{html.escape(address)}">{html.escape(title)}</a><br />'
         f'<span class="link-address">{html.escape(shown)}</span></p></div>'
     )
+
+
+def local_frame_card(source: str, title: str | None, context: PageContext) -> str:
+    name = unquote(urlsplit(source).path.rstrip("/").rsplit("/", 1)[-1]) or source
+    title = title or name
+    line = line_of(f'"{source}"', context.source, 1) or line_of(source, context.source, 1)
+    if context.page_address is None:
+        context.kept_as_written.append(
+            f"{line}\t<iframe> of the site's own '{source}' cannot be shown offline and the "
+            "site has no site_url to link to; shown as a card naming it"
+        )
+        return (
+            f'<div class="link-card"><p><strong>{html.escape(title)}</strong><br />'
+            f'<span class="link-address">{html.escape(source)}</span></p></div>'
+        )
+    context.kept_as_written.append(
+        f"{line}\t<iframe> of the site's own '{source}' cannot be shown offline; "
+        "shown as a card linking to it on the site"
+    )
+    # The browser resolves it against the page's address: MkDocs leaves raw HTML as written.
+    return card_linking_to(urljoin(context.page_address, source), title)
 
 
 class HtmlBridge(Postprocessor):
@@ -474,6 +514,7 @@ class HtmlBridge(Postprocessor):
         return f'<p><img class="mermaid" alt="{label}" src="{name}" /></p>'
 
     def run(self, text: str) -> str:
+        text = without_hidden(text)
         check_math_bounds(text, self.context_of())
         text = ARITHMATEX_BLOCK.sub(lambda m: math_span(m, display=True), text)
         text = ARITHMATEX_INLINE.sub(lambda m: math_span(m, display=False), text)
@@ -481,7 +522,7 @@ class HtmlBridge(Postprocessor):
         text = HIGHLIGHT_BLOCK.sub(plain_code_block, text)
         text = INLINE_HIGHLIGHT.sub(plain_inline_code, text)
         text = FOOTNOTE_SPACE.sub("", text)
-        text = IFRAME.sub(link_card, text)
+        text = IFRAME.sub(lambda frame: link_card(frame, self.context_of()), text)
         return sanitized(text, self.context_of())
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
@@ -10,7 +11,8 @@ import imagesize
 
 from coursebuild.core import limits
 from coursebuild.core.errors import BuildError, line_of
-from coursebuild.reading.remote_images import RemoteImages
+from coursebuild.reading.placeholder_card import write_placeholder
+from coursebuild.reading.remote_images import RemoteImages, file_stem
 
 EXTERNAL = ("http://", "https://", "//", "data:")
 REMOTE = ("http://", "https://", "//")
@@ -28,6 +30,7 @@ def resolve_page_image(
     figure_dir: Path,
     figure_names: set[str],
     remote: RemoteImages | None = None,
+    missing: MissingImages | None = None,
 ) -> Path:
     """The file an image of the page shows, found as the site finds it.
 
@@ -35,7 +38,8 @@ def resolve_page_image(
     (``/assets/x.png``, as the site served from its root shows it), and inside
     the site's docs folder (the course folder for this project's layout); a
     course figure (``…/images/100_ShallowNet.svg``) is the build's own drawing of it.
-    A remote image is fetched into the output's cache (remote_images.py).
+    A remote image is fetched into the output's cache (remote_images.py). A
+    file that is not there is an error, or with ``missing`` a card in its place.
     """
     line = line_of(target, source, 1)
     if remote is not None and target.startswith(REMOTE):
@@ -61,11 +65,32 @@ def resolve_page_image(
     if candidate.is_file():
         check_image_size(candidate, target, page, line)
         return candidate
-    raise BuildError(
-        f"image {target} not found: no course figure '{path.stem}' and no file {candidate}",
-        page,
-        line,
-    )
+    why = f"no course figure '{path.stem}' and no file {candidate}"
+    if missing is not None:
+        return missing.card(target, candidate, why)
+    raise BuildError(f"image {target} not found: {why}", page, line)
+
+
+@dataclass
+class MissingImages:
+    """A page's images that are not there, each shown as a card saying so, and a warning.
+
+    As the site shows them: MkDocs warns of a link to a missing file and the
+    page shows a broken image; one missing picture does not cost the lecture.
+    """
+
+    cache: Path
+    text: str = "Image not found"
+    failures: list[str] = field(default_factory=list)  # "target: why", for the warnings
+    files: list[str] = field(default_factory=list)  # where they were looked for
+
+    def card(self, target: str, candidate: Path, why: str) -> Path:
+        self.failures.append(f"{target}: not found: {why}")
+        # The path looked at is a dependency: the page is built again once the file is there.
+        self.files.append(str(candidate))
+        key = hashlib.sha256(str(candidate).encode("utf-8")).hexdigest()[:16]
+        card = self.cache / f"{key}-missing" / (file_stem(target) + ".svg")
+        return write_placeholder(card, target, self.text)
 
 
 def check_image_size(path: Path, target: str, page: Path, line: int | None) -> None:
@@ -104,4 +129,4 @@ class FigureSet:
     folder: Path
     names: frozenset[str]
     diagram_cache: Path
-    image_cache: Path | None = None  # remote images, fetched
+    image_cache: Path | None = None  # remote images, fetched; cards for missing ones

@@ -145,13 +145,13 @@ def extension_config(name: str, config: dict, site_root: Path, emoji_generator) 
         # Generic output (\( \) in spans) is what html_bridge reads; the math is the same.
         return {**without_python_names(config), "generic": True, "preview": False}
     if name == "pymdownx.snippets":
-        # Only files inside the site, never a URL.
+        # Only files inside the site, never a URL. A snippet not found fails the page
+        # only if the site asks for that (check_paths), as its own build does.
         return {
             **without_python_names(config),
             "base_path": [str(site_root)],
             "restrict_base_path": True,
             "url_download": False,
-            "check_paths": True,
         }
     if name == "pymdownx.highlight":
         # Pygments' classes are dropped by html_bridge; the title/linenums syntax needs it.
@@ -219,11 +219,11 @@ def configured_markdown(extensions: list[tuple[str, dict]], site_root: Path, bri
         output_format="html",
     )
     if "snippet" in md.preprocessors:
-        restrict_snippets(md.preprocessors["snippet"], site_root)
+        restrict_snippets(md.preprocessors["snippet"], site_root, md)
     return md
 
 
-def restrict_snippets(snippets, site_root: Path) -> None:
+def restrict_snippets(snippets, site_root: Path, md) -> None:
     """pymdownx.snippets finds files as before, but refuses one whose real path leaves the site.
 
     Its own ``restrict_base_path`` checks the path as written: a symlink in the
@@ -231,6 +231,8 @@ def restrict_snippets(snippets, site_root: Path) -> None:
     The site's folder, not docs_dir, as MkDocs' own base path is: sites keep
     snippets beside docs/ (``includes/abbreviations.md``, ``LICENSE.txt``).
     Never a dot file or one in a dot folder: ``.git/config`` holds CI's token.
+    A snippet not found is left out, as the site leaves it out, and named in
+    the page's ``missing_snippets`` (a warning each).
     """
     find = snippets.get_snippet_path
     site = os.path.realpath(site_root)
@@ -238,6 +240,12 @@ def restrict_snippets(snippets, site_root: Path) -> None:
     def get_snippet_path(path: str) -> str | None:
         found = find(path)
         if found is None:
+            wanted = os.path.realpath(os.path.join(site, path))
+            if os.path.commonpath([wanted, site]) != site:
+                raise ValueError(f"snippet '{path}' leads outside the site folder {site_root}")
+            context = getattr(md, "page_context", None)
+            if context is not None and path.strip():
+                context.missing_snippets.append(path)
             return None
         real = os.path.realpath(found)
         if os.path.commonpath([real, site]) != site:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from coursebuild.core import limits
 from coursebuild.core.errors import BuildError
+from coursebuild.reading.icons import material_icons
 from coursebuild.reading.lesson_file import decode_utf8
 from coursebuild.reading.navigation import NAV_FILE, PAGES_FILE, Navigation, SitePage
 from coursebuild.reading.site_yaml import config_error, load_site_yaml, plain_yaml, yaml_line
@@ -57,6 +58,7 @@ class Site:
     macro_values: dict
     directory_urls: bool  # use_directory_urls: a page's address is "page/", not "page.html"
     nav_files: tuple[Path, ...]  # the .nav.yml files that gave the order
+    logo: Path | None = None  # theme.logo (a file in docs_dir) or theme.icon.logo's icon
 
 
 def find_site(path: Path) -> Path | None:
@@ -79,7 +81,8 @@ def load_site(root: Path) -> Site:
     docs_dir = _docs_dir(data, root, config_path)
     title = _site_name(data, config_path)
     licence = _plain_text(_text_setting(data, "copyright", config_path) or "")
-    author = copyright_holder(licence) or _text_setting(data, "site_author", config_path) or title
+    # No author given: none shown (the site's name is no author, and it is shown already).
+    author = copyright_holder(licence) or _text_setting(data, "site_author", config_path) or ""
     site_dir = (root / (_text_setting(data, "site_dir", config_path) or "site")).resolve()
     navigation = Navigation(docs_dir, config_path, nav_file=_nav_file(data), left_out=(site_dir,))
     pages = navigation.pages(_mkdocs_nav(data, config_path))
@@ -99,6 +102,7 @@ def load_site(root: Path) -> Site:
         plugins=tuple(str(name) for name in _plugins(data) if name is not None),
         macro_values=_macro_values(data),
         directory_urls=data.get("use_directory_urls", True) is not False,
+        logo=_logo(data, docs_dir),
     )
 
 
@@ -218,6 +222,31 @@ def _docs_dir(data: dict, root: Path, path: Path) -> Path:
     # docs_dir: . (the same-dir plugin's layout) is allowed: the scan of pages
     # leaves out site_dir and output folders (navigation.py).
     return docs_dir
+
+
+LOGO_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
+
+
+def _logo(data: dict, docs_dir: Path) -> Path | None:
+    """The site's logo as Material finds it: ``theme.logo``, a file in docs_dir, else
+    ``theme.icon.logo``, an icon Material ships ("material/school"); None if neither is
+    there. An address on the web is no file: an offline deck shows no logo for it."""
+    theme = data.get("theme")
+    if not isinstance(theme, dict):
+        return None
+    logo = theme.get("logo")
+    if isinstance(logo, str) and logo.strip() and ":" not in logo.split("/")[0]:
+        path = (docs_dir / logo.strip().lstrip("/")).resolve()
+        inside = path.is_relative_to(docs_dir.resolve())
+        if inside and path.suffix.lower() in LOGO_SUFFIXES and path.is_file():
+            return path if path.stat().st_size <= limits.MAX_LOGO_BYTES else None
+        return None
+    icon = theme.get("icon", {}).get("logo") if isinstance(theme.get("icon"), dict) else None
+    folder = material_icons()
+    if isinstance(icon, str) and folder is not None and re.fullmatch(r"[\w-]+(?:/[\w-]+)+", icon):
+        path = folder / f"{icon}.svg"
+        return path if path.is_file() else None
+    return None
 
 
 def _language(data: dict, path: Path) -> str:

@@ -57,6 +57,15 @@ class SiteLinks:
         address = self.site_url.rstrip("/") + "/" + self.page_url(target)
         return address + (f"#{anchor}" if anchor else "")
 
+    def web_address(self, page: Path) -> str | None:
+        """The page's address on the web, when the site says where it is (site_url)."""
+        if self.site_url is None:
+            return None
+        try:
+            return self.site_url.rstrip("/") + "/" + self.page_url(page.resolve())
+        except ValueError:  # a page outside docs_dir (a lesson given by path): no address
+            return None
+
     def page_url(self, target: Path) -> str:
         """The page's address inside the site, as MkDocs writes it (mkdocs.structure.files)."""
         rel = target.relative_to(self.docs_dir).with_suffix("")

@@ -13,7 +13,7 @@ from coursebuild.core.words import words_for
 from coursebuild.reading import dialect
 from coursebuild.reading.course import Course
 from coursebuild.reading.html_bridge import PageContext, PandocBridge
-from coursebuild.reading.images import FigureSet, resolve_page_image
+from coursebuild.reading.images import FigureSet, MissingImages, resolve_page_image
 from coursebuild.reading.include_markdown import include_files
 from coursebuild.reading.jinja_fill import fill_jinja
 from coursebuild.reading.lesson_file import Lesson
@@ -41,14 +41,15 @@ def read_page(lesson: Lesson, course: Course, figures: FigureSet) -> tuple[str, 
     """
     source = lesson.raw.decode("utf-8")
     words = words_for(course.language)
-    remote = None
+    remote = missing = None
     if figures.image_cache is not None:
         remote = RemoteImages(figures.image_cache, course.image_hosts, words["image_not_fetched"])
+        missing = MissingImages(figures.image_cache, words["image_missing"])
     names = set(figures.names)
 
     def resolve(target: str) -> str:
         path = resolve_page_image(
-            target, lesson.source, source, course.docs_dir, figures.folder, names, remote
+            target, lesson.source, source, course.docs_dir, figures.folder, names, remote, missing
         )
         return str(path)
 
@@ -60,6 +61,7 @@ def read_page(lesson: Lesson, course: Course, figures: FigureSet) -> tuple[str, 
         diagram_label=words["diagram"],
         page=lesson.source,
         source=source,
+        page_address=links.web_address(lesson.source),
     )
     extensions = list(course.markdown_extensions)
     # Made here, not in each child: setting Markdown up costs ~30 ms, and the
@@ -98,8 +100,9 @@ def read_page(lesson: Lesson, course: Course, figures: FigureSet) -> tuple[str, 
             raise
         except Exception as error:  # an extension rejecting the page, e.g. a missing snippet
             raise page_error(error, lesson, source) from None
-        if remote is not None:
-            context.remote_failures = remote.failures
+        if remote is not None and missing is not None:
+            context.image_failures = remote.failures + missing.failures
+            context.missing_files = missing.files
         return {"html": html, "found": context.found()}
 
     result = limits.run_for_page(read, lesson.source, "reading the page")
@@ -122,11 +125,15 @@ def page_warnings(lesson: Lesson, context: PageContext) -> list[str]:
         line = line_of(f"[^{label}]", source, 1)
         where = f"{lesson.source}:{line}" if line else str(lesson.source)
         warnings.append(f"{where}: footnote [^{label}] is used but never defined; shown as text")
-    for failure in dict.fromkeys(context.remote_failures):
+    for failure in dict.fromkeys(context.image_failures):
         address = failure.split(": ", 1)[0]
         line = line_of(address, source, 1)
         where = f"{lesson.source}:{line}" if line else str(lesson.source)
         warnings.append(f"{where}: image {failure}; shown as a placeholder")
+    for path in dict.fromkeys(context.missing_snippets):
+        line = line_of(f'"{path}"', source, 1) or line_of(path, source, 1)
+        where = f"{lesson.source}:{line}" if line else str(lesson.source)
+        warnings.append(f"{where}: snippet '{path}' not found in the site; left out")
     for kept in context.kept_as_written:
         line, why = kept.split("\t", 1)
         warnings.append(f"{lesson.source}:{line}: {why}")

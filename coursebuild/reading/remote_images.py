@@ -21,7 +21,6 @@ cached image is not fetched again.
 from __future__ import annotations
 
 import hashlib
-import html
 import http.client
 import io
 import ipaddress
@@ -37,6 +36,7 @@ import imagesize
 
 from coursebuild.core import limits
 from coursebuild.core.atomic import write_atomic
+from coursebuild.reading.placeholder_card import write_placeholder
 
 TIMEOUT_SECONDS = 4.0  # a connection, and each read
 PAGE_BUDGET_SECONDS = 8.0  # all of a page's fetches: the page's reading has 15 s in all
@@ -158,11 +158,8 @@ class RemoteImages:
 
     def placeholder(self, url: str) -> Path:
         """An SVG card saying the image is missing, and from where: shown where the image was."""
-        folder = self.cache / f"{url_key(url)}-unavailable"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / (file_stem(url) + ".svg")
-        write_atomic(path, placeholder_svg(url, self.unavailable_text).encode("utf-8"))
-        return path
+        path = self.cache / f"{url_key(url)}-unavailable" / (file_stem(url) + ".svg")
+        return write_placeholder(path, url, self.unavailable_text)
 
 
 def file_stem(url: str) -> str:
@@ -236,16 +233,3 @@ def image_bytes(body: bytes, content_type: str) -> tuple[bytes, str]:
     if width * height > limits.MAX_IMAGE_PIXELS:
         raise FetchRefused(f"it is {width}×{height} pixels, more than the limit")
     return body, RASTER_TYPES[kind]
-
-
-def placeholder_svg(url: str, text: str) -> str:
-    shown = url if len(url) <= 70 else url[:67] + "…"
-    return (
-        '<svg xmlns="http://www.w3.org/2000/svg" width="640" height="200" viewBox="0 0 640 200">'
-        '<rect x="2" y="2" width="636" height="196" rx="12" fill="#f4f4f4" stroke="#767676" '
-        'stroke-width="3" stroke-dasharray="12 8"/>'
-        '<text x="320" y="90" font-family="DejaVu Sans, sans-serif" font-size="28" '
-        f'text-anchor="middle" fill="#333">{html.escape(text)}</text>'
-        '<text x="320" y="140" font-family="DejaVu Sans Mono, monospace" font-size="16" '
-        f'text-anchor="middle" fill="#333">{html.escape(shown)}</text></svg>\n'
-    )

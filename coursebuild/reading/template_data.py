@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import mimetypes
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -120,9 +122,16 @@ def course_data(course: Course) -> dict:
         "author": course.author,
         "licence": course.licence,
         "language": course.language,
-        # The title slide's network drawing is this course's (course.toml), no site's.
+        # The title slide's network drawing is this course's (course.toml), no site's;
+        # a site's title slide shows its own logo, if it has one.
         "own_drawing": course.config_path.name == "course.toml",
+        "logo": logo_uri(course.logo) if course.logo else None,
     }
+
+
+def logo_uri(path: Path) -> str:
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
 FILTERS = {"sanoin": number_in_words}

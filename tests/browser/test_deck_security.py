@@ -483,6 +483,7 @@ RENDER_CONTEXT = {
         "licence": "CC",
         "language": "fi",
         "own_drawing": True,
+        "logo": None,
     },
     "lesson": {"title": "Tunti", "slug": "tunti"},
     "date_iso": "2026-01-01",

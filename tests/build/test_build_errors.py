@@ -16,6 +16,8 @@ from tests.support.course_factory import (
     run_build,
     without_course_files,
 )
+from tests.support.deck_slides import slide_titled
+from tests.support.image_server import PNG
 
 LESSON = "slides/pieni.md"
 
@@ -83,9 +85,24 @@ def test_unclosed_jinja_block(course):
     assert "endfor" in message
 
 
-def test_missing_image(course):
-    message = break_and_build(course, with_line(13, "![](../images/puuttuu.svg)"))
-    assert f"{LESSON}:13:" in message and "not found" in message
+def test_a_missing_image_is_a_warning_and_a_card_until_the_file_is_there(course):
+    """As MkDocs warns of it; --strict fails the page, and adding the file rebuilds it."""
+    (course / LESSON).write_text(with_line(13, "![Puuttuu](kuvat/puuttuu.png)"), "utf-8")
+    result = run_build(course)
+    assert result.returncode == 0, result.stderr
+    [warning] = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert warning.startswith(f"warning: {course / LESSON}:13: image kuvat/puuttuu.png: not found")
+    deck = (course / "build" / "pieni.html").read_text(encoding="utf-8")
+    assert (
+        "data:image/svg+xml;base64," in slide_titled(course / "build" / "pieni.html", "Dia").shown
+    )
+    strict = run_build(course, "--strict", "--out", str(course / "tiukka"))
+    assert strict.returncode == 1 and "1 warning(s) and --strict is on" in strict.stderr
+    (course / "slides" / "kuvat").mkdir()
+    (course / "slides" / "kuvat" / "puuttuu.png").write_bytes(PNG)
+    fixed = run_build(course)
+    assert fixed.returncode == 0 and "warning:" not in fixed.stderr, fixed.stderr
+    assert (course / "build" / "pieni.html").read_text(encoding="utf-8") != deck
 
 
 def test_image_path_that_leaves_the_course_folder(course):
@@ -112,7 +129,7 @@ def test_math_that_pandoc_rejects_is_its_tex_and_a_warning_and_strict_fails_it(c
     assert 'Kaava <code class="math-source">\\frac{1}{</code> tässä.' in deck
     kept = page_outputs(course / "build")
     (course / LESSON).write_text(with_line(11, r"Kaava $\frac{1}{$ siinä."), encoding="utf-8")
-    strict = run_build(course, "--strict")
+    strict = run_build(course, "--strict", "--out", str(course / "tiukka"))
     assert strict.returncode == 1
     assert f"error: {course / LESSON}: 1 warning(s) and --strict is on" in strict.stderr
     assert page_outputs(course / "build") == kept
@@ -159,7 +176,7 @@ def test_warnings_print_but_pass_unless_strict(course):
     assert "has no '**Kuva N:**' caption" in relaxed.stderr
     (course / LESSON).write_text(page + "\nMuutos.\n", encoding="utf-8")
     before = page_outputs(course / "build")
-    strict = run_build(course, "--strict")
+    strict = run_build(course, "--strict", "--out", str(course / "tiukka"))
     assert strict.returncode == 1
     assert "--strict" in before_summary(strict.stderr)
     assert page_outputs(course / "build") == before

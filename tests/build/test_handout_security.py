@@ -281,9 +281,22 @@ def test_symlinked_folder_out_of_the_course_is_refused(tmp_path, outside_file):
 
 
 def test_raw_html_image_of_an_outside_file_is_refused(tmp_path, outside_file):
+    page = tmp_path / "site" / "docs" / "sivu.md"
+    relative = os.path.relpath(outside_file, page.parent)
+    root = make_site(tmp_path / "site", HEAD + f'<img src="{relative}" alt="x">\n')
+    result = build(root)
+    assert_refused(result, root, f"image {relative} leaves the course folder", MARKER)
+
+
+def test_raw_html_image_of_an_absolute_path_is_looked_for_in_the_site_only(tmp_path, outside_file):
+    """``/x`` is the site's root, as the site served shows it: a card, never the file at /x."""
     root = make_site(tmp_path / "site", HEAD + f'<img src="{outside_file}" alt="x">\n')
     result = build(root)
-    assert_refused(result, root, str(outside_file), MARKER)
+    assert result.returncode == 0, result.stderr
+    [warning] = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert f"image {outside_file}: not found" in warning
+    assert f"no file {root / 'docs' / str(outside_file).lstrip('/')}" in warning
+    assert MARKER not in everything_written(root)
 
 
 def test_snippet_symlink_out_of_the_site_is_refused(tmp_path, outside_file):
@@ -296,7 +309,7 @@ def test_snippet_symlink_out_of_the_site_is_refused(tmp_path, outside_file):
 def test_snippet_of_an_absolute_outside_path_is_refused(tmp_path):
     root = make_site(tmp_path, HEAD + '--8<-- "/etc/passwd"\n')
     result = build(root)
-    assert_refused(result, root, "'/etc/passwd' could not be found", "root:")
+    assert_refused(result, root, "'/etc/passwd' leads outside the site folder", "root:")
 
 
 # -- a normal page ------------------------------------------------------------------------

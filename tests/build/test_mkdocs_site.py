@@ -349,7 +349,8 @@ def test_snippet_outside_the_site_is_an_error_naming_the_line(tmp_path):
     result = run_build(tmp_path, "--out", str(tmp_path / "out"))
     assert result.returncode == 1
     assert re.search(
-        r"vuoto\.md:5: cannot read the page: Snippet at path '/etc/hostname'", result.stderr
+        r"vuoto\.md:5: cannot read the page: snippet '/etc/hostname' leads outside the site",
+        result.stderr,
     )
     assert not (tmp_path / "out" / "vuoto.html").exists()
 
@@ -391,19 +392,20 @@ def test_no_op_reads_no_page_and_an_edit_keeps_its_cached_diagram(site, tmp_path
     assert "Auki nyt." in slide_titled(copy / "out" / "sivu.html", "Laatikot").text
 
 
-def test_a_broken_diagram_or_a_missing_image_names_the_page_and_line(tmp_path):
+def test_a_broken_diagram_or_a_broken_image_names_the_page_and_line(tmp_path):
     make_course(
         tmp_path,
         {
             "mkdocs.yml": MKDOCS_YML,
             "docs/kaavio.md": "# Kaavio\n\nTeksti.\n\n```mermaid\ngraph LR\n  A --> \n```\n",
-            "docs/kuva.md": "# Kuva\n\nTeksti.\n\n![Puuttuu](images/ei-ole.png)\n",
+            "docs/kuva.md": "# Kuva\n\nTeksti.\n\n![Rikki](images/rikki.png)\n",
+            "docs/images/rikki.png": "ei kuva",
         },
     )
     (tmp_path / "course.toml").unlink()
     for page, pattern in (
         ("kaavio.md", r"kaavio\.md:6: mermaid diagram: .*Parse error"),
-        ("kuva.md", r"kuva\.md:5: image images/ei-ole\.png not found"),
+        ("kuva.md", r"kuva\.md:5: image images/rikki\.png: no size in its header"),
     ):
         result = run_build(tmp_path, str(tmp_path / "docs" / page), "--out", str(tmp_path / "out"))
         assert result.returncode == 1

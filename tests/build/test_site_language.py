@@ -41,6 +41,7 @@ Prose with a source.[^1]
 
 [^1]: Hecht, Optics.
 """
+# A damaged image (no image header) fails its page.
 BROKEN = "# Broken\n\n## Part\n\n![Gone](gone.png)\n\n**Figure 1:** Gone.\n"
 SITE = mkdocs_yml("admonition", "footnotes", "attr_list", "md_in_html")
 
@@ -48,7 +49,12 @@ SITE = mkdocs_yml("admonition", "footnotes", "attr_list", "md_in_html")
 def site_in(language: str, root: Path, licence: str = "CC BY 4.0") -> Path:
     site = SITE.replace("language: fi", f"language: {language}")
     site += "site_author: A. Teacher\n" + (f"copyright: {licence}\n" if licence else "")
-    files = {"mkdocs.yml": site, "docs/optics.md": PAGE, "docs/zbroken.md": BROKEN}
+    files = {
+        "mkdocs.yml": site,
+        "docs/optics.md": PAGE,
+        "docs/zbroken.md": BROKEN,
+        "docs/gone.png": "damaged",
+    }
     course = make_course(root, {**files, "docs/plot.png": png(400, 300)})
     (course / "course.toml").unlink()
     return course

@@ -10,7 +10,9 @@ from tests.support.images import png
 
 SITE = "site_name: Sivukurssi\ntheme:\n  name: material\n  language: fi\n"
 GOOD = "# Hyvä {n}\n\n## Osio\n\nProosaa {n}.\n"
-BROKEN = "# Rikki\n\n## Osio\n\n![Kuvaus](puuttuu.png)\n\n**Kuva 1:** Kuvaus.\n"
+# Its image is damaged (no image header): an error. A missing one would be a card.
+BROKEN = "# Rikki\n\n## Osio\n\n![Kuvaus](kuva.png)\n\n**Kuva 1:** Kuvaus.\n"
+DAMAGED = b"ei kuva"
 NOT_YAML = "---\ntitle: [auki\n---\n\n# Ei luettu\n"
 SUMMARY = re.compile(r"^(\d+) built, (\d+) failed, (\d+) warnings; ")
 
@@ -37,14 +39,19 @@ def index_entry(out: Path, title: str) -> str:
 def test_a_broken_page_fails_alone_lists_its_error_and_the_others_are_written(tmp_path):
     course = site(
         tmp_path / "kurssi",
-        {"docs/a.md": GOOD.format(n=1), "docs/b.md": BROKEN, "docs/c.md": GOOD.format(n=3)},
+        {
+            "docs/a.md": GOOD.format(n=1),
+            "docs/b.md": BROKEN,
+            "docs/kuva.png": DAMAGED,
+            "docs/c.md": GOOD.format(n=3),
+        },
     )
     out = tmp_path / "out"
     result = run_build(course, "--out", str(out))
     assert result.returncode == 1
     errors = result.stderr.strip().splitlines()
     assert errors[0].startswith(f"error: {course / 'docs' / 'b.md'}:5: ")
-    assert "puuttuu.png" in errors[0]
+    assert "kuva.png" in errors[0] and "no size in its header" in errors[0]
     assert SUMMARY.match(errors[-1]).groups() == ("2", "1", "0"), errors[-1]
     assert len(errors) == 2, errors
     built = outputs(out)
@@ -60,14 +67,14 @@ def test_a_broken_page_fails_alone_lists_its_error_and_the_others_are_written(tm
 def test_a_page_that_breaks_keeps_its_last_good_outputs(tmp_path):
     course = site(tmp_path / "kurssi", {"docs/a.md": GOOD.format(n=1), "docs/b.md": BROKEN})
     out = tmp_path / "out"
-    (course / "docs" / "puuttuu.png").write_bytes(png(40, 30))
+    (course / "docs" / "kuva.png").write_bytes(png(40, 30))
     first = run_build(course, "--out", str(out))
     assert first.returncode == 0, first.stderr
     assert first.stdout.rstrip().endswith(": 2 built, 0 failed, 0 warnings")
     good_b = lesson_outputs(out, "b")
     assert set(good_b) == {"b.html", "b.pdf"}
 
-    (course / "docs" / "puuttuu.png").unlink()
+    (course / "docs" / "kuva.png").write_bytes(DAMAGED)
     (course / "docs" / "a.md").write_text(GOOD.format(n=11), encoding="utf-8")
     second = run_build(course, "--out", str(out))
     assert second.returncode == 1

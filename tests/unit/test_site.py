@@ -456,7 +456,7 @@ def test_env_tags_give_their_default_or_none(tmp_path, monkeypatch):
     )
     site = load_site(root)
     assert site.title == "Oletusnimi"
-    assert site.author == "Oletusnimi"  # no copyright, site_author None: the site name
+    assert site.author == ""  # no copyright, site_author None: no author (not the site name)
 
 
 def test_author_falls_back_to_site_author(tmp_path):
