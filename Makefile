@@ -78,8 +78,9 @@ lock: | $(BIN)/python
 	{ echo "# Every Python package the project and its tests use, pinned; regenerate with 'make lock'."; \
 	  $(BIN)/python -m pip freeze --exclude-editable --disable-pip-version-check; } > requirements.lock
 
-# Every page of the instructor's two MkDocs sites (../shared/corpus), built and checked;
-# prints a table a page (also in build/corpus-report.txt). `make test` runs it too.
+# Every page of the instructor's two MkDocs sites (../shared/corpus) and of the three
+# other authors' sites (../shared/corpus/others), built and checked; prints a table a
+# page (also in build/corpus-report.txt). `make test` checks the instructor's two.
 corpus: setup $(CHROMIUM) $(PDFTOPPM)
 	$(BIN)/python -m tests.support.corpus_check
 

@@ -647,6 +647,11 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale, maxSeconds, maxSli
     slideCount += made.length;
   }
 
+  // Code wider than its slide scrolls sideways: it takes the keyboard's focus,
+  // or a student without a mouse cannot read the rest (axe: scrollable-region-focusable).
+  for (const pre of root.querySelectorAll("pre")) {
+    if (pre.scrollWidth > pre.clientWidth + 1) pre.setAttribute("tabindex", "0");
+  }
   for (const img of lazy) img.removeAttribute("src");
   // The size an image was given to be laid out goes, unless it is a figure's.
   for (const img of described) {

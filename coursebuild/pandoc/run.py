@@ -42,7 +42,11 @@ HANDOUT_ARGUMENTS = (
     f"--lua-filter={FILTERS_DIR / 'typst_math.lua'}",
 )
 # What the filters load themselves (dofile): both parts depend on them.
-FILTER_MODULES = (FILTERS_DIR / "math_text.lua", FILTERS_DIR / "metadata.lua")
+FILTER_MODULES = (
+    FILTERS_DIR / "math_text.lua",
+    FILTERS_DIR / "metadata.lua",
+    FILTERS_DIR / "image_alt.lua",
+)
 BAD_MATH = re.compile(r"Could not convert TeX math (.*?), rendering as TeX", re.DOTALL)
 
 

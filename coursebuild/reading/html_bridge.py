@@ -351,11 +351,44 @@ def strip_delimiters(tex: str, opening: str, closing: str) -> str:
 
 def math_span(match: re.Match[str], display: bool) -> str:
     tex = html.unescape(match.group(1))
+    if not display and tex.strip().startswith("\\["):
+        # Display math in the running text (display_dollars.py): a span, not a paragraph.
+        tex = display_lines(strip_delimiters(tex, r"\[", r"\]"))
+        return f'<span class="math display" data-tex="{html.escape(tex, quote=True)}"></span>'
     tex = strip_delimiters(tex, r"\[", r"\]") if display else strip_delimiters(tex, r"\(", r"\)")
     return math_span_html(tex, display)
 
 
+def display_lines(tex: str) -> str:
+    """Display math with line breaks (``\\``) outside any group, as MathJax shows it.
+
+    MathJax takes a top-level ``\\`` in display math as a new line, and ignores
+    one at the end; Pandoc reads neither. The lines become a ``gathered``
+    environment (centred, as MathJax sets them); a closing ``\\`` goes.
+    """
+    breaks, depth, index = [], 0, 0
+    while index < len(tex):
+        if tex[index] == "\\":
+            word = re.match(r"\\(begin|end)\b", tex[index:])
+            if word:
+                depth += 1 if word.group(1) == "begin" else -1
+            elif tex.startswith("\\\\", index) and depth == 0:
+                breaks.append(index)
+            index += 2
+            continue
+        depth += {"{": 1, "}": -1}.get(tex[index], 0)
+        index += 1
+    if not breaks:
+        return tex
+    if not tex[breaks[-1] + 2 :].strip():
+        tex = tex[: breaks[-1]].rstrip()
+        breaks.pop()
+    return f"\\begin{{gathered}}{tex}\\end{{gathered}}" if breaks else tex
+
+
 def math_span_html(tex: str, display: bool) -> str:
+    if display:
+        tex = display_lines(tex)
     kind = "display" if display else "inline"
     span = f'<span class="math {kind}" data-tex="{html.escape(tex, quote=True)}"></span>'
     return f"<p>{span}</p>" if display else span

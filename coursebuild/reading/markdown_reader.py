@@ -176,7 +176,10 @@ def stand_ins(name: str, config: dict, listed: set[str]) -> list[tuple[str, dict
     if name == "mdx_math" and "pymdownx.arithmatex" not in listed:
         inline = ["dollar", "round"] if config.get("enable_dollar_delimiter") else ["round"]
         syntax = {"inline_syntax": inline, "block_syntax": ["dollar", "square", "begin"]}
-        return [("pymdownx.arithmatex", syntax)]
+        extensions = [("pymdownx.arithmatex", syntax)]
+        if config.get("enable_dollar_delimiter"):
+            extensions.append(("coursebuild.reading.display_dollars", {}))
+        return extensions
     if name in ("codehilite", "mdx_math"):
         return []  # the site's own choice is listed too: that one reads it
     return None

@@ -23,6 +23,8 @@
 -- Shared with slides.lua: both parts read the build's --metadata options alike.
 local metadata = dofile(pandoc.path.join({ pandoc.path.directory(PANDOC_SCRIPT_FILE),
   "metadata.lua" }))
+local image_alt = dofile(pandoc.path.join({ pandoc.path.directory(PANDOC_SCRIPT_FILE),
+  "image_alt.lua" }))
 
 -- The page's language's words (metadata words): set by Pandoc() before any walk.
 local words = {}
@@ -129,11 +131,8 @@ local function alt_text(image)
     -- The site shows it: a warning (the build finds the line of the page's
     -- n-th image of this name, handout/guard.py), and its file's name said
     -- in words stands in, "predator prey" for predator_prey.gif.
-    local file = unescaped(image.src):gsub("[\t\n]", " "):match("([^/\\]*)$")
-    alt = file:gsub("%.[^.]*$", ""):gsub("[-_]+", " "):match("^%s*(.-)%s*$")
-    if alt == "" then
-      alt = file
-    end
+    local file = image_alt.file_name(image.src)
+    alt = image_alt.from_file_name(image.src)
     pandoc.log.warn("coursebuild-warned\t" .. "image " .. file
       .. " has no alt text and no caption, which a screen reader needs; its file name"
       .. " stands in (\"" .. alt .. "\"): write ![what it shows](" .. file .. ") or a"

@@ -16,6 +16,8 @@
 -- Shared with handout.lua: both parts read the build's --metadata options alike.
 local metadata = dofile(pandoc.path.join({ pandoc.path.directory(PANDOC_SCRIPT_FILE),
   "metadata.lua" }))
+local image_alt = dofile(pandoc.path.join({ pandoc.path.directory(PANDOC_SCRIPT_FILE),
+  "image_alt.lua" }))
 
 -- The page's language's words (metadata words): set by Pandoc() before any walk.
 local words = {}
@@ -623,6 +625,13 @@ function Pandoc(doc)
   doc = doc:walk({ Link = function(link)
     link.attributes["handout-href"] = nil
     return link
+  end, Image = function(image)
+    -- An image the page gave no alt text nor caption (a raw <img>): its file's
+    -- name in words, as the handout says it (and warns of it), not nothing.
+    if pandoc.utils.stringify(image.caption) == "" and not image.classes:includes("twemoji") then
+      image.caption = pandoc.Inlines(image_alt.from_file_name(image.src))
+      return image
+    end
   end })
   doc.blocks = append_sources(shape_slides(doc.blocks, doc.meta))
   return doc

@@ -23,6 +23,10 @@ class Slide:
     notes: str  # the speaker notes' text outside code and math
 
 
+def repeated_titles(node: Node) -> bool:
+    return node.tag in ("h1", "h2", "h3") or node.has("div", "admonition-title")
+
+
 def deck_slides(html: str) -> list[Slide]:
     """Every slide (a <section> holding no other) of a deck, in order."""
     root = parse_html(html)
@@ -32,7 +36,12 @@ def deck_slides(html: str) -> list[Slide]:
     for number, section in enumerate(leaves, 1):
         heading = next((d for d in section.descendants() if d.tag in ("h1", "h2", "h3")), None)
         title = " ".join(text_of(heading).split()) if heading is not None else ""
-        text = text_of(section, lambda n: n.tag in DECK_SKIP or is_notes(n))
+        # A continuation slide repeats its slide's and its boxes' titles: shown once.
+        continued = "continued" in section.classes
+        text = text_of(
+            section,
+            lambda n, c=continued: n.tag in DECK_SKIP or is_notes(n) or (c and repeated_titles(n)),
+        )
         notes = "\n".join(
             text_of(aside, lambda n: n.tag in DECK_SKIP)
             for aside in section.descendants()

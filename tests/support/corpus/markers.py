@@ -120,13 +120,17 @@ def pdf_text(pdf: Path) -> str:
     return result.stdout
 
 
-def pdf_markup_problems(pdf: Path, site_markers: Counter) -> list[str]:
+def pdf_markup_problems(pdf: Path, site_markers: Counter, title: str = "") -> list[str]:
     """Markers in the PDF's text, of the kinds the page never shows (not even in code).
 
     pdftotext cannot tell code from prose, so a kind found anywhere in the site's
-    text (code included) is not looked for here; the AST check covers those.
+    text (code included) is not looked for here; the AST check covers those. The
+    lesson's ``title`` is on every page's running head: counted once.
     """
     text = pdf_text(pdf)
+    if title:
+        first = text.find(title) + len(title)
+        text = text[:first] + text[first:].replace(title, " ")
     found = find_markers(text)
     extra = Counter({name: n for name, n in found.items() if name not in site_markers})
     return [f"PDF text: {describe(extra, text)}"] if extra else []

@@ -7,6 +7,7 @@ from collections import Counter
 import pypdf
 
 from coursebuild.course_index import deck_slide_count, pdf_page_count
+from coursebuild.reading.lesson_file import load_lesson
 from tests.support.corpus.building import Page, SiteBuild
 from tests.support.corpus.deck_html import deck_slides, text_outside_slides
 from tests.support.corpus.markers import (
@@ -46,7 +47,8 @@ def check_outputs(page: Page, site: SiteBuild, sides: PageSides | None) -> None:
     pdf = site.out / f"{page.slug}.pdf"
     page.handout_pages = len(pypdf.PdfReader(pdf).pages)
     if sides is not None:
-        for problem in pdf_markup_problems(pdf, sides.site_all_markers):
+        title = load_lesson(page.path, page.slug, page.chapter).title
+        for problem in pdf_markup_problems(pdf, sides.site_all_markers, title):
             page.fail("handout markup", problem)
     check_slide_pdf_and_index(page, site)
 
