@@ -44,6 +44,7 @@ MAX_GLOB_CHARACTERS = 1_000
 # An image a page shows: its file size (a deck embeds it), and a raster
 # image's width × height, read from its header before anything decodes it.
 MAX_IMAGE_BYTES = 25 * 1024 * 1024
+MAX_BIB_BYTES = 2 * 1024 * 1024  # a site's .bib file: a larger one is not read
 MAX_LOGO_BYTES = 1024 * 1024  # a site's logo, on every title slide: a larger one is left out
 MAX_IMAGE_PIXELS = 40_000_000
 

@@ -66,6 +66,7 @@ class Course:
     macro_values: dict | None = None
     directory_urls: bool = True
     logo: Path | None = None  # the site's logo, for the title slide
+    bib_files: tuple[Path, ...] = ()  # the references [@key] cites (mkdocs-bibtex)
 
     @property
     def is_site(self) -> bool:
@@ -126,8 +127,14 @@ def load_site_course(root: Path) -> Course:
         macro_values=site.macro_values,
         directory_urls=site.directory_urls,
         # The logo is on every title slide: a new one makes the decks again.
-        settings_files=(*site.settings_files, *site.nav_files, *filter(None, [site.logo])),
+        settings_files=(
+            *site.settings_files,
+            *site.nav_files,
+            *filter(None, [site.logo]),
+            *site.bib_files,
+        ),
         logo=site.logo,
+        bib_files=site.bib_files,
     )
 
 

@@ -59,6 +59,7 @@ class Site:
     directory_urls: bool  # use_directory_urls: a page's address is "page/", not "page.html"
     nav_files: tuple[Path, ...]  # the .nav.yml files that gave the order
     logo: Path | None = None  # theme.logo (a file in docs_dir) or theme.icon.logo's icon
+    bib_files: tuple[Path, ...] = ()  # the bibtex plugin's references, inside the site
 
 
 def find_site(path: Path) -> Path | None:
@@ -103,6 +104,7 @@ def load_site(root: Path) -> Site:
         macro_values=_macro_values(data),
         directory_urls=data.get("use_directory_urls", True) is not False,
         logo=_logo(data, docs_dir),
+        bib_files=_bib_files(data, root),
     )
 
 
@@ -325,6 +327,39 @@ def _plugins(data: dict) -> list:
     if isinstance(plugins, list):
         return [next(iter(item), None) if isinstance(item, dict) else item for item in plugins]
     return []
+
+
+def _plugin_options(data: dict, name: str) -> dict:
+    """The options mkdocs.yml gives the plugin ``name`` ({} if none, or not listed)."""
+    plugins = data.get("plugins")
+    items = plugins.items() if isinstance(plugins, dict) else []
+    if isinstance(plugins, list):
+        items = [next(iter(item.items())) for item in plugins if isinstance(item, dict) and item]
+    options = next((value for key, value in items if key == name), None)
+    return options if isinstance(options, dict) else {}
+
+
+def _bib_files(data: dict, root: Path) -> tuple[Path, ...]:
+    """The mkdocs-bibtex plugin's ``bib_file`` and the ``.bib`` files of its ``bib_dir``:
+    those inside the site and within the size limit (an address on the web is not fetched)."""
+    if "bibtex" not in _plugins(data):
+        return ()
+    options = _plugin_options(data, "bibtex")
+    found = []
+    if isinstance(options.get("bib_file"), str) and "://" not in options["bib_file"]:
+        found.append(root / options["bib_file"])
+    if isinstance(options.get("bib_dir"), str):
+        folder = (root / options["bib_dir"]).resolve()
+        if folder.is_relative_to(root) and folder.is_dir():
+            found += sorted(folder.glob("*.bib"))
+    resolved = [path.resolve() for path in found]
+    return tuple(
+        path
+        for path in dict.fromkeys(resolved)
+        if path.is_relative_to(root)
+        and path.is_file()
+        and path.stat().st_size <= limits.MAX_BIB_BYTES
+    )
 
 
 def _nav_file(data: dict) -> str | None:

@@ -11,6 +11,7 @@ from coursebuild.core.paths import twemoji_dir
 from coursebuild.core.templates import plain_data
 from coursebuild.core.words import words_for
 from coursebuild.reading import dialect
+from coursebuild.reading.citations import Citations
 from coursebuild.reading.course import Course
 from coursebuild.reading.html_bridge import PageContext, PandocBridge
 from coursebuild.reading.images import FigureSet, MissingImages, resolve_page_image
@@ -85,6 +86,13 @@ def read_page(lesson: Lesson, course: Course, figures: FigureSet) -> tuple[str, 
                 f"{line}\tmkdocstrings block '{name}': the build does not import the site's "
                 "code; shown as the name"
                 for line, name in blocks
+            ]
+        if course.bib_files:
+            citations = Citations(course.bib_files)
+            body = citations.as_footnotes(body, lesson.body_first_line)
+            context.kept_as_written += [
+                f"{line}\tcitation '@{key}' is in none of the site's .bib files; shown as written"
+                for line, key in citations.unknown
             ]
         if course.jinja == "lesson":
             body = fill_jinja(body, lesson.body_first_line, lesson.source, jinja_context)
