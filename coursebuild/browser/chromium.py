@@ -56,6 +56,10 @@ class SlideInfo:
     empty_maths: int
     notes: int  # characters of speaker notes
     raw_tex: int  # TeX commands shown as text
+    # The blocks a report names (kind and first words): first too tall, too wide, shrunk.
+    tall_block: str | None = None
+    wide_block: str | None = None
+    shrunk_block: str | None = None
 
     @property
     def overflows(self) -> bool:
@@ -68,12 +72,13 @@ class SlideInfo:
     def overflow_reasons(self) -> list[str]:
         parts = []
         if self.overflow_y > 1:
-            parts.append(f"{self.overflow_y:.0f} px too tall")
+            parts.append(f"{self.overflow_y:.0f} px too tall" + block_named(self.tall_block))
         if self.overflow_x > 1:
-            parts.append(f"{self.overflow_x:.0f} px too wide")
+            parts.append(f"{self.overflow_x:.0f} px too wide" + block_named(self.wide_block))
         # Shrunk by less than half a percent (a sub-pixel zoom) it shows as it is.
         if self.autofit is not None and self.autofit < MIN_AUTOFIT:
-            parts.append(f"fits only shrunk to {self.autofit:.0%}")
+            shrunk = block_named(self.shrunk_block)
+            parts.append(f"fits only shrunk to {self.autofit:.0%}" + shrunk)
         return parts
 
     def problems(self, math: bool = True) -> list[str]:
@@ -103,6 +108,10 @@ class SlideInfo:
         if self.raw_tex and math:
             found.append(f"{self.raw_tex} TeX command(s) shown as text")
         return found
+
+
+def block_named(block: str | None) -> str:
+    return f" ({block})" if block else ""
 
 
 @dataclass

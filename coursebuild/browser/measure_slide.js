@@ -14,7 +14,15 @@ async ({minFigureShare}) => {
     [...slide.querySelectorAll(selector)].filter((el) => !el.closest('aside.notes'));
   const images = shown('img');
   await Promise.all(images.map((img) => img.decode().catch(() => undefined)));
+  // A block as a report names it: its kind and the start of its text.
+  const describe = (el) => {
+    const text = (el.textContent || '').trim().replace(/\s+/g, ' ');
+    const kind = el.matches('.admonition') ? 'admonition' : el.tagName.toLowerCase();
+    return text ? `${kind} "${text.slice(0, 50)}${text.length > 50 ? '…' : ''}"` : kind;
+  };
   let bottom = area.top, right = area.left, tooWide = 0;
+  let tallBlock = null, wideBlock = null;
+  const limitBottom = area.bottom - padding;
   for (const child of slide.children) {
     if (child.matches('aside.notes, .notes, section')) continue;
     const box = child.getBoundingClientRect();
@@ -22,6 +30,10 @@ async ({minFigureShare}) => {
     bottom = Math.max(bottom, box.bottom);
     right = Math.max(right, box.right);
     tooWide = Math.max(tooWide, child.scrollWidth - child.clientWidth);
+    if (!tallBlock && box.bottom > limitBottom + 1) tallBlock = child;
+    if (!wideBlock && (box.right > area.right + 1 || child.scrollWidth - child.clientWidth > 1)) {
+      wideBlock = child;
+    }
   }
   const visible = (el) => {
     const b = el.getBoundingClientRect();
@@ -56,6 +68,10 @@ async ({minFigureShare}) => {
     overflow_x: Math.max(0, (right - area.right) / scale, tooWide),
     autofit: slide.hasAttribute('data-autofit') ? parseFloat(slide.dataset.autofit)
       : (zooms.length ? Math.min(...zooms) : null),
+    // The blocks at fault, named: the first too tall, too wide, shrunk (null when none).
+    tall_block: tallBlock && describe(tallBlock),
+    wide_block: wideBlock && describe(wideBlock),
+    shrunk_block: (shown('[style*="zoom"]')[0] || null) && describe(shown('[style*="zoom"]')[0]),
     images: images.length + drawings.length,
     broken_images: images.filter((i) => !i.complete || i.naturalWidth === 0 || !visible(i)).length
       + drawings.filter((s) => !visible(s)).length,

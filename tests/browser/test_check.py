@@ -87,9 +87,21 @@ def test_the_deck_as_built_has_no_problem(browser, built):
     assert len(texts) == 1 and texts[0] >= 18
 
 
-def test_a_shrunk_block_is_reported(browser, built, tmp_path):
+POINTS = 'ul "ensimmäinen kohta toinen kohta"'  # the "Kohdat" slide's list, as a report names it
+
+
+def test_a_shrunk_block_is_reported_by_name(browser, built, tmp_path):
     deck = with_fault(built, tmp_path, "<ul>", '<ul style="zoom: 0.8">')
-    assert problems_of(browser, deck, "Kohdat") == ["content fits only shrunk to 80%"]
+    assert problems_of(browser, deck, "Kohdat") == [f"content fits only shrunk to 80% ({POINTS})"]
+
+
+def test_a_block_too_tall_or_too_wide_is_reported_by_name(browser, built, tmp_path):
+    tall = with_fault(built, tmp_path, "<ul>", '<ul style="height: 900px">')
+    [problem] = problems_of(browser, tall, "Kohdat")
+    assert re.fullmatch(rf"content \d+ px too tall \({re.escape(POINTS)}\)", problem), problem
+    wide = with_fault(built, tmp_path, "<ul>", '<ul style="min-width: 1600px">')
+    [problem] = problems_of(browser, wide, "Kohdat")
+    assert re.fullmatch(rf"content \d+ px too wide \({re.escape(POINTS)}\)", problem), problem
 
 
 def test_a_figure_under_its_minimum_is_reported(browser, built, tmp_path):
