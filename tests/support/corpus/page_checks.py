@@ -12,10 +12,11 @@ from tests.support.corpus.building import Page, SiteBuild
 from tests.support.corpus.deck_html import deck_slides, text_outside_slides
 from tests.support.corpus.markers import (
     deck_markup_problems,
+    find_markers,
     handout_markup_problems,
     pdf_markup_problems,
 )
-from tests.support.corpus.sides import PageSides, page_sides
+from tests.support.corpus.sides import PageSides, page_sides, site_course
 from tests.support.slide_pdf_pages import slide_pdf_problems
 
 
@@ -38,7 +39,10 @@ def check_outputs(page: Page, site: SiteBuild, sides: PageSides | None) -> None:
     """Slide count and raw markup of the deck; page count and raw markup of the PDF."""
     deck = (site.out / f"{page.slug}.html").read_text(encoding="utf-8")
     page.slides = len(deck_slides(deck))
-    allowed = sides.site_markers if sides else Counter()
+    # The page's title as the site shows it (the nav's, front matter's or first heading):
+    # what it holds is shown on the title slide and the handout's running head.
+    title = page_title(page, site)
+    allowed = (sides.site_markers if sides else Counter()) + find_markers(title)
     for problem in deck_markup_problems(deck, allowed):
         page.fail("slide markup", problem)
     loose = text_outside_slides(deck)
@@ -47,10 +51,14 @@ def check_outputs(page: Page, site: SiteBuild, sides: PageSides | None) -> None:
     pdf = site.out / f"{page.slug}.pdf"
     page.handout_pages = len(pypdf.PdfReader(pdf).pages)
     if sides is not None:
-        title = load_lesson(page.path, page.slug, page.chapter).title
         for problem in pdf_markup_problems(pdf, sides.site_all_markers, title):
             page.fail("handout markup", problem)
     check_slide_pdf_and_index(page, site)
+
+
+def page_title(page: Page, site: SiteBuild) -> str:
+    nav_title = site_course(site.root).nav_title_of(page.path)
+    return load_lesson(page.path, page.slug, page.chapter, nav_title).title
 
 
 def check_slide_pdf_and_index(page: Page, site: SiteBuild) -> None:
