@@ -69,7 +69,11 @@ def finish_typst(child: subprocess.Popen, source: str, path: Path, root: Path) -
         message = " ".join(error["message"].replace(str(root), "").split())
         near = failing_source_line(error["diagnostic"])
         where = f" in `{near}`" if near else ""
-        raise BuildError(f"Typst cannot typeset the handout: {message}{where}", path)
+        raise TypstRefused(
+            f"Typst cannot typeset the handout: {message}{where}",
+            path,
+            formula=failing_formula(source, error["diagnostic"]),
+        )
     if child.returncode != 0:
         raise BuildError(typst_failure(child.returncode, stderr.decode("utf-8", "replace")), path)
     return pdf
@@ -90,6 +94,38 @@ OUT_OF_MEMORY = re.compile(
     r"memory allocation of|allocation error|MemoryError|out of memory|"
     r"Resource temporarily unavailable"
 )
+
+
+class TypstRefused(BuildError):
+    """Typst's error on the handout; ``formula``: the TeX of the equation it refused, if one."""
+
+    def __init__(self, message: str, path=None, line=None, formula: str | None = None):
+        super().__init__(message, path, line)
+        self.formula = formula
+
+    def __reduce__(self):
+        return (type(self), (self.message, self.path, self.line, self.formula))
+
+
+# Where a diagnostic points ("┌─ main.typ:12:58"), and the note typst_math.lua
+# writes after each equation: the formula's TeX, in hex.
+DIAGNOSTIC_PLACE = re.compile(r"┌─ \S+?:(\d+):(\d+)")
+TEX_NOTE = re.compile(r"/\*tex:((?:[0-9a-f]{2})*)\*/")
+EQUATION = "#math.equation("
+
+
+def failing_formula(source: str, diagnostic: str) -> str | None:
+    """The TeX of the equation a Typst diagnostic points into, or None if it points elsewhere."""
+    place = DIAGNOSTIC_PLACE.search(diagnostic)
+    lines = source.split("\n")
+    if place is None or not 0 < int(place.group(1)) <= len(lines):
+        return None
+    line, column = lines[int(place.group(1)) - 1], int(place.group(2)) - 1
+    start = line.rfind(EQUATION, 0, column + 1)
+    note = TEX_NOTE.search(line, max(start, 0))
+    if start < 0 or note is None or line.find(EQUATION, start + 1, note.start()) >= 0:
+        return None
+    return bytes.fromhex(note.group(1)).decode("utf-8", "replace")
 
 
 def failing_source_line(diagnostic: str) -> str | None:

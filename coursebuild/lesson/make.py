@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from markupsafe import Markup
@@ -15,7 +15,7 @@ from coursebuild.core.errors import BuildError, line_of
 from coursebuild.core.templates import render_template
 from coursebuild.core.words import format_date, words_for
 from coursebuild.deck.draft import describe_images, embed_images, render_deck, title_notes_apart
-from coursebuild.handout.compile import finish_typst, start_typst
+from coursebuild.handout.compile import TypstRefused, finish_typst, start_typst
 from coursebuild.handout.guard import (
     EMOJI_KEY,
     handout_folder,
@@ -208,14 +208,38 @@ def make_handout(page: ReadLesson, typst_child=None) -> tuple[bytes, list[str]]:
     """
     lesson = page.lesson
     refuse_raw_typst(page.source, lesson.source)
+    refused: list[str] = []  # formulas Typst refused, shown as their TeX instead
     # Typst reads only a folder of the handout's own: the files it shows, renamed.
     with handout_folder(page.shown, lesson.source) as (folder, names):
         arguments = handout_arguments(page, names)
-        typst_body, warnings = pandoc_page(page, arguments)
-        warnings = raise_refusals(warnings, lesson.source, page.source)
-        child = typst_child or start_typst(lesson_timestamp(lesson))
-        source = handout_source(page, typst_body, names)
-        return finish_typst(child, source, lesson.source, folder), warnings
+        while True:
+            shown = page if not refused else replace(page, html=math_as_code(page.html, refused))
+            typst_body, warnings = pandoc_page(shown, arguments)
+            warnings = raise_refusals(warnings, lesson.source, page.source)
+            child = typst_child or start_typst(lesson_timestamp(lesson))
+            typst_child = None  # one child a try
+            source = handout_source(page, typst_body, names)
+            try:
+                pdf = finish_typst(child, source, lesson.source, folder)
+            except TypstRefused as error:
+                # A formula MathJax and Pandoc read, Typst not (a writer's slip): its TeX
+                # as code, with a warning, as for math Pandoc cannot read. At most a few.
+                if error.formula is None or error.formula in refused:
+                    raise
+                if len(refused) == MAX_TYPST_RETRIES:
+                    raise
+                refused.append(error.formula)
+                continue
+            return pdf, warnings + [typst_math_warning(lesson, page, tex) for tex in refused]
+
+
+MAX_TYPST_RETRIES = 5  # formulas Typst refuses on one page, each shown as TeX; then the error
+
+
+def typst_math_warning(lesson: Lesson, page: ReadLesson, tex: str) -> str:
+    line = line_of(tex, page.source, 1) or line_of(tex.split()[0], page.source, 1) or "?"
+    shown = " ".join(tex.split())[:60]
+    return f"{lesson.source}:{line}: Typst cannot typeset this math, shown as its TeX: {shown}"
 
 
 def make_lesson(

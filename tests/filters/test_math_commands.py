@@ -153,8 +153,11 @@ def typst_pdf_pages(formulas: tuple[tuple[str, bool], ...]) -> list[str]:
     return [page.extract_text() for page in reader.pages]
 
 
-# The filter's call that gives a formula its alt text (PDF/UA), around the writer's $…$.
-WITH_ALT = re.compile(r'#math\.equation\(block: \w+, alt: "(?:[^"\\]|\\.)*", (.*)\.body\);', re.S)
+# The filter's call that gives a formula its alt text (PDF/UA), around the writer's $…$,
+# and the note of its TeX after it.
+WITH_ALT = re.compile(
+    r'#math\.equation\(block: \w+, alt: "(?:[^"\\]|\\.)*", (.*)\.body\);/\*tex:[0-9a-f]*\*/', re.S
+)
 
 
 def typst_content(pieces: Sequence[str]) -> list[str]:
@@ -377,3 +380,23 @@ def test_bars_operator_names_and_empty_accents_are_set_as_in_tex():
     assert "op(text: [sign])" in operator, operator
     # On nothing the dot would sit at capital height, squeezed into B.
     assert "accent(base: hide(body: [x])" in accent, accent
+
+
+def test_what_the_typst_writer_slips_on_is_typeset():
+    """Formulas MathJax shows whose Typst, as Pandoc writes it, Typst refused."""
+    formulas = (
+        (r"\left\langle x \right|", False),  # "xclass(…)": a bar after a letter
+        (r"\begin{vmatrix} a & b \\ c & d \end{vmatrix}", True),  # delim: "||"
+        (r"\begin{Vmatrix} a \end{Vmatrix}", True),
+        (r"\label{eq:1} x = 1", True),  # a Typst label after the equation
+        (r"a \hspace{1cm} b", False),
+        (r"\hspace{1cm}", False),  # spacing alone: its alt text is its TeX
+    )
+    written = typst_math(formulas)
+    assert typst_problems(formulas) == {}, written
+    bracket, single, double, labelled, _, _ = typst_content(written)
+    assert 'class(class: "normal", body: [|])' in bracket, bracket
+    assert single == 'mat(delim: ("|", "|"), rows: (([a], [b]), ([c], [d])))', single
+    assert double == "lr(body: sequence([‖], [ ], [a], [ ], [‖]))", double
+    assert labelled == "sequence([x], [ ], [=], [ ], [1])", labelled
+    assert 'alt: "\\\\hspace{1cm}"' in written[5], written[5]

@@ -274,18 +274,29 @@ local function substitute_placeholders(part, codes)
   end))
 end
 
+-- Pandoc's writer gives vmatrix and Vmatrix both `delim: "||"`, which Typst
+-- refuses (one character, or a pair): Vmatrix is written as the matrix
+-- between \| \| here, and a "||" left is vmatrix's single bar.
+local function double_bar_matrices(tex)
+  return (tex:gsub("\\begin%s*{Vmatrix}", "\\left\\| \\begin{matrix}")
+    :gsub("\\end%s*{Vmatrix}", "\\end{matrix} \\right\\|"))
+end
+
 local function fix_typst(code, codes)
+  code = code:gsub('mat%(delim: "||"', 'mat(delim: "|"')
   return outside_strings(code, function(part)
     part = part:gsub("%a[%w%.]*", function(name)
       local bare, dots = name:match("^(.-)(%.*)$")
       return SYMBOLS[bare] and SYMBOLS[bare] .. dots or name
     end)
     part = part:gsub("accent%(%s*,", "accent(#hide[x],")
-    part = part:gsub("(\\+)|", function(slashes)
+    part = part:gsub("()(\\+)|", function(start, slashes)
       if #slashes % 2 == 0 then
         return nil
       end
-      return slashes:sub(2) .. 'class("normal", |)'
+      -- A space where the call would otherwise run into a name before it ("xclass").
+      local before = part:sub(start - 1, start - 1):match("[%w.\128-\255]") and " " or ""
+      return before .. slashes:sub(2) .. 'class("normal", |)'
     end)
     return substitute_placeholders(part, codes)
   end)
@@ -298,18 +309,35 @@ local function typst_string(text)
   return '"' .. escaped .. '"'
 end
 
+-- The formula's TeX after its equation, in a comment (hex: nothing in it ends
+-- the comment): should Typst refuse the equation, the build finds the TeX
+-- there and shows it as code instead (handout/compile.py).
+local function tex_note(tex)
+  return "/*tex:" .. tex:gsub(".", function(char)
+    return string.format("%02x", char:byte())
+  end) .. "*/"
+end
+
 -- The equation `code` (the writer's `$…$`) with `tex`, made readable, as its
 -- alt text. `.body` is the math inside: `block` alone decides how it is set.
 -- The `;` ends the call, so that text after it ("(", "[") is not read as
 -- more arguments. TeX the writer could not read comes back as escaped text,
 -- kept as it is: the build stops at Pandoc's warning about it.
 local function with_alt(code, mathtype, tex)
+  -- A \label the writer turns into a Typst label after the formula: no reference
+  -- reads it here, and an equation called as below takes none.
+  code = code:match("^(%$.*%$)%s*<[^<>]*>$") or code
   if not code:match("^%$.*%$$") then
     return code
   end
   local block = mathtype == "DisplayMath" and "true" or "false"
-  return "#math.equation(block: " .. block .. ", alt: " .. typst_string(readable(tex))
-    .. ", " .. code .. ".body);"
+  -- A formula of spacing alone reads as nothing: PDF/UA wants a text, its TeX says what it is.
+  local alt = readable(tex)
+  if not alt:match("%S") then
+    alt = tex
+  end
+  return "#math.equation(block: " .. block .. ", alt: " .. typst_string(alt)
+    .. ", " .. code .. ".body);" .. tex_note(tex)
 end
 
 -- A line between formulas in the batch the writer gets.
@@ -364,7 +392,7 @@ function Pandoc(doc)
   local originals, rewritten, codes = {}, {}, {}
   doc:walk({
     Math = function(math)
-      local tex, placeholders = replace_commands(move_tags(math.text))
+      local tex, placeholders = replace_commands(double_bar_matrices(move_tags(math.text)))
       originals[#originals + 1] = math.text
       rewritten[#rewritten + 1] = pandoc.Math(math.mathtype, tex)
       codes[#codes + 1] = placeholders
