@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.support.corpus.markers import pdf_text
-from tests.support.course_factory import make_course, run_build
+from tests.support.course_factory import make_site, run_build
 from tests.support.deck_slides import CONTINUED, slide_titled, slides
 
 SITE = """\
@@ -89,7 +89,7 @@ avain = 1
 @pytest.fixture(scope="module")
 def blocks(tmp_path_factory):
     root = tmp_path_factory.mktemp("lohkot")
-    course = make_course(
+    course = make_site(
         root / "kurssi",
         {
             "mkdocs.yml": SITE,
@@ -97,7 +97,6 @@ def blocks(tmp_path_factory):
             "docs/kaaviot/kaavio.html": "<p>kaavio</p>\n",
         },
     )
-    (course / "course.toml").unlink()
     out = root / "out"
     result = run_build(course, "--out", str(out))
     assert result.returncode == 0, result.stderr

@@ -9,7 +9,7 @@ import pytest
 from coursebuild.core.words import WORDS
 from coursebuild.reading.icons import material_icons
 from tests.support.corpus.markers import pdf_text
-from tests.support.course_factory import make_course, run_build
+from tests.support.course_factory import make_site, run_build
 from tests.support.deck_slides import slides
 
 LOGO = (
@@ -20,7 +20,7 @@ PAGE = "# Valot\n\n## Osa\n\nTeksti.\n"
 
 def build_site(root, theme: str, extra: str = "") -> tuple[str, str]:
     """The title slide's HTML and the handout's text of a one-page site with ``theme``."""
-    course = make_course(
+    course = make_site(
         root / "kurssi",
         {
             "mkdocs.yml": f"site_name: Valokurssi\n{extra}theme:\n  name: material\n{theme}",
@@ -28,7 +28,6 @@ def build_site(root, theme: str, extra: str = "") -> tuple[str, str]:
             "docs/kuvat/logo.svg": LOGO.decode(),
         },
     )
-    (course / "course.toml").unlink()
     result = run_build(course, "--out", str(root / "out"))
     assert result.returncode == 0, result.stderr
     return slides(root / "out" / "valot.html")[0].shown, pdf_text(root / "out" / "valot.pdf")

@@ -10,7 +10,7 @@ import pytest
 
 from coursebuild.pandoc.run import FILTERS_DIR
 from tests.support.corpus.markers import pdf_text
-from tests.support.course_factory import copy_project, make_course, run_build
+from tests.support.course_factory import copy_project, make_site, run_build
 
 SITE = """\
 site_name: Kaavat
@@ -49,8 +49,7 @@ def faulty_build(tmp_path_factory):
     text = (FILTERS_DIR / "typst_math.lua").read_text(encoding="utf-8")
     assert FAULT[0] in text
     lua.write_text(text.replace(FAULT[0], FAULT[1], 1), encoding="utf-8")
-    course = make_course(root / "kurssi", {"mkdocs.yml": SITE, "docs/kaavat.md": PAGE})
-    (course / "course.toml").unlink()
+    course = make_site(root / "kurssi", {"mkdocs.yml": SITE, "docs/kaavat.md": PAGE})
     build = project / "build.py"
     result = run_build(course, "--out", str(root / "out"), build_script=build)
     strict = run_build(course, "--out", str(root / "tiukka"), "--strict", build_script=build)

@@ -102,6 +102,13 @@ def make_course(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+def make_site(root: Path, files: dict[str, str | bytes]) -> Path:
+    """An MkDocs site of ``files`` (mkdocs.yml among them) under ``root``: no course.toml."""
+    make_course(root, files)
+    (root / "course.toml").unlink()
+    return root
+
+
 def built_once(root: Path, page: str) -> tuple[Path, Path, dict[str, bytes]]:
     """A course of the one lesson ``page``, built: the page, the output folder, what was written."""
     lesson = root / "slides" / "01_oppitunti.md"

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 
-from coursebuild.reading.course import open_course
-from coursebuild.reading.images import FigureSet
-from coursebuild.reading.lesson_file import load_lesson
-from coursebuild.reading.read_page import page_warnings, read_page
+from coursebuild.reading.read_page import page_warnings
+from tests.support.site_page import read_site_page
 
 SITE = """\
 site_name: Lähteet
@@ -48,19 +46,14 @@ Tuntematon [@ei_ole].
 """
 
 
-def read(tmp_path, site: str = SITE):
-    (tmp_path / "docs").mkdir(parents=True)
-    (tmp_path / "mkdocs.yml").write_text(site, encoding="utf-8")
-    (tmp_path / "docs" / "lahteet.bib").write_text(BIB, encoding="utf-8")
-    (tmp_path / "docs" / "sivu.md").write_text(PAGE, encoding="utf-8")
-    lesson = load_lesson(tmp_path / "docs" / "sivu.md")
-    figures = FigureSet(tmp_path / "f", frozenset(), tmp_path / "m", tmp_path / "c")
-    html, found = read_page(lesson, open_course(tmp_path), figures)
+def read(root, site: str = SITE):
+    files = {"mkdocs.yml": site, "docs/lahteet.bib": BIB, "docs/sivu.md": PAGE}
+    html, found, lesson = read_site_page(root, files, "docs/sivu.md")
     return html, page_warnings(lesson, found), lesson.source
 
 
 def test_each_citation_is_a_numbered_note_with_its_formatted_reference(tmp_path):
-    html, _, _ = read(tmp_path)
+    html, _, _ = read(tmp_path / "sivusto")
     # Knuth cited first: note 1, Shannon 2; the second Knuth citation is note 1 again.
     references = re.findall(r'href="#fn:cite-(\w+)" role="doc-noteref"><sup>(\d)</sup>', html)
     assert references == [("knuth1984", "1"), ("shannon1948", "2"), ("knuth1984", "1")]
@@ -74,7 +67,7 @@ def test_each_citation_is_a_numbered_note_with_its_formatted_reference(tmp_path)
 
 
 def test_an_unknown_key_is_shown_as_written_with_a_warning_and_code_is_left_alone(tmp_path):
-    html, warnings, page = read(tmp_path)
+    html, warnings, page = read(tmp_path / "sivusto")
     assert "Tuntematon [@ei_ole]." in html
     assert warnings == [
         f"{page}:5: citation '@ei_ole' is in none of the site's .bib files; shown as written"
@@ -83,7 +76,7 @@ def test_an_unknown_key_is_shown_as_written_with_a_warning_and_code_is_left_alon
 
 
 def test_without_the_plugin_a_citation_is_text(tmp_path):
-    html, warnings, _ = read(tmp_path, SITE.replace("  - bibtex:\n", "  - other:\n"))
+    html, warnings, _ = read(tmp_path / "sivusto", SITE.replace("  - bibtex:\n", "  - other:\n"))
     assert "Ladonta [@knuth1984]" in html and warnings == []
 
 

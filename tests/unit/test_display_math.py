@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from coursebuild.reading.course import open_course
 from coursebuild.reading.html_bridge import display_lines
-from coursebuild.reading.images import FigureSet
-from coursebuild.reading.lesson_file import load_lesson
-from coursebuild.reading.read_page import read_page
+from tests.support.site_page import read_site_page
 
 
 @pytest.mark.parametrize(
@@ -27,16 +24,6 @@ def test_top_level_line_breaks_become_gathered_lines(tex, read):
     assert display_lines(tex) == (tex if read is None else read)
 
 
-def read_site_page(tmp_path, mkdocs_yml: str, page: str) -> str:
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "mkdocs.yml").write_text(mkdocs_yml, encoding="utf-8")
-    (tmp_path / "docs" / "sivu.md").write_text(page, encoding="utf-8")
-    lesson = load_lesson(tmp_path / "docs" / "sivu.md")
-    figures = FigureSet(tmp_path / "f", frozenset(), tmp_path / "m", tmp_path / "c")
-    html, _ = read_page(lesson, open_course(tmp_path), figures)
-    return html
-
-
 MDX_MATH = (
     "site_name: S\nmarkdown_extensions:\n  - mdx_math:\n      enable_dollar_delimiter: True\n"
 )
@@ -44,7 +31,8 @@ MDX_MATH = (
 
 def test_mdx_maths_dollars_in_an_indented_paragraph_are_display_math(tmp_path):
     page = "# Sivu\n\n  Yhtälö:\n\n   $$A(x) u = D(x),\\\\ B = 1 $$\n\n  ja $x$ sen jälkeen.\n"
-    html = read_site_page(tmp_path, MDX_MATH, page)
+    files = {"mkdocs.yml": MDX_MATH, "docs/sivu.md": page}
+    html, _, _ = read_site_page(tmp_path / "sivusto", files, "docs/sivu.md")
     assert (
         '<span class="math display" data-tex="\\begin{gathered}A(x) u = D(x),\\\\ B = 1'
         '\\end{gathered}"></span>'

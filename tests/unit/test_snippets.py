@@ -7,26 +7,19 @@ from pathlib import Path
 import pytest
 
 from coursebuild.core.errors import BuildError
-from coursebuild.reading.course import open_course
-from coursebuild.reading.images import FigureSet
-from coursebuild.reading.lesson_file import load_lesson
-from coursebuild.reading.read_page import page_warnings, read_page
+from coursebuild.reading.read_page import page_warnings
+from tests.support.site_page import read_site_page
 
 PAGE = '# Sivu\n\nEnnen.\n\n--8<-- "koodi/puuttuu.py"\n\n--8<-- "koodi/on.py"\n\nJälkeen.\n'
 
 
 def read(tmp_path: Path, snippets: str = "  - pymdownx.snippets\n", page: str = PAGE):
-    site = tmp_path / "sivusto"
-    (site / "docs").mkdir(parents=True)
-    (site / "koodi").mkdir()
-    (site / "koodi" / "on.py").write_text("print('löytyi')\n", encoding="utf-8")
-    (site / "mkdocs.yml").write_text(
-        f"site_name: S\nmarkdown_extensions:\n{snippets}", encoding="utf-8"
-    )
-    (site / "docs" / "sivu.md").write_text(page, encoding="utf-8")
-    lesson = load_lesson(site / "docs" / "sivu.md")
-    figures = FigureSet(tmp_path / "f", frozenset(), tmp_path / "m", tmp_path / "c")
-    html, found = read_page(lesson, open_course(site), figures)
+    files = {
+        "koodi/on.py": "print('löytyi')\n",
+        "mkdocs.yml": f"site_name: S\nmarkdown_extensions:\n{snippets}",
+        "docs/sivu.md": page,
+    }
+    html, found, lesson = read_site_page(tmp_path / "sivusto", files, "docs/sivu.md")
     return html, page_warnings(lesson, found), lesson.source
 
 
