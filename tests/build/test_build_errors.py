@@ -135,12 +135,6 @@ def test_math_that_pandoc_rejects_is_its_tex_and_a_warning_and_strict_fails_it(c
     assert page_outputs(course / "build") == kept
 
 
-def test_math_that_typst_rejects(course):
-    message = break_and_build(course, with_line(11, r"Kaava $\mathcal{}$ tässä."))
-    assert f"{LESSON}:" in message and "Typst cannot typeset the handout" in message
-    assert "cal()" in message
-
-
 def test_pandoc_missing(course):
     message = break_and_build(
         course, SMALL_LESSON + "\nUusi kappale.\n", env={"PANDOC": "/puuttuu/pandoc"}
