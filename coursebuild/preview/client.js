@@ -79,6 +79,9 @@
         var fresh = new DOMParser().parseFromString(text, "text/html");
         if (shellOf(fresh) !== shell || !fresh.querySelector(".reveal .slides")) return reload();
         swapSlides(fresh);
+        // A changed deck is a build that succeeded: the error it followed is gone
+        // (the server sends "reload" to this page, not "ok").
+        hideError();
       })
       .catch(reload);
   }

@@ -239,6 +239,20 @@ def test_preview_reloads_on_the_slide_shows_errors_and_stops_clean(
     for tab in tabs:
         assert tab.evaluate("() => window.previewMark") == 1
 
+    # Broken again, then fixed with new text: the fixed slides swap in, and the
+    # overlay goes with the error it showed.
+    lesson.write_text(broken, encoding="utf-8")
+    for tab in tabs:
+        tab.locator("#preview-error").wait_for(state="visible", timeout=WAIT_MS)
+    lesson.write_text(titled.replace("UUSI TEKSTI", "KORJATTU TEKSTI"), encoding="utf-8")
+    for tab in tabs:
+        tab.wait_for_function(
+            "() => Reveal.getCurrentSlide().textContent.includes('KORJATTU TEKSTI')",
+            timeout=WAIT_MS,
+        )
+        assert tab.locator("#preview-error").count() == 0
+        assert tab.evaluate("() => window.previewMark") == 1  # swapped in, not reloaded
+
     # A new lesson appears in the index, a deleted one leaves it.
     index = browser.new_page()
     index.goto(preview.url)
