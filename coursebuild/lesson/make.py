@@ -35,7 +35,7 @@ from coursebuild.reading.html_bridge import MERMAID_PLACEHOLDER, PageContext, ma
 from coursebuild.reading.images import FigureSet
 from coursebuild.reading.lesson_file import Lesson, lesson_timestamp
 from coursebuild.reading.read_page import page_warnings, read_page
-from coursebuild.reading.template_data import course_data
+from coursebuild.reading.template_data import course_data, logo_uri
 from figures.catalogue import FIGURES, slide_figure_names
 
 
@@ -92,6 +92,9 @@ def template_context(course: Course, lesson: Lesson) -> dict:
     moment = datetime.datetime.fromtimestamp(lesson_timestamp(lesson), datetime.UTC)
     return {
         "course": course_data(course),
+        # A site's title slide shows its own logo, if it has one (the deck's alone:
+        # read here, not for the page's Jinja nor the index).
+        "logo": logo_uri(course.logo) if course.logo else None,
         "lesson": {"title": lesson.title, "slug": lesson.slug},
         "date": {"year": moment.year, "month": moment.month, "day": moment.day},
         "date_iso": moment.date().isoformat(),
@@ -237,7 +240,8 @@ MAX_TYPST_RETRIES = 5  # formulas Typst refuses on one page, each shown as TeX; 
 
 
 def typst_math_warning(lesson: Lesson, page: ReadLesson, tex: str) -> str:
-    line = line_of(tex, page.source, 1) or line_of(tex.split()[0], page.source, 1) or "?"
+    words = tex.split()
+    line = line_of(tex, page.source, 1) or (words and line_of(words[0], page.source, 1)) or "?"
     shown = " ".join(tex.split())[:60]
     return f"{lesson.source}:{line}: Typst cannot typeset this math, shown as its TeX: {shown}"
 

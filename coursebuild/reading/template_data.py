@@ -122,10 +122,8 @@ def course_data(course: Course) -> dict:
         "author": course.author,
         "licence": course.licence,
         "language": course.language,
-        # The title slide's network drawing is this course's (course.toml), no site's;
-        # a site's title slide shows its own logo, if it has one.
+        # The title slide's network drawing is this course's (course.toml), no site's.
         "own_drawing": course.config_path.name == "course.toml",
-        "logo": logo_uri(course.logo) if course.logo else None,
     }
 
 

@@ -68,14 +68,7 @@ def test_the_walk_finds_what_is_not_plain_data():
 def test_the_lesson_context_is_plain_read_only_data(folder):
     context = lesson_context(open_course(folder))
     assert non_plain_values(context) == []
-    assert set(context["course"]) == {
-        "title",
-        "author",
-        "licence",
-        "language",
-        "own_drawing",
-        "logo",
-    }
+    assert set(context["course"]) == {"title", "author", "licence", "language", "own_drawing"}
 
 
 def test_every_template_of_a_build_gets_plain_data_only(tmp_path, monkeypatch):
