@@ -178,13 +178,29 @@ def start_build(
 
 
 def wait_until(build: Build, condition, timeout: float = 90) -> None:
-    """Poll until ``condition(build, its processes)`` holds while the build still runs."""
+    """Poll until ``condition(build, its processes)`` holds while the build still runs.
+
+    The build's process group holds still (SIGSTOP) while its processes are
+    listed, and is left stopped when the condition holds: a Typst child lives
+    ~0.2 s, and on a busy machine a listing can take longer. The caller signals
+    the build, then lets it go on with ``resume``.
+    """
     what = condition.__name__.replace("_", " ")
     deadline = time.monotonic() + timeout
-    while not condition(build, marked(build.mark)):
+    while True:
         assert build.process.poll() is None, f"the build ended before {what}: {build.stderr}"
+        os.killpg(build.process.pid, signal.SIGSTOP)
+        if condition(build, marked(build.mark)):
+            return
+        resume(build)
         assert time.monotonic() < deadline, f"no {what} within {timeout} s"
         time.sleep(0.02)
+
+
+def resume(build: Build) -> None:
+    """SIGCONT to the build's process group, stopped by wait_until."""
+    with contextlib.suppress(ProcessLookupError):  # none of it is left
+        os.killpg(build.process.pid, signal.SIGCONT)
 
 
 def left_after(mark: str, seconds: float = 5) -> list[Marked]:
@@ -238,6 +254,7 @@ def kill_and_check(build: Build, point) -> None:
     if not isinstance(point, str):
         wait_until(build, point)
         build.process.kill()
+        resume(build)  # what is left of it, to see whether it ends by itself
     # Killed at a line of its output by the thread reading it, else just now.
     assert build.process.wait(timeout=120) == -signal.SIGKILL, "the build ended by itself"
     alive = left_after(build.mark)
@@ -316,6 +333,7 @@ def interrupt(build: Build, condition) -> int:
     """Ctrl-C as a terminal sends it: SIGINT to the build's whole process group."""
     wait_until(build, condition)
     os.killpg(build.process.pid, signal.SIGINT)
+    resume(build)
     code = build.process.wait(timeout=30)
     alive = left_after(build.mark)
     build.close()
