@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from coursebuild.browser.chromium import inspect_deck, open_browser
+from coursebuild.browser.chromium import deck_viewer, inspect_deck, open_browser
 from coursebuild.core.atomic import lock_folder, remove_temporaries, write_atomic
 from coursebuild.core.errors import BuildError
 from coursebuild.core.lifetime import INTERRUPTS
@@ -334,11 +334,11 @@ def check_decks(
 ) -> None:
     """Show every slide in a real browser; every slide not fit to show is an error."""
     problems = []
-    with open_browser() as browser:
+    with open_browser() as browser, deck_viewer(browser) as viewer:
         for lesson in lessons:
             deck = out_dir / f"{lesson.slug}.html"
             shots = out_dir / "check" / lesson.slug if screenshots else None
-            inspection = inspect_deck(browser, deck, shots)
+            inspection = inspect_deck(browser, deck, shots, viewer)
             bad = [slide for slide in inspection.slides if slide.problems(math)]
             for slide in bad:
                 where = f"{lesson.source}: slide {slide.number} '{slide.title}'"

@@ -7,7 +7,7 @@ network request is blocked: a deck must work from file:// with no network.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -183,33 +183,83 @@ def open_browser() -> Iterator[object]:
             browser.close()
 
 
-def block_network(context, report: DeckReport) -> None:
+def block_network(target, on_blocked: Callable[[str], None]) -> None:
+    """Refuse every request of ``target`` (a page or a context) but a local one; tell it."""
+
     def route(route):
         url = route.request.url
         if url.startswith(LOCAL_SCHEMES):
             route.continue_()
         else:
-            report.blocked_requests.append(url)
+            on_blocked(url)
             route.abort()
 
-    context.route("**/*", route)
+    target.route("**/*", route)
+
+
+REVEAL_READY = "() => window.Reveal && Reveal.isReady()"
+
+
+class DeckViewer:
+    """One page at the slide's size that shows decks one after another.
+
+    A page of its own a deck would cost ~0.3 s (its context and a renderer
+    process to start); the decks of one check go through this one. What goes
+    wrong while a deck is shown is recorded in that deck's report.
+    """
+
+    def __init__(self, browser) -> None:
+        self.report = DeckReport(Path())
+        self.context = browser.new_context(viewport={"width": SLIDE_WIDTH, "height": SLIDE_HEIGHT})
+        block_network(self.context, lambda url: self.report.blocked_requests.append(url))
+        self.page = self.context.new_page()
+        self.page.on(
+            "console", lambda m: m.type == "error" and self.report.console_errors.append(m.text)
+        )
+        self.page.on("pageerror", lambda error: self.report.console_errors.append(str(error)))
+        self.page.on("requestfailed", lambda r: self.report.failed_requests.append(r.url))
+
+    def show(self, path: Path, report: DeckReport, query: str = "", ready: str = REVEAL_READY):
+        """The page, showing the deck at ``path`` (``query`` after its address) once ``ready``."""
+        self.report = report
+        self.page.goto(path.resolve().as_uri() + query)
+        self.page.wait_for_function(ready, timeout=15_000)
+        return self.page
+
+    def leave(self) -> None:
+        """Off the deck, its last events delivered to its report, not the next deck's."""
+        self.page.goto("about:blank")
+        self.report = DeckReport(Path())
+
+    def close(self) -> None:
+        self.context.close()
 
 
 @contextmanager
-def open_deck(browser, path: Path, report: DeckReport) -> Iterator[object]:
-    """A page showing the deck at 1280×720, reveal.js ready, problems recorded in ``report``."""
-    context = browser.new_context(viewport={"width": SLIDE_WIDTH, "height": SLIDE_HEIGHT})
-    block_network(context, report)
-    page = context.new_page()
-    page.on("console", lambda m: m.type == "error" and report.console_errors.append(m.text))
-    page.on("pageerror", lambda error: report.console_errors.append(str(error)))
-    page.on("requestfailed", lambda r: report.failed_requests.append(r.url))
+def deck_viewer(browser) -> Iterator[DeckViewer]:
+    viewer = DeckViewer(browser)
     try:
-        page.goto(path.resolve().as_uri())
-        page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=15_000)
-        yield page
+        yield viewer
     finally:
-        context.close()
+        viewer.close()
+
+
+@contextmanager
+def open_deck(
+    browser, path: Path, report: DeckReport, viewer: DeckViewer | None = None
+) -> Iterator[object]:
+    """A page showing the deck at 1280×720, reveal.js ready, problems recorded in ``report``.
+
+    The page of ``viewer`` when given, else of a viewer of its own.
+    """
+    if viewer is not None:
+        try:
+            yield viewer.show(path, report)
+        finally:
+            viewer.leave()
+        return
+    with deck_viewer(browser) as own:
+        yield own.show(path, report)
 
 
 def slide_indices(page) -> list[dict]:
@@ -241,11 +291,16 @@ MEASURE_EVERY_SLIDE = f"""async ([slides, options]) => {{
 }}"""
 
 
-def inspect_deck(browser, path: Path, screenshots: Path | None = None) -> DeckReport:
-    """Visit every slide of the deck at ``path``; measure it, and screenshot it if asked."""
+def inspect_deck(
+    browser, path: Path, screenshots: Path | None = None, viewer: DeckViewer | None = None
+) -> DeckReport:
+    """Visit every slide of the deck at ``path``; measure it, and screenshot it if asked.
+
+    In ``viewer`` (deck_viewer) when given, else in a page of its own.
+    """
     report = DeckReport(path)
     options = {"minFigureShare": MIN_FIGURE_SHARE}
-    with open_deck(browser, path, report) as page:
+    with open_deck(browser, path, report, viewer) as page:
         report.total_slides = page.evaluate("Reveal.getTotalSlides()")
         indices = slide_indices(page)
         if screenshots is None:

@@ -198,7 +198,7 @@ def render_in_browser(sources: dict[str, str]) -> dict[str, dict]:
     blocked = DeckReport(Path("mermaid"))
     with open_browser() as browser:
         context = browser.new_context()
-        block_network(context, blocked)
+        block_network(context, blocked.blocked_requests.append)
         page = context.new_page()
         # Icon ids and gantt's "today" line come from the clock: stop it.
         page.clock.set_fixed_time(FIXED_TIME)

@@ -26,11 +26,12 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from coursebuild.browser.chromium import SLIDE_HEIGHT, SLIDE_WIDTH, block_network
 from coursebuild.browser.chromium import DeckReport as RequestLog
+from coursebuild.browser.chromium import DeckViewer, deck_viewer
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -137,24 +138,27 @@ def axe_source() -> str:
     return AXE_JS.read_text(encoding="utf-8")
 
 
-def axe_deck(browser, path: Path, *, print_view: bool = True) -> list[Finding]:
-    """Every axe violation of the deck at ``path``, one Finding per element and rule."""
-    context = browser.new_context(viewport={"width": SLIDE_WIDTH, "height": SLIDE_HEIGHT})
-    block_network(context, RequestLog(path))
-    try:
-        page = context.new_page()
-        page.goto(path.resolve().as_uri() + (PRINT_VIEW if print_view else ""))
+def axe_deck(
+    browser, path: Path, *, print_view: bool = True, viewer: DeckViewer | None = None
+) -> list[Finding]:
+    """Every axe violation of the deck at ``path``, one Finding per element and rule.
+
+    In ``viewer`` (deck_viewer) when given, else in a page of its own.
+    """
+    with ExitStack() as cleanup:
+        if viewer is None:
+            viewer = cleanup.enter_context(deck_viewer(browser))
+        else:
+            cleanup.callback(viewer.leave)
         if print_view:
-            page.wait_for_function(PRINT_VIEW_READY, timeout=15_000)
+            page = viewer.show(path, RequestLog(path), PRINT_VIEW, PRINT_VIEW_READY)
             page.evaluate(UNHIDE_SLIDES)
         else:
-            page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=15_000)
+            page = viewer.show(path, RequestLog(path))
             page.evaluate(LAST_SLIDE)
         page.evaluate(axe_source())
         rules = page.evaluate(RUN_AXE)
         names = page.evaluate(NAMES)
-    finally:
-        context.close()
     found = [
         Finding(rule["rule"], rule["impact"], rule["help"], **node)
         for rule in rules

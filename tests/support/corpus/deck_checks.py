@@ -5,20 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from coursebuild.browser.chromium import inspect_deck
+from coursebuild.browser.chromium import deck_viewer, inspect_deck
 from tests.support.corpus.building import Page, SiteBuild
 from tests.support.deck_axe import axe_deck, blocking, tally
 
 
-def deck_problems(browser, path: Path) -> tuple[int, list[str]]:
+def deck_problems(browser, path: Path, viewer=None) -> tuple[int, list[str]]:
     """Every slide shown as --check shows it: the deck's image count, and every problem.
 
     A slide's problems are those of ``build.py --check``: overflow, a shrunk
     block, a figure under its minimum, a course figure's text under 18 px, an
     image that did not load, TeX left as text, a heading with nothing else;
-    then the deck's console errors and failed or blocked requests.
+    then the deck's console errors and failed or blocked requests. In
+    ``viewer`` (deck_viewer) when given.
     """
-    report = inspect_deck(browser, path)
+    report = inspect_deck(browser, path, viewer=viewer)
     problems = [
         f"slide {slide.number} '{slide.title}': {problem}"
         for slide in report.slides
@@ -31,18 +32,21 @@ def deck_problems(browser, path: Path) -> tuple[int, list[str]]:
 
 
 def check_decks(sites: Iterable[SiteBuild], browser) -> None:
-    for site in sites:
-        for page in site.pages:
-            if page.built:
-                _, problems = deck_problems(browser, site.out / f"{page.slug}.html")
-                for problem in problems:
-                    page.fail("deck", problem)
-                check_accessibility(page, site, browser)
+    # A page for measuring every deck, another for axe: axe never runs in a deck measured.
+    with deck_viewer(browser) as shown, deck_viewer(browser) as audited:
+        for site in sites:
+            for page in site.pages:
+                if page.built:
+                    path = site.out / f"{page.slug}.html"
+                    _, problems = deck_problems(browser, path, shown)
+                    for problem in problems:
+                        page.fail("deck", problem)
+                    check_accessibility(page, site, browser, audited)
 
 
-def check_accessibility(page: Page, site: SiteBuild, browser) -> None:
+def check_accessibility(page: Page, site: SiteBuild, browser, viewer=None) -> None:
     """axe-core on every slide and its notes: all it finds tallied, serious and critical fail."""
-    findings = axe_deck(browser, site.out / f"{page.slug}.html")
+    findings = axe_deck(browser, site.out / f"{page.slug}.html", viewer=viewer)
     page.axe = tally(findings)
     for finding in blocking(findings):
         page.fail("accessibility", str(finding))
