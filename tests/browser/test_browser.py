@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from coursebuild.browser.chromium import DeckReport, inspect_deck, open_browser, open_deck
+from coursebuild.browser.chromium import (
+    DeckReport,
+    deck_viewer,
+    inspect_deck,
+    open_browser,
+    open_deck,
+)
 from tests.support.course_factory import PROJECT_ROOT, make_course, run_build
 from tests.support.deck_slides import slides
 from tests.support.slide_rules import expected_slides, slides_with_prose
@@ -32,8 +38,12 @@ def browser():
 
 @pytest.fixture(scope="module")
 def reports(browser, built) -> dict[str, DeckReport]:
-    """Every built deck, inspected slide by slide."""
-    return {page.stem: inspect_deck(browser, built / f"{page.stem}.html") for page in PAGES}
+    """Every built deck, inspected slide by slide in one page, as --check does."""
+    with deck_viewer(browser) as viewer:
+        return {
+            page.stem: inspect_deck(browser, built / f"{page.stem}.html", viewer=viewer)
+            for page in PAGES
+        }
 
 
 @pytest.fixture(scope="module")
@@ -164,16 +174,35 @@ def test_a_broken_math_block_is_caught(browser, built, tmp_path):
     assert [s.number for s in report.slides if s.raw_tex] != []
 
 
-def test_an_external_script_url_is_caught(browser, built, tmp_path):
-    deck = broken_copy(
+def with_external_script(built: Path, tmp_path: Path) -> Path:
+    return broken_copy(
         built / f"{LESSON}.html",
         tmp_path,
         lambda html: html.replace(
             "</head>", '<script src="https://cdn.example.org/x.js"></script></head>', 1
         ),
     )
-    report = inspect_deck(browser, deck)
+
+
+def test_an_external_script_url_is_caught(browser, built, tmp_path):
+    report = inspect_deck(browser, with_external_script(built, tmp_path))
     # The deck's Content-Security-Policy refuses it before the network would.
     assert report.failed_requests == ["https://cdn.example.org/x.js"]
     refusals = [error for error in report.console_errors if "cdn.example.org/x.js" in error]
     assert len(refusals) == 1 and "script-src" in refusals[0]
+
+
+def test_decks_shown_in_one_page_keep_their_errors_apart(browser, built, tmp_path, report):
+    """--check shows every deck in one page: one deck's errors are never the next one's."""
+    broken = with_external_script(built, tmp_path)
+    with deck_viewer(browser) as viewer:
+        first, clean, again = (
+            inspect_deck(browser, deck, viewer=viewer)
+            for deck in (broken, built / f"{LESSON}.html", broken)
+        )
+    assert first.failed_requests == again.failed_requests == ["https://cdn.example.org/x.js"]
+    assert len(first.console_errors) == len(again.console_errors) == 1
+    assert (clean.console_errors, clean.failed_requests, clean.blocked_requests) == ([], [], [])
+    # Each deck measured as it is measured alone.
+    assert [slide.title for slide in clean.slides] == [slide.title for slide in report.slides]
+    assert len(first.slides) == len(clean.slides)
