@@ -181,9 +181,9 @@ def wait_until(build: Build, condition, timeout: float = 90) -> None:
     """Poll until ``condition(build, its processes)`` holds while the build still runs.
 
     The build's process group holds still (SIGSTOP) while its processes are
-    listed, and is left stopped when the condition holds: a Typst child lives
-    ~0.2 s, and on a busy machine a listing can take longer. The caller signals
-    the build, then lets it go on with ``resume``.
+    listed, and is left stopped when the condition holds, so that what it is
+    doing does not end while it is looked at. The caller signals the build,
+    then lets it go on with ``resume``.
     """
     what = condition.__name__.replace("_", " ")
     deadline = time.monotonic() + timeout
@@ -230,6 +230,20 @@ def typst_in_the_build(build: Build, found: list[Marked]) -> bool:
     return any("typst_child.py" in p.command and p.parent == build.process.pid for p in found)
 
 
+TYPST_POINTS = (typst_in_a_worker, typst_in_the_build)
+HOLD_TYPST = Path(__file__).resolve().parents[1] / "support" / "hold_typst"
+
+
+def held_typst(point) -> dict[str, str]:
+    """The environment that holds each Typst child a second (tests/support/hold_typst)
+    when ``point`` is a moment Typst runs; else nothing."""
+    if point not in TYPST_POINTS:
+        return {}
+    return {
+        "PYTHONPATH": os.pathsep.join(filter(None, (str(HOLD_TYPST), os.environ.get("PYTHONPATH"))))
+    }
+
+
 def browser_running(build: Build, found: list[Marked]) -> bool:
     return any("chromium" in process.command for process in found)
 
@@ -267,7 +281,8 @@ def test_a_clean_build_killed_leaves_no_process_and_the_next_build_is_whole(
     course, reference, tmp_path, point
 ):
     out = tmp_path / "out"
-    kill_and_check(start_build(course, out, "-j", "2", env=NO_FIGURE_CACHE), point)
+    build = start_build(course, out, "-j", "2", env={**NO_FIGURE_CACHE, **held_typst(point)})
+    kill_and_check(build, point)
     result = run_build(course, "--out", str(out), "-j", "2")
     assert result.returncode == 0, result.stderr
     assert not temporaries(out)
@@ -283,7 +298,8 @@ def test_an_incremental_build_killed_leaves_no_process_and_the_next_build_is_who
     out = copy_of(reference, tmp_path / "out")
     kill_at = point if isinstance(point, str) else None
     with edited(course):
-        kill_and_check(start_build(course, out, "-j", jobs, kill_at_line=kill_at), point)
+        build = start_build(course, out, "-j", jobs, env=held_typst(point), kill_at_line=kill_at)
+        kill_and_check(build, point)
         result = run_build(course, "--out", str(out), "-j", "2")
     assert result.returncode == 0, result.stderr
     assert "lesson " in result.stdout and "figure " not in result.stdout  # incremental
@@ -349,7 +365,7 @@ def test_ctrl_c_prints_one_line_exits_130_and_keeps_the_outputs(
     before = outputs(out)
     # Two lessons to make, so that -j 2 makes them in two workers.
     with edited(course, every_page=jobs == "2"):
-        build = start_build(course, out, "-j", jobs)
+        build = start_build(course, out, "-j", jobs, env=held_typst(condition))
         code = interrupt(build, condition)
     assert (code, "".join(build.stderr)) == (130, INTERRUPTED + "\n")
     assert outputs(out) == before
