@@ -159,7 +159,8 @@ def classes(element: etree.Element) -> list[str]:
 
 
 def is_admonition_kind(name: str) -> bool:
-    return name not in ("admonition", "collapsible") and re.fullmatch(r"[\w-]+", name) is not None
+    marks = ("admonition", "collapsible", "collapsed")
+    return name not in marks and re.fullmatch(r"[\w-]+", name) is not None
 
 
 def reshape_admonition(element: etree.Element) -> None:
@@ -170,10 +171,14 @@ def reshape_admonition(element: etree.Element) -> None:
 
 
 def reshape_details(element: etree.Element) -> None:
-    """``<details class="tip">`` is Material's collapsible admonition; untyped is a note."""
+    """``<details class="tip">`` is Material's collapsible admonition; untyped is a note.
+
+    One the site shows closed (``???``, not ``???+``) is marked ``collapsed``.
+    """
     kinds = [name for name in classes(element) if is_admonition_kind(name)] or ["note"]
+    shut = ["collapsed"] if element.get("open") is None else []
     element.tag = "div"
-    element.attrib = {"class": " ".join(["admonition", *kinds, "collapsible"])}
+    element.attrib = {"class": " ".join(["admonition", *kinds, "collapsible", *shut])}
     for child in element:
         if child.tag == "summary":
             child.tag = "div"

@@ -17,6 +17,8 @@ theme:
   name: material
   language: fi
 markdown_extensions:
+  - admonition
+  - pymdownx.details
   - attr_list
   - md_in_html
   - pymdownx.superfences
@@ -80,10 +82,24 @@ avain = 1
 
 </div>
 
+## Avattava
+
+Apufunktio on piilossa:
+
+??? tip "Apufunktio `piirra()`"
+
+    ```python
+{helper}
+    ```
+
+???+ note "Auki"
+
+    Näkyvä huomautus.
+
 ## Kehys
 
 <iframe src="../kaaviot/kaavio.html" title="Vuorovaikutteinen kaavio" width="600"></iframe>
-"""
+""".replace("{helper}", "\n".join(f"    rivi_{n} = {n}  # apufunktion rivi" for n in range(1, 41)))
 
 
 @pytest.fixture(scope="module")
@@ -149,3 +165,26 @@ def test_a_frame_of_the_sites_own_page_is_a_card_linking_to_it_on_the_site(block
         result.stderr
     )
     assert f"Linkki: {address}" in pdf_text(out / "lohkot.pdf")
+
+
+def test_a_box_the_site_shows_collapsed_is_closed_on_the_slide_and_open_in_the_handout(blocks):
+    _, out, _ = blocks
+    deck = slides(out / "lohkot.html")
+    # 40 lines of code would take three slides open; closed, the box takes a line.
+    assert [slide.title for slide in deck].count("Avattava") == 1
+    assert "Avattava" + CONTINUED not in [slide.title for slide in deck]
+    shown = slide_titled(out / "lohkot.html", "Avattava").shown
+    closed = re.search(r'<details class="admonition tip collapsible">(.*?)</details>', shown, re.S)
+    assert closed, shown
+    assert re.match(
+        r'\s*<summary class="admonition-title">Apufunktio <code>piirra\(\)</code></summary>',
+        closed[1],
+    )
+    assert "rivi_1 = 1" in closed[1] and "rivi_40 = 40" in closed[1]
+    # ???+ is open on the site: an open box on the slide.
+    assert re.search(
+        r'<div class="admonition note collapsible">\s*<div class="admonition-title">', shown
+    )
+    assert "<details" not in shown.replace(closed[0], "")
+    handout = pdf_text(out / "lohkot.pdf")
+    assert "rivi_1 = 1" in handout and "rivi_40 = 40" in handout

@@ -39,7 +39,7 @@ end
 local function admonition(div)
   local kind = "note"
   for _, class in ipairs(div.classes) do
-    if class ~= "admonition" and class ~= "collapsible" then
+    if class ~= "admonition" and class ~= "collapsible" and class ~= "collapsed" then
       kind = class
       break
     end

@@ -32,7 +32,7 @@ local words = {}
 
 local function admonition_kind(div)
   for _, class in ipairs(div.classes) do
-    if class ~= "admonition" and class ~= "collapsible" then
+    if class ~= "admonition" and class ~= "collapsible" and class ~= "collapsed" then
       return class
     end
   end

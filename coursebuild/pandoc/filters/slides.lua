@@ -240,10 +240,21 @@ end
 local function first_sentence(inlines)
   local all = sentences(inlines)
   local first = all[1] or pandoc.List()
-  if #first == 1 and (first[1].t == "Emph" or first[1].t == "Strong") then
-    local inner, cut = first_sentence(first[1].content)
-    local wrapped = first[1].t == "Emph" and pandoc.Emph(inner) or pandoc.Strong(inner)
-    return pandoc.List({ wrapped }), cut or #all > 1
+  local lead = first[1]
+  -- What may follow the italics and still leave them the whole text: a source mark.
+  local only_marks = true
+  for i = 2, #first do
+    if not (is_space(first[i]) or first[i].t == "Superscript" or first[i].t == "Note") then
+      only_marks = false
+    end
+  end
+  if lead and (lead.t == "Emph" or lead.t == "Strong") and only_marks then
+    local inner, cut = first_sentence(lead.content)
+    local wrapped = lead.t == "Emph" and pandoc.Emph(inner) or pandoc.Strong(inner)
+    if not (cut or #all > 1) then
+      return first, false
+    end
+    return pandoc.List({ wrapped }), true
   end
   return first, #all > 1
 end
@@ -319,7 +330,8 @@ local function short_caption(figure)
   local first, cut = first_sentence(inlines)
   local number = figure.attributes["number"]
   local caption = pandoc.List()
-  if number then
+  -- A figure without caption text (a diagram, as a rule) gets no bare "Kuva N:".
+  if number and #first > 0 then
     caption:insert(pandoc.Strong({ pandoc.Str(words.figure .. " " .. number .. ":") }))
   end
   if #first > 0 then
@@ -333,7 +345,7 @@ local function short_caption(figure)
     caption:insert(pandoc.Space())
     caption:insert(pandoc.Span(source, pandoc.Attr("", { "credit" })))
   end
-  figure.caption = { long = { pandoc.Plain(caption) } }
+  figure.caption = { long = #caption > 0 and { pandoc.Plain(caption) } or {} }
   return figure
 end
 
@@ -399,6 +411,32 @@ local function admonition_for_slides(div)
   end
   div.attributes["title"] = nil
   return div
+end
+
+local function html_attribute(text)
+  return (text:gsub("&", "&amp;"):gsub('"', "&quot;"):gsub("<", "&lt;"))
+end
+
+-- A box the site shows collapsed (``???``) stays closed on the slide: its
+-- title is the <summary> the instructor opens when its time comes, and the
+-- slide PDF prints it closed. The handout shows it open. The blocks to show,
+-- in place of the box.
+local function collapsed_box(div)
+  local title = div.content[1]
+  local inlines = pandoc.utils.blocks_to_inlines(title and title.content or {})
+  local summary = pandoc.write(pandoc.Pandoc({ pandoc.Plain(inlines) }), "html"):gsub("%s+$", "")
+  local classes = div.classes:filter(function(name)
+    return name ~= "collapsed"
+  end)
+  local blocks = pandoc.List({
+    pandoc.RawBlock("html", '<details class="' .. html_attribute(table.concat(classes, " "))
+      .. '">\n<summary class="admonition-title">' .. summary .. "</summary>"),
+  })
+  for i = 2, #div.content do
+    blocks:insert(div.content[i])
+  end
+  blocks:insert(pandoc.RawBlock("html", "</details>"))
+  return blocks
 end
 
 -- Slides ---------------------------------------------------------------------
@@ -578,7 +616,14 @@ local function shape_slides(blocks, meta)
         slide:add_prose(block, title_notes)
       end
     elseif block.t == "Div" and block.classes:includes("admonition") then
-      slide:add(admonition_for_slides(with_short_captions(block)))
+      local box = admonition_for_slides(with_short_captions(block))
+      if box.classes:includes("collapsed") then
+        for _, part in ipairs(collapsed_box(box)) do
+          slide:add(part)
+        end
+      else
+        slide:add(box)
+      end
     elseif block.t == "Table" then
       slide:add(table_for_slides(block))
     elseif block.t == "HorizontalRule" then
