@@ -60,6 +60,8 @@ class SlideInfo:
     tall_block: str | None = None
     wide_block: str | None = None
     shrunk_block: str | None = None
+    # Blocks wider than their box, scrolled or cut sideways: {block, px}.
+    clipped: list[dict] = field(default_factory=list)
 
     @property
     def overflows(self) -> bool:
@@ -88,6 +90,10 @@ class SlideInfo:
         word in prose (``C:\\Users``) is no formula left as text.
         """
         found = [f"content {reason}" for reason in self.overflow_reasons()]
+        found += [
+            f"{c['block']} {c['px']:.0f} px wider than its box: scrolled or cut off"
+            for c in self.clipped
+        ]
         if self.heading_only:
             found.append("a heading and nothing else")
         if self.last_heading:

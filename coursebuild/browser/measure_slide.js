@@ -9,9 +9,11 @@ async ({minFigureShare}) => {
   const area = document.querySelector('.reveal .slides').getBoundingClientRect();
   const scale = Reveal.getScale();
   const padding = parseFloat(getComputedStyle(slide).paddingBottom) * scale;
-  // What is in the speaker notes is not on the slide.
+  // What is in the speaker notes is not on the slide; what a closed box (???)
+  // holds, but its title, is not shown until the instructor opens it.
+  const closed = (el) => el.closest('details:not([open])') && !el.closest('summary');
   const shown = (selector) =>
-    [...slide.querySelectorAll(selector)].filter((el) => !el.closest('aside.notes'));
+    [...slide.querySelectorAll(selector)].filter((el) => !el.closest('aside.notes') && !closed(el));
   const images = shown('img');
   await Promise.all(images.map((img) => img.decode().catch(() => undefined)));
   // A block as a report names it: its kind and the start of its text.
@@ -39,6 +41,13 @@ async ({minFigureShare}) => {
     const b = el.getBoundingClientRect();
     return b.width > 0 && b.height > 0;
   };
+  // A block that keeps part of itself out of sight sideways: scrolled (code,
+  // overflow: auto) or cut (overflow: hidden). The slide's own box does not
+  // grow for it, so the overflow above does not see it.
+  const clipped = shown('pre, table, div, p, li, figure, blockquote, details, math')
+    .filter((el) => getComputedStyle(el).overflowX !== 'visible' && visible(el)
+      && el.scrollWidth > el.clientWidth + 1)
+    .map((el) => ({ block: describe(el), px: el.scrollWidth - el.clientWidth }));
   const drawings = shown('svg').filter((s) => !s.closest('math'));
   const maths = shown('math');
   const heading = slide.querySelector('h1, h2, h3');
@@ -72,6 +81,7 @@ async ({minFigureShare}) => {
     tall_block: tallBlock && describe(tallBlock),
     wide_block: wideBlock && describe(wideBlock),
     shrunk_block: (shown('[style*="zoom"]')[0] || null) && describe(shown('[style*="zoom"]')[0]),
+    clipped,
     images: images.length + drawings.length,
     broken_images: images.filter((i) => !i.complete || i.naturalWidth === 0 || !visible(i)).length
       + drawings.filter((s) => !visible(s)).length,

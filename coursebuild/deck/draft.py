@@ -297,6 +297,24 @@ def titled_code(fragment: str) -> str:
     return "".join(parts) + fragment[position:]
 
 
+# A code block Pandoc did not highlight: nothing but its text in <pre><code>.
+PLAIN_CODE = re.compile(r"(<pre\b[^>]*>\s*<code\b[^>]*>)([^<]*)(</code>)")
+
+
+def code_lines(fragment: str) -> str:
+    """Each line of code Pandoc did not highlight in a ``span.line``, as Pandoc puts each
+    line it highlights in a span: the deck's style wraps a long line and marks it."""
+
+    def in_spans(match: re.Match[str]) -> str:
+        text = match[2]
+        ending = "\n" if text.endswith("\n") else ""
+        lines = text.removesuffix("\n").split("\n")
+        spans = "\n".join(f'<span class="line">{line}</span>' for line in lines)
+        return match[1] + spans + ending + match[3]
+
+    return PLAIN_CODE.sub(in_spans, fragment)
+
+
 def accessible(slides: str, images: dict[str, Path]) -> str:
     """The slides with a name for every diagram and formula, and headings in order."""
     return level_headings(label_math(name_diagrams(slides, images)))
@@ -328,7 +346,7 @@ def render_deck(
             **assets,
             "theme_css": Markup(theme),
             "slides": Markup(
-                embed_images(accessible(titled_code(slides_fragment), images), images)
+                embed_images(accessible(code_lines(titled_code(slides_fragment)), images), images)
             ),
             "layout_pass": layout_pass,
             "title_size": title_size,

@@ -177,7 +177,8 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale, maxSeconds, maxSli
   function sizeNestedFigures(section) {
     const box = contentBox(section);
     for (const img of section.querySelectorAll(":scope > * figure > img")) {
-      if (!naturalSize(img).width || img.closest("aside.notes")) continue;
+      // Not what a closed box (???) holds: unseen, it has no room to be sized to.
+      if (!naturalSize(img).width || img.closest("aside.notes, details:not([open])")) continue;
       const figure = img.parentElement;
       const caption = figure.querySelector("figcaption");
       const captionHeight = caption ? caption.getBoundingClientRect().height + px(caption, "marginTop") : 0;

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from coursebuild.browser.chromium import inspect_deck, open_browser
+from coursebuild.browser.chromium import DeckReport, inspect_deck, open_browser, open_deck
 from tests.support.course_factory import make_course, run_build
 
 LESSON = """\
@@ -42,6 +42,27 @@ priority: 1
 $$
 y = \\frac{a}{b}
 $$
+
+### Avattava
+
+??? note "Ratkaisu"
+
+    $$
+    z = \\frac{1}{2}
+    $$
+
+    ![](../images/100_ShallowReLU.svg)
+
+### Koodi
+
+```python
+def f():
+    return laske(ensimmainen_argumentti, toinen_argumentti, kolmas_argumentti, neljas_argumentti)
+```
+
+```
+tavallinen_rivi = https://esimerkki.fi/hyvin/pitka/osoite/joka/ei/mahdu/yhdelle/riville/dialla/koskaan
+```
 """
 
 
@@ -140,3 +161,78 @@ def test_a_request_to_the_network_is_blocked_and_reported(browser, built, tmp_pa
     assert report.failed_requests == ["https://example.org/x.png"]
     refusals = [error for error in report.console_errors if "example.org/x.png" in error]
     assert len(refusals) == 1 and '"img-src data:"' in refusals[0]
+
+
+# The "Koodi" slide's code, as the deck shows it: each line's box and the code's width.
+CODE_LINES = """() => {
+    const slide = [...document.querySelectorAll('.reveal .slides section')]
+        .find((s) => s.querySelector('h3') && s.querySelector('h3').textContent === 'Koodi');
+    return [...slide.querySelectorAll('pre')].map((pre) => ({
+        lineHeight: parseFloat(getComputedStyle(pre).lineHeight),
+        cut: pre.scrollWidth - pre.clientWidth,
+        lines: [...pre.querySelectorAll('code > span')].map((line) => ({
+            text: line.textContent,
+            height: line.getBoundingClientRect().height / Reveal.getScale(),
+            mark: getComputedStyle(line).backgroundImage,
+        })),
+    }));
+}"""
+
+
+SHOW_CODE_SLIDE = """() => {
+    const slide = Reveal.getSlides().find((s) => s.textContent.includes('def f()'));
+    const at = Reveal.getIndices(slide);
+    Reveal.slide(at.h, at.v);
+}"""
+
+
+def test_a_long_line_of_code_wraps_marked_and_nothing_is_cut_off(browser, built):
+    with open_deck(browser, built, DeckReport(built)) as page:
+        page.evaluate(SHOW_CODE_SLIDE)
+        highlighted, plain = page.evaluate(CODE_LINES)
+    for block in (highlighted, plain):
+        assert block["cut"] <= 1, block
+        long = max(block["lines"], key=lambda line: len(line["text"]))
+        assert long["height"] >= 1.9 * block["lineHeight"], long  # wrapped onto a second row
+        assert "gradient" in long["mark"]  # the bar beside what it wraps onto
+    short = highlighted["lines"][0]
+    assert short["text"] == "def f():" and short["height"] < 1.5 * highlighted["lineHeight"]
+    assert [line["text"] for line in plain["lines"]] == [plain["lines"][0]["text"]]  # one line
+
+
+def test_code_cut_off_at_the_side_is_reported(browser, built, tmp_path):
+    deck = with_fault(built, tmp_path, "white-space: pre-wrap;", "white-space: pre;")
+    cut = [p for p in problems_of(browser, deck, "Koodi") if "wider than its box" in p]
+    suffix = r"\d+ px wider than its box: scrolled or cut off"
+    assert len(cut) == 2, cut
+    assert re.fullmatch(r'pre "def f\(\): return laske.*" ' + suffix, cut[0]), cut
+    assert re.fullmatch(r'pre "tavallinen_rivi = .*" ' + suffix, cut[1]), cut
+    # Inside a box too, where the slide's own width does not grow for it.
+    boxed = with_fault(
+        built,
+        tmp_path,
+        re.compile(r"(<h3>Kohdat</h3>)"),
+        r'\1<div class="admonition note"><pre style="white-space: pre">'
+        + "x" * 300
+        + "</pre></div>",
+    )
+    [problem] = [p for p in problems_of(browser, boxed, "Kohdat") if "wider" in p]
+    assert re.fullmatch(r'pre "x+…" ' + suffix, problem), problem
+
+
+OPEN_THE_BOX = """() => {
+    const box = document.querySelector('.reveal details');
+    const at = Reveal.getIndices(box.closest('section'));
+    Reveal.slide(at.h, at.v);
+    const seen = box.querySelector('img').checkVisibility();
+    box.open = true;
+    return [seen, box.querySelector('img').getBoundingClientRect().width / Reveal.getScale()];
+}"""
+
+
+def test_what_a_closed_box_holds_is_unseen_until_opened_then_drawn_whole(browser, built):
+    # Its formula and figure are no "drawn at 0 px" problem while it is closed
+    # (test_the_deck_as_built_has_no_problem); opened, the figure has a size.
+    with open_deck(browser, built, DeckReport(built)) as page:
+        seen, opened = page.evaluate(OPEN_THE_BOX)
+    assert seen is False and opened >= 300

@@ -324,7 +324,11 @@ def test_the_speaker_view_follows_its_deck_through_a_reload(browser, start_previ
     )
     # The speaker view's frame of the current slide (the other shows the next one).
     current = next(frame for frame in speaker.frames if "postMessageEvents" in frame.url)
-    shows = "(text) => window.Reveal && Reveal.getCurrentSlide().textContent.includes(text)"
+    # isReady first: while the frame reloads, Reveal is there before its methods are.
+    shows = (
+        "(text) => window.Reveal && Reveal.isReady()"
+        " && Reveal.getCurrentSlide().textContent.includes(text)"
+    )
     current.wait_for_function(shows, arg="Kolmannen dian TEKSTI", timeout=WAIT_MS)
 
     lesson = course / "slides" / "01_esi.md"

@@ -134,7 +134,9 @@ def test_a_code_blocks_title_without_a_language_is_shown_above_it(blocks):
     _, out, _ = blocks
     shown = slide_titled(out / "lohkot.html", "Otsikoitu koodi").shown
     assert re.search(
-        r'<div class="sourceCode" title="asetukset.toml"><pre[^>]*><code>avain = 1', shown
+        r'<div class="sourceCode" title="asetukset.toml"><pre[^>]*><code>'
+        r'<span class="line">avain = 1</span>',
+        shown,
     ), shown
     handout = pdf_text(out / "lohkot.pdf")
     assert handout.index("asetukset.toml") < handout.index("avain = 1")

@@ -200,7 +200,10 @@ def test_a_macros_site_fills_its_values_and_shows_its_macros_and_unread_math_as_
     slide = slide_titled(out / "cours.html", "Exercice")
     shown = slide.shown
     assert "Lycée Mauriac, {{ exercice() }}." in slide.notes_text  # prose beside code: notes
-    assert '<pre class="math-source"><code>x_{d} = {x_1 - x_0,</code></pre>' in shown
+    assert (
+        '<pre class="math-source"><code><span class="line">x_{d} = {x_1 - x_0,</span></code></pre>'
+        in shown
+    )
     assert "<math" in slide.notes  # the formula Pandoc reads stays math (in the prose: notes)
     handout = " ".join(pdf_text(out / "cours.pdf").split())
     assert "x_{d} = {x_1 - x_0," in handout and "{{ exercice() }}" in handout
