@@ -424,6 +424,16 @@ end
 local function collapsed_box(div)
   local title = div.content[1]
   local inlines = pandoc.utils.blocks_to_inlines(title and title.content or {})
+  -- A <summary> is a control: a link in it would be a control in a control
+  -- (axe: nested-interactive). Its text stays in the title, the link itself
+  -- opens the box's content.
+  local links = pandoc.List()
+  inlines = inlines:walk({
+    Link = function(link)
+      links:insert(link)
+      return pandoc.Span(link.content)
+    end,
+  })
   local summary = pandoc.write(pandoc.Pandoc({ pandoc.Plain(inlines) }), "html"):gsub("%s+$", "")
   local classes = div.classes:filter(function(name)
     return name ~= "collapsed"
@@ -432,6 +442,17 @@ local function collapsed_box(div)
     pandoc.RawBlock("html", '<details class="' .. html_attribute(table.concat(classes, " "))
       .. '">\n<summary class="admonition-title">' .. summary .. "</summary>"),
   })
+  if #links > 0 then
+    local shown = pandoc.List()
+    for index, link in ipairs(links) do
+      if index > 1 then
+        shown:insert(pandoc.Str(","))
+        shown:insert(pandoc.Space())
+      end
+      shown:insert(link)
+    end
+    blocks:insert(pandoc.Para(shown))
+  end
   for i = 2, #div.content do
     blocks:insert(div.content[i])
   end
