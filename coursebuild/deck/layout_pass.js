@@ -45,6 +45,13 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale, maxSeconds, maxSli
         });
   await Promise.all(lazy.map(loaded));
 
+  // A long line of code wraps under its own indentation (deck.css's hanging
+  // indent reads --indent): the line's leading blanks, in characters.
+  for (const line of root.querySelectorAll("pre code > span")) {
+    const blanks = line.textContent.match(/^[ \t]*/)[0].replace(/\t/g, "    ").length;
+    if (blanks) line.style.setProperty("--indent", `${blanks}ch`);
+  }
+
   const isNotes = (el) => el.matches("aside.notes, div.notes");
   const leafSlides = () =>
     [...root.querySelectorAll("section")].filter(

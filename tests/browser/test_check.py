@@ -170,11 +170,20 @@ CODE_LINES = """() => {
     return [...slide.querySelectorAll('pre')].map((pre) => ({
         lineHeight: parseFloat(getComputedStyle(pre).lineHeight),
         cut: pre.scrollWidth - pre.clientWidth,
-        lines: [...pre.querySelectorAll('code > span')].map((line) => ({
-            text: line.textContent,
-            height: line.getBoundingClientRect().height / Reveal.getScale(),
-            mark: getComputedStyle(line).backgroundImage,
-        })),
+        lines: [...pre.querySelectorAll('code > span')].map((line) => {
+            const range = document.createRange();
+            range.selectNodeContents(line);
+            const rows = [...range.getClientRects()].filter((r) => r.width > 0);
+            return {
+                text: line.textContent,
+                height: line.getBoundingClientRect().height / Reveal.getScale(),
+                mark: getComputedStyle(line).backgroundImage,
+                indent: line.style.getPropertyValue('--indent'),
+                // Where its last row starts, from the line's own left edge.
+                lastRow: (rows.at(-1).left - line.getBoundingClientRect().left) / Reveal.getScale(),
+                padding: parseFloat(getComputedStyle(line).paddingLeft),
+            };
+        }),
     }));
 }"""
 
@@ -197,6 +206,13 @@ def test_a_long_line_of_code_wraps_marked_and_nothing_is_cut_off(browser, built)
         assert "gradient" in long["mark"]  # the bar beside what it wraps onto
     short = highlighted["lines"][0]
     assert short["text"] == "def f():" and short["height"] < 1.5 * highlighted["lineHeight"]
+    # A wrapped line goes on under its own indentation, and further in.
+    indented = max(highlighted["lines"], key=lambda line: len(line["text"]))
+    unindented = max(plain["lines"], key=lambda line: len(line["text"]))
+    assert (indented["indent"], unindented["indent"]) == ("4ch", "")
+    for line in (indented, unindented):
+        assert abs(line["lastRow"] - line["padding"]) <= 1, line
+    assert indented["lastRow"] > unindented["lastRow"] + 30
     assert [line["text"] for line in plain["lines"]] == [plain["lines"][0]["text"]]  # one line
 
 
