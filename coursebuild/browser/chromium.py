@@ -252,20 +252,26 @@ def deck_viewer(browser) -> Iterator[DeckViewer]:
 
 @contextmanager
 def open_deck(
-    browser, path: Path, report: DeckReport, viewer: DeckViewer | None = None
+    browser,
+    path: Path,
+    report: DeckReport,
+    viewer: DeckViewer | None = None,
+    query: str = "",
+    ready: str = REVEAL_READY,
 ) -> Iterator[object]:
     """A page showing the deck at 1280×720, reveal.js ready, problems recorded in ``report``.
 
-    The page of ``viewer`` when given, else of a viewer of its own.
+    The page of ``viewer`` when given, else of a viewer of its own; ``query``
+    and ``ready`` as DeckViewer.show takes them.
     """
     if viewer is not None:
         try:
-            yield viewer.show(path, report)
+            yield viewer.show(path, report, query, ready)
         finally:
             viewer.leave()
         return
     with deck_viewer(browser) as own:
-        yield own.show(path, report)
+        yield own.show(path, report, query, ready)
 
 
 def slide_indices(page) -> list[dict]:

@@ -26,12 +26,11 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Iterable
-from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+from coursebuild.browser.chromium import REVEAL_READY, DeckViewer, open_deck
 from coursebuild.browser.chromium import DeckReport as RequestLog
-from coursebuild.browser.chromium import DeckViewer, deck_viewer
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -145,17 +144,9 @@ def axe_deck(
 
     In ``viewer`` (deck_viewer) when given, else in a page of its own.
     """
-    with ExitStack() as cleanup:
-        if viewer is None:
-            viewer = cleanup.enter_context(deck_viewer(browser))
-        else:
-            cleanup.callback(viewer.leave)
-        if print_view:
-            page = viewer.show(path, RequestLog(path), PRINT_VIEW, PRINT_VIEW_READY)
-            page.evaluate(UNHIDE_SLIDES)
-        else:
-            page = viewer.show(path, RequestLog(path))
-            page.evaluate(LAST_SLIDE)
+    query, ready = (PRINT_VIEW, PRINT_VIEW_READY) if print_view else ("", REVEAL_READY)
+    with open_deck(browser, path, RequestLog(path), viewer, query, ready) as page:
+        page.evaluate(UNHIDE_SLIDES if print_view else LAST_SLIDE)
         page.evaluate(axe_source())
         rules = page.evaluate(RUN_AXE)
         names = page.evaluate(NAMES)
