@@ -16,6 +16,10 @@ FALLBACK = "en"
 WORDS: dict[str, dict] = {
     "fi": {
         "continued": "jatkuu",
+        "excerpt_lines": "⋯ {n} riviä lisää – koko koodi monisteessa",
+        "excerpt_items": "⋯ {n} kohtaa lisää – kaikki monisteessa",
+        "excerpt_rows": "⋯ {n} riviä lisää – koko taulukko monisteessa",
+        "excerpt_rest": "⋯ loput monisteessa",
         "figure": "Kuva",
         "table": "Taulukko",
         "diagram": "Kaavio",
@@ -61,6 +65,10 @@ WORDS: dict[str, dict] = {
     },
     "en": {
         "continued": "continued",
+        "excerpt_lines": "⋯ {n} more lines – the full code is in the handout",
+        "excerpt_items": "⋯ {n} more items – all of them in the handout",
+        "excerpt_rows": "⋯ {n} more rows – the full table is in the handout",
+        "excerpt_rest": "⋯ the rest is in the handout",
         "figure": "Figure",
         "table": "Table",
         "diagram": "Diagram",
@@ -106,6 +114,10 @@ WORDS: dict[str, dict] = {
     },
     "fr": {
         "continued": "suite",
+        "excerpt_lines": "⋯ {n} lignes de plus – le code complet est dans le polycopié",
+        "excerpt_items": "⋯ {n} éléments de plus – tous sont dans le polycopié",
+        "excerpt_rows": "⋯ {n} lignes de plus – le tableau complet est dans le polycopié",
+        "excerpt_rest": "⋯ la suite est dans le polycopié",
         "figure": "Figure",
         "table": "Tableau",
         "diagram": "Diagramme",
@@ -152,6 +164,10 @@ WORDS: dict[str, dict] = {
     },
     "sv": {
         "continued": "forts.",
+        "excerpt_lines": "⋯ {n} rader till – hela koden finns i kompendiet",
+        "excerpt_items": "⋯ {n} punkter till – alla finns i kompendiet",
+        "excerpt_rows": "⋯ {n} rader till – hela tabellen finns i kompendiet",
+        "excerpt_rest": "⋯ resten finns i kompendiet",
         "figure": "Figur",
         "table": "Tabell",
         "diagram": "Diagram",
@@ -198,6 +214,10 @@ WORDS: dict[str, dict] = {
     },
     "de": {
         "continued": "Forts.",
+        "excerpt_lines": "⋯ {n} weitere Zeilen – der ganze Code steht im Skript",
+        "excerpt_items": "⋯ {n} weitere Punkte – alle stehen im Skript",
+        "excerpt_rows": "⋯ {n} weitere Zeilen – die ganze Tabelle steht im Skript",
+        "excerpt_rest": "⋯ der Rest steht im Skript",
         "figure": "Abbildung",
         "table": "Tabelle",
         "diagram": "Diagramm",
@@ -275,3 +295,14 @@ def format_date(day: datetime.date, language: str | None) -> str:
 def continued_mark(language: str | None) -> str:
     """What a continuation slide's title ends with: " (jatkuu)", " (continued)"."""
     return f" ({words_for(language)['continued']})"
+
+
+def excerpt_words(language: str | None) -> dict[str, str]:
+    """What the layout pass says an excerpt leaves out, "⋯ 12 riviä lisää – …" ({n}: how many)."""
+    words = words_for(language)
+    return {
+        "lines": words["excerpt_lines"],
+        "items": words["excerpt_items"],
+        "rows": words["excerpt_rows"],
+        "rest": words["excerpt_rest"],
+    }

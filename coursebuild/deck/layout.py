@@ -29,7 +29,7 @@ from coursebuild.browser.chromium import (
 )
 from coursebuild.core import limits
 from coursebuild.core.errors import BuildError
-from coursebuild.core.words import continued_mark
+from coursebuild.core.words import continued_mark, excerpt_words
 from coursebuild.deck.slide_pdf import fix_dates, print_deck
 
 LAYOUT_SCRIPT = Path(__file__).with_name("layout_pass.js")
@@ -55,10 +55,11 @@ async def layout_page(browser):
     return page
 
 
-async def lay_out(page, layout_html: str, source: Path | None, continued: str) -> LaidOut:
+async def lay_out(page, layout_html: str, source: Path | None, language: str | None) -> LaidOut:
     """Run the layout pass on a deck rendered with ``layout_pass`` on.
 
-    ``continued``: what a continuation slide's title ends with, " (jatkuu)".
+    ``language``: the deck's, for the words the pass adds: " (jatkuu)" to a
+    continuation slide's title, "⋯ 12 riviä lisää – …" under an excerpt.
     """
     # Imported here: Playwright takes ~0.1 s to import; a no-op build skips it.
     from playwright.async_api import Error as BrowserError
@@ -68,7 +69,8 @@ async def lay_out(page, layout_html: str, source: Path | None, continued: str) -
         result = await page.evaluate(
             LAYOUT_SCRIPT.read_text(encoding="utf-8"),
             {
-                "continued": continued,
+                "continued": continued_mark(language),
+                "excerptWords": excerpt_words(language),
                 "minFigureShare": MIN_FIGURE_SHARE,
                 "minTextPx": MIN_FIGURE_TEXT_PX,
                 "rasterUpscale": RASTER_UPSCALE,
@@ -158,7 +160,7 @@ class LayoutService:
         """
 
         async def job(page, source: Path | None) -> LaidOut:
-            return await lay_out(page, layout_html, source, continued_mark(language))
+            return await lay_out(page, layout_html, source, language)
 
         return self.submit_job(job, source)
 

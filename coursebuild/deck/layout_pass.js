@@ -7,7 +7,7 @@
 //
 // Deterministic: every size it writes is a whole pixel, and it reads nothing
 // but the layout of the page it was given.
-async ({ continued, minFigureShare, minTextPx, rasterUpscale, maxSeconds, maxSlides }) => {
+async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxSeconds, maxSlides }) => {
   const CONTENT_BOTTOM = 720;
   // Room an enclosing block takes around a figure inside it: its title and padding.
   const NESTED_FIGURE_ALLOWANCE = 110;
@@ -17,6 +17,20 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale, maxSeconds, maxSli
   // The lesson title on the title slide, in px: the theme's, then smaller.
   const TITLE_SIZES = [68, 60, 54, 48, 42, 36];
   const MAX_SPLITS_A_SLIDE = 4;
+  // Code steps down from the theme's 22 px before it continues, to a floor
+  // that still reads from the back row (the course figures' text floor).
+  const CODE_SIZES = [20, 18];
+  // A split leaves at least this much of a block on each side: never a
+  // continuation of one item or row, or of a line or two of code.
+  const MIN_LINES = 3;
+  const MIN_PARTS = 2;
+  // A block that would need more than this many slides is cut to a slide's
+  // worth (an excerpt, the handout has it all); a section that would need
+  // more shows its longest boxes closed, as the site shows a ??? box.
+  const MAX_BLOCK_SLIDES = 2;
+  const MAX_SECTION_SLIDES = 3;
+  // How full a slide is on average once blocks are split at their boundaries.
+  const SLIDE_FILL = 0.8;
   const root = document.querySelector(".reveal .slides");
   const warnings = [];
 
@@ -436,11 +450,40 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale, maxSeconds, maxSli
     return blockHeight(block) <= room * 0.9;
   }
 
+  // Lists, tables and code are split between their items, rows and lines.
+  const splitsEvenly = (el) => el.matches("ul, ol, table, div.sourceCode, pre");
+
+  // How many of ``parts`` stay when the first ``fits`` fit: about half
+  // each (by height) when the block ends the slide and its rest fits one
+  // slide, not a full slide and a scrap; never so few that a side holds
+  // one item or row or two lines: 0 (the block moves whole) unless it comes
+  // first on its slide.
+  function evenCut(parts, fits, first, ends, room) {
+    const least = parts[0].line ? MIN_LINES : MIN_PARTS;
+    let keep = fits;
+    const start = partTop(parts[0]);
+    const total = partBottom(parts.at(-1)) - start;
+    if (ends && total <= 2 * room * 0.95) {
+      let closest = Infinity;
+      for (let k = Math.min(fits, parts.length - 1); k >= 1; k--) {
+        const kept = partBottom(parts[k - 1]) - start;
+        if (total - kept > room * 0.95) break;
+        if (Math.abs(total / 2 - kept) < closest) {
+          closest = Math.abs(total / 2 - kept);
+          keep = k;
+        }
+      }
+    }
+    keep = Math.min(keep, parts.length - least);
+    if (keep < least) return first ? Math.max(1, Math.min(fits, keep)) : 0;
+    return keep;
+  }
+
   // Move what of ``el`` lies below ``limit`` into a remainder; null when
   // nothing overflows or when no part could stay. A paragraph is split
   // inside only when it comes first on the slide (moving it would leave
   // nothing) or is taller than a slide: else it moves whole.
-  function splitBlock(el, limit, first, room) {
+  function splitBlock(el, limit, first, room, ends = false) {
     if (el.matches("p, div.run")) {
       return first || el.getBoundingClientRect().height > room ? splitText(el, limit) : null;
     }
@@ -450,7 +493,14 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale, maxSeconds, maxSli
     for (let i = 0; i < parts.length; i++) {
       if (partBottom(parts[i]) <= inner + 0.5) continue;
       const part = parts[i];
-      if (i > 0 && movesWhole(part, room)) return remainderOf(el, parts.slice(i), i);
+      if (splitsEvenly(el)) {
+        const keep = evenCut(parts, i, first, ends, room);
+        return keep > 0 ? remainderOf(el, parts.slice(keep), keep) : null;
+      }
+      if (i > 0 && movesWhole(part, room)) {
+        const from = i > 1 && introduces(parts[i - 1], part) ? i - 1 : i;
+        return remainderOf(el, parts.slice(from), from);
+      }
       // Only its bottom margin is too low: it stays, and what follows moves.
       // As the last part, its margin may still keep the block too tall: it
       // moves itself, unless it is the only part.
@@ -459,7 +509,7 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale, maxSeconds, maxSli
         if (bottom(el) <= limit + 0.5) return null;
         return i > 0 ? remainderOf(el, [part], i) : null;
       }
-      const rest = part.line ? null : splitBlock(part, inner, first && i === 0, room);
+      const rest = part.line ? null : splitBlock(part, inner, first && i === 0, room, ends && i === parts.length - 1);
       if (rest) return remainderOf(el, [rest, ...parts.slice(i + 1)], i + 1);
       if (i === 0) return null;
       return remainderOf(el, parts.slice(i), i);
@@ -473,16 +523,28 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale, maxSeconds, maxSli
     return null;
   }
 
-  function continuationSlide(section, heading) {
+  // A title without the continued mark a slide before it added.
+  function unmark(title) {
+    const mark = continued.trim();
+    const last = title.lastChild;
+    if (last && last.nodeType === Node.TEXT_NODE && last.data.trimEnd().endsWith(mark)) {
+      last.data = last.data.trimEnd().slice(0, -mark.length).trimEnd();
+      if (!last.data) last.remove();
+    }
+  }
+
+  function continuationSlide(section, heading, marked = true) {
     const slide = cleanClone(section);
     slide.classList.remove(...LAYOUT_CLASSES);
     for (const name of ["data-autofit", "data-state", "data-background-color"]) slide.removeAttribute(name);
-    slide.classList.add("continued");
+    slide.classList.remove("continued", "next-part");
+    slide.classList.add(marked ? "continued" : "next-part");
     if (heading) {
       const title = heading.cloneNode(true);
       title.removeAttribute("id");
       // Continued already, by the build (a second figure) or by this pass.
-      if (!title.textContent.trimEnd().endsWith(continued.trim())) {
+      if (!marked) unmark(title);
+      if (marked && !title.textContent.trimEnd().endsWith(continued.trim())) {
         title.appendChild(document.createTextNode(continued));
       }
       slide.appendChild(title);
@@ -496,6 +558,51 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale, maxSeconds, maxSli
     return body(section).some((block) => bottom(block) > limit + 0.5);
   }
 
+  // How many slides the run ``section`` is in has: it and the continued
+  // slides before and after it.
+  function runLength(section) {
+    let count = 1;
+    for (let s = section; s.matches(".continued") && s.previousElementSibling; count++) {
+      s = s.previousElementSibling;
+      if (s.tagName !== "SECTION") break;
+    }
+    for (let s = section.nextElementSibling; s && s.matches("section.continued"); s = s.nextElementSibling) count++;
+    return count;
+  }
+
+  // The last slide a run may have keeps what fits; the rest goes to its
+  // speaker notes (and is all in the handout), and the slide says so.
+  function restToNotes(section, moved) {
+    let notes = section.querySelector(":scope > aside.notes");
+    if (!notes) notes = section.appendChild(document.createElement("aside"));
+    notes.classList.add("notes");
+    const pointer = document.createElement("p");
+    pointer.className = "excerpt-more";
+    pointer.textContent = excerptWords.rest;
+    notes.before(pointer);
+    const first = notes.firstChild;
+    for (const block of moved) notes.insertBefore(block, first);
+    const limit = contentBox(section).bottom;
+    let shown = body(section);
+    while (shown.length > 2 && bottom(pointer) > limit + 0.5) {
+      notes.insertBefore(shown.at(-2), notes.firstChild);
+      shown = body(section);
+    }
+    return null;
+  }
+
+  // Whether ``before`` belongs with ``block`` on one slide.
+  function introduces(before, block) {
+    if (!before.matches || !block.matches) return false;
+    if (before.matches("h4, h5, h6")) return true;
+    const text = (before.textContent || "").trim();
+    if (before.matches("blockquote")) return block.matches("p") && /^[—–-]\s/.test(block.textContent.trim());
+    if (!before.matches("p") || text.length > 200) return false;
+    const bold = before.children.length === 1 && before.firstElementChild.matches("strong, b") &&
+      before.firstElementChild.textContent.trim() === text;
+    return bold || /[:?]$/.test(text);
+  }
+
   // Split ``section`` once if its content is too tall; return the new slide.
   function splitSlide(section) {
     const blocks = body(section);
@@ -506,14 +613,23 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale, maxSeconds, maxSli
       if (bottom(block) <= limit + 0.5) continue;
       const box = contentBox(section);
       const room = box.bottom - box.top;
-      const rest = i > 0 && movesWhole(block, room) ? null : splitBlock(block, limit, i === 0, room);
+      const ends = i === blocks.length - 1;
+      const rest = i > 0 && movesWhole(block, room) ? null : splitBlock(block, limit, i === 0, room, ends);
       if (!rest && i === 0) return shrinkAlone(section, block);
-      const slide = continuationSlide(section, heading);
-      if (rest) slide.appendChild(rest);
       let from = rest ? i + 1 : i;
       // A subheading goes with what it introduces, never last on a slide
       // (unless nothing else would stay).
-      while (!rest && from > 1 && blocks[from - 1].matches("h4, h5, h6")) from--;
+      // So does a label ("…:", "**Ehdokas 2**") with its block, and a quote
+      // with the attribution after it.
+      while (!rest && from > 1 && introduces(blocks[from - 1], blocks[from])) from--;
+      // A slide that starts with a subheading or a figure starts a part of
+      // its own: its title is not marked continued.
+      const part = !rest && blocks[from].matches("h4, h5, h6, figure");
+      if (!part && runLength(section) >= MAX_SECTION_SLIDES) {
+        return restToNotes(section, rest ? [rest, ...blocks.slice(from)] : blocks.slice(from));
+      }
+      const slide = continuationSlide(section, heading, !part);
+      if (rest) slide.appendChild(rest);
       for (const moved of blocks.slice(from)) slide.appendChild(moved);
       return slide;
     }
@@ -574,6 +690,181 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale, maxSeconds, maxSli
       section.setAttribute("data-autofit", String(zoom));
       const title = (titleOf(section) || {}).textContent || "";
       warnings.push(`slide '${title.trim()}': ${describe(block)} is too wide; shown at ${Math.round(zoom * 100)} %`);
+    }
+  }
+
+  // ---------------------------------------------------------- condensing
+
+  const roomOf = (section) => {
+    const box = contentBox(section);
+    return box.bottom - box.top;
+  };
+  const isShown = (el) => !el.closest("aside.notes, div.notes, details:not([open])");
+
+  // Code on a slide that overflows steps down, as far as the floor, until
+  // the slide fits.
+  function stepDownCode(section) {
+    if (!overflows(section)) return;
+    const blocks = [...section.querySelectorAll("pre")].filter(isShown);
+    if (!blocks.length) return;
+    for (const size of CODE_SIZES) {
+      for (const pre of blocks) pre.style.fontSize = `${size}px`;
+      if (!overflows(section)) return;
+    }
+    // Still too tall: the slide continues, its code at the floor (more
+    // lines a slide, and one size of code through the run).
+  }
+
+  function partTop(part) {
+    if (!part.line) return top(part);
+    const range = document.createRange();
+    range.setStartBefore(part.nodes[0]);
+    range.setEndAfter(part.nodes.at(-1));
+    const rects = [...range.getClientRects()].filter((r) => r.height > 0);
+    return rects.length ? Math.min(...rects.map((r) => r.top)) : top(part.code);
+  }
+
+  const lineText = (part) => part.nodes.map((node) => node.textContent).join("");
+
+  // An excerpt of code ends where a reader can stop: before a blank line or
+  // a line back at the left margin, if one is in the last third of it.
+  function balancedEnd(parts, keep) {
+    if (!parts[0].line || keep >= parts.length) return keep;
+    for (let end = keep; end >= Math.max(MIN_LINES, Math.ceil((2 * keep) / 3)); end--) {
+      const next = lineText(parts[end]);
+      if (!next.trim() || (/^\S/.test(next) && !/^[)\]}]/.test(next))) return end;
+    }
+    return keep;
+  }
+
+  function excerptKind(el) {
+    if (el.matches("div.sourceCode, pre")) return "lines";
+    if (el.matches("ul, ol")) return "items";
+    if (el.tagName === "TABLE") return "rows";
+    return "rest";
+  }
+
+  function pointerText(kind, count) {
+    return kind === "rest" ? excerptWords.rest : excerptWords[kind].replace("{n}", String(count));
+  }
+
+  // The line that says what an excerpt leaves out, at the end of its block.
+  function addPointer(el, kind) {
+    let pointer;
+    if (kind === "lines") {
+      const pre = el.matches("pre") ? el : el.querySelector(":scope > pre");
+      pre.classList.add("excerpt");
+      pointer = pre.appendChild(document.createElement("span"));
+    } else if (kind === "items") {
+      pointer = el.appendChild(document.createElement("li"));
+    } else if (kind === "rows") {
+      const row = el.querySelector(":scope > tbody").appendChild(document.createElement("tr"));
+      row.className = "excerpt-more";
+      pointer = row.appendChild(document.createElement("td"));
+      pointer.colSpan = Math.max(1, ...[...el.rows].map((r) => r.cells.length));
+    } else {
+      pointer = el.appendChild(document.createElement("p"));
+    }
+    pointer.classList.add("excerpt-more");
+    pointer.textContent = pointerText(kind, 99);
+    return pointer;
+  }
+
+  function dropPart(part) {
+    if (part.line) {
+      for (const node of part.nodes) node.remove();
+      return;
+    }
+    const after = part.nextSibling;
+    if (after && after.nodeType === Node.TEXT_NODE && !after.data.trim()) after.remove();
+    part.remove();
+  }
+
+  // Cut ``el`` to what fits in ``height`` px from its top, and say what is
+  // left out. A part cut through that can be cut itself is (an exercise's
+  // long code keeps its first lines). True when anything was cut.
+  function excerpt(el, height) {
+    const parts = el.matches("details:not([open])") ? null : partsOf(el);
+    if (!parts || parts.length < 2) return false;
+    const kind = excerptKind(el);
+    const pointer = addPointer(el, kind);
+    const limit = top(el) + height;
+    const after = bottom(el) + px(el, "marginBottom") - partBottom(parts.at(-1));
+    let keep = parts.findIndex((part) => partBottom(part) + after > limit + 0.5);
+    if (keep < 0) {
+      pointer.closest(".excerpt-more, tr").remove();
+      return false;
+    }
+    const cut = parts[keep];
+    const within = !cut.line && kind === "rest" && limit - top(cut) > height / 4;
+    if (within && excerptKind(cut) !== "rest" && excerpt(cut, limit - top(cut) - after)) keep += 1;
+    else keep = balancedEnd(parts, Math.max(keep, 1));
+    // Blank lines at the end of the kept code would show as a gap.
+    while (keep > 1 && parts[keep - 1].line && !lineText(parts[keep - 1]).trim()) keep--;
+    const dropped = parts.slice(keep);
+    // One part left out is no excerpt: the block continues as it is.
+    if (dropped.length < 2) {
+      pointer.closest(".excerpt-more, tr").remove();
+      return false;
+    }
+    for (const part of dropped) dropPart(part);
+    if (kind === "lines") {
+      const code = codeElement(el);
+      const last = code.lastChild;
+      if (last && last.nodeType === Node.TEXT_NODE && last.data.endsWith("\n")) last.data = last.data.slice(0, -1);
+    }
+    pointer.textContent = pointerText(kind, dropped.length);
+    el.classList.add("excerpt");
+    return true;
+  }
+
+  // A block that would need more than MAX_BLOCK_SLIDES slides is cut to one
+  // slide's worth.
+  function excerptLongBlocks(section) {
+    const room = roomOf(section);
+    for (const block of body(section)) {
+      if (blockHeight(block) > MAX_BLOCK_SLIDES * room) excerpt(block, room - 1);
+    }
+  }
+
+  // A box shown closed: its title is the <summary> the instructor opens.
+  // A link in the title goes into the box (a control in a control).
+  function closeBox(box) {
+    const details = document.createElement("details");
+    details.className = box.className;
+    details.classList.add("closed-here");
+    if (box.id) details.id = box.id;
+    const title = box.querySelector(":scope > .admonition-title");
+    const summary = details.appendChild(document.createElement("summary"));
+    summary.className = "admonition-title";
+    summary.append(...title.childNodes);
+    title.remove();
+    const links = [...summary.querySelectorAll("a")];
+    if (links.length) {
+      const shown = details.appendChild(document.createElement("p"));
+      links.forEach((link, index) => {
+        if (index) shown.append(", ");
+        shown.appendChild(link.cloneNode(true));
+        link.replaceWith(...link.childNodes);
+      });
+    }
+    details.append(...box.childNodes);
+    box.replaceWith(details);
+  }
+
+  // A section that would need more than MAX_SECTION_SLIDES slides shows its
+  // boxes closed, the tallest first, until it would not.
+  function condenseSection(section) {
+    const room = roomOf(section);
+    const needed = () => body(section).reduce((sum, el) => sum + blockHeight(el), 0) / (room * SLIDE_FILL);
+    if (needed() <= MAX_SECTION_SLIDES) return;
+    const boxes = body(section)
+      .filter((el) => el.matches("div.admonition") && el.querySelector(":scope > .admonition-title"))
+      .map((box) => [box, blockHeight(box)])
+      .sort((a, b) => b[1] - a[1]);
+    for (const [box] of boxes) {
+      if (needed() <= MAX_SECTION_SLIDES) break;
+      closeBox(box);
     }
   }
 
@@ -642,6 +933,10 @@ async ({ continued, minFigureShare, minTextPx, rasterUpscale, maxSeconds, maxSli
     arrangeFigure(section);
     sizeNestedFigures(section);
     fitWidth(section);
+    // Condense before continuing: smaller code, excerpts, closed boxes.
+    stepDownCode(section);
+    excerptLongBlocks(section);
+    if (!section.matches(".continued, .next-part")) condenseSection(section);
     // A split can leave a block taller than its parts (a line box, say):
     // then split again, the new slide going before the one made first.
     const made = [];

@@ -34,6 +34,21 @@ SUBHEADED = "\n".join(
     for n, h in enumerate(SUBHEADINGS)
 )
 TALL_MATRIX = "\\\\\n".join(f"a_{{{n}1}} & a_{{{n}2}}" for n in range(1, 31))
+# Blocks that need more than one slide but not more than two continue; longer
+# ones are cut to a slide's worth (an excerpt).
+TWO_SLIDE_ITEMS = ITEMS[:14]
+TWO_SLIDE_ROWS = ROWS[:17]
+TWO_SLIDE_CODE = CODE[:30]
+TWO_SLIDE_PARAGRAPHS = PARAGRAPHS[:6]
+EXERCISES = [f"Harjoitus {n}" for n in range(1, 7)]
+# Four code blocks, each about a slide: more than a run of three slides holds.
+SNIPPETS = [[f"osa_{k}_rivi_{n} = {k * n}" for n in range(1, 15)] for k in range(1, 5)]
+RUN_CODE = "\n\n".join("```python\n" + "\n".join(lines) + "\n```" for lines in SNIPPETS)
+
+
+def box(title: str, paragraphs: list[str]) -> str:
+    return f'!!! question "{title}"\n\n' + "".join(f"    {p}\n\n" for p in paragraphs)
+
 
 LESSON = f"""\
 ---
@@ -48,9 +63,13 @@ priority: 1
 
 {chr(10).join(f"- {item}" for item in ITEMS)}
 
+### Lista kahdelle dialle
+
+{chr(10).join(f"- {item}" for item in TWO_SLIDE_ITEMS)}
+
 ### Numeroitu lista
 
-{chr(10).join(f"1. {item}" for item in ITEMS)}
+{chr(10).join(f"1. {item}" for item in TWO_SLIDE_ITEMS)}
 
 ### Taulukko
 
@@ -58,17 +77,53 @@ priority: 1
 | ----- | ---- | ------ |
 {chr(10).join(f"| {a} | {b} | {c} |" for a, b, c in ROWS)}
 
+### Taulukko kahdelle dialle
+
+| Malli | Koko | Huomio |
+| ----- | ---- | ------ |
+{chr(10).join(f"| {a} | {b} | {c} |" for a, b, c in TWO_SLIDE_ROWS)}
+
 ### Koodi
 
 ```python
 {chr(10).join(CODE)}
 ```
 
+### Koodi kahdelle dialle
+
+```python
+{chr(10).join(TWO_SLIDE_CODE)}
+```
+
 ### Tehtävä
 
-!!! question "Tehtävä: pitkä"
+{box("Tehtävä: pitkä", PARAGRAPHS)}
 
-{chr(10).join(f"    {p}{chr(10)}" for p in PARAGRAPHS)}
+### Tehtävä kahdelle dialle
+
+{box("Tehtävä: kahden dian", TWO_SLIDE_PARAGRAPHS)}
+
+### Harjoitukset
+
+{chr(10).join(box(title, PARAGRAPHS[:4]) for title in EXERCISES)}
+
+### Monta koodia
+
+{RUN_CODE}
+
+### Ohje ja koodi
+
+!!! example "Ohje"
+
+    {PARAGRAPHS[0]} {PARAGRAPHS[1]}
+
+    {PARAGRAPHS[2]} {PARAGRAPHS[3]}
+
+    Aja tämä:
+
+    ```python
+{chr(10).join("    " + line for line in CODE[:12])}
+    ```
 
 ### Kuva ja teksti
 
@@ -150,20 +205,27 @@ def test_no_slide_overflows_or_is_shrunk(inspection):
     assert inspection.console_errors == []
 
 
-def test_a_long_list_continues_with_every_item_once_in_order(deck):
+def test_a_list_that_needs_two_slides_is_split_evenly_every_item_once_in_order(deck):
+    run = run_of(deck, "Lista kahdelle dialle")
+    assert len(run) == 2
+    assert [point for slide in run for point in slide.points] == TWO_SLIDE_ITEMS
+    # Half each, not a full slide and a scrap.
+    assert abs(len(run[0].points) - len(run[1].points)) <= 1
+
+
+def test_a_list_too_long_for_two_slides_shows_its_start_and_how_many_items_are_left(deck):
     run = run_of(deck, "Pitkä lista")
-    assert len(run) >= 2
-    points = [point for slide in run for point in slide.points]
-    assert points == ITEMS
-    # Every continuation is as full as the slide allows: only the last is short.
-    assert all(len(slide.points) >= 8 for slide in run[:-1])
+    assert len(run) == 1
+    *shown, pointer = run[0].points
+    assert len(shown) >= 8 and shown == ITEMS[: len(shown)]
+    assert pointer == f"⋯ {len(ITEMS) - len(shown)} kohtaa lisää – kaikki monisteessa"
+    assert run[0].notes == ""
 
 
 def test_a_numbered_list_keeps_counting_on_its_continuation(deck, browser):
     run = run_of(deck, "Numeroitu lista")
-    assert len(run) >= 2
-    assert [p for s in run for p in s.points] == ITEMS
-    report = None
+    assert len(run) == 2
+    assert [p for s in run for p in s.points] == TWO_SLIDE_ITEMS
     with open_deck(browser, deck, _Report()) as page:
         numbers = page.evaluate(
             """() => [...document.querySelectorAll('section')]
@@ -173,7 +235,6 @@ def test_a_numbered_list_keeps_counting_on_its_continuation(deck, browser):
                   return [list.start, list.querySelectorAll(':scope > li').length];
                 })"""
         )
-    assert report is None
     expected_start = 1
     for start, count in numbers:
         assert start == expected_start
@@ -187,29 +248,62 @@ class _Report:
         self.console_errors, self.failed_requests, self.blocked_requests = [], [], []
 
 
-def test_a_long_table_continues_by_rows_with_its_header_repeated(deck):
+def table_rows(slide) -> list[tuple[str, ...]]:
+    headers = re.findall(r"<th[^>]*>(.*?)</th>", slide.shown, re.DOTALL)
+    assert [text_of(h) for h in headers] == ["Malli", "Koko", "Huomio"], slide.title
+    body = slide.shown[slide.shown.index("<tbody") :]
+    return [
+        tuple(text_of(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL))
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.DOTALL)
+    ]
+
+
+def test_a_table_that_needs_two_slides_is_split_evenly_with_its_header_repeated(deck):
+    run = run_of(deck, "Taulukko kahdelle dialle")
+    assert len(run) == 2
+    halves = [table_rows(slide) for slide in run]
+    assert halves[0] + halves[1] == TWO_SLIDE_ROWS
+    assert abs(len(halves[0]) - len(halves[1])) <= 1
+
+
+def test_a_table_too_long_for_two_slides_shows_its_first_rows_and_how_many_are_left(deck):
     run = run_of(deck, "Taulukko")
-    assert len(run) >= 2
-    rows = []
-    for slide in run:
-        headers = re.findall(r"<th[^>]*>(.*?)</th>", slide.shown, re.DOTALL)
-        assert [text_of(h) for h in headers] == ["Malli", "Koko", "Huomio"], slide.title
-        body = slide.shown[slide.shown.index("<tbody") :]
-        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.DOTALL):
-            rows.append(tuple(text_of(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)))
-    assert rows == ROWS
+    assert len(run) == 1
+    *rows, pointer = table_rows(run[0])
+    assert len(rows) >= 6 and rows == ROWS[: len(rows)]
+    assert pointer == (f"⋯ {len(ROWS) - len(rows)} riviä lisää – koko taulukko monisteessa",)
 
 
-def test_a_long_code_block_continues_by_lines_marked_as_continued(deck):
+def code_lines(slide) -> list[str]:
+    code = re.search(r"<code[^>]*>(.*)</code>", slide.shown, re.DOTALL).group(1)
+    return text_of_code(code).split("\n")
+
+
+def test_code_that_needs_two_slides_steps_down_and_is_split_evenly(deck):
+    run = run_of(deck, "Koodi kahdelle dialle")
+    assert len(run) == 2
+    halves = [code_lines(slide) for slide in run]
+    assert halves[0] + halves[1] == TWO_SLIDE_CODE
+    assert abs(len(halves[0]) - len(halves[1])) <= 1
+    assert 'class="continues' in run[0].shown and 'class="continued' in run[1].shown
+    # At the floor size: 18 px code still reads from the back row.
+    pres = [re.search(r"<pre[^>]*>", slide.shown).group(0) for slide in run]
+    assert all("font-size: 18px" in pre for pre in pres), pres
+
+
+def test_code_too_long_for_two_slides_shows_its_first_lines_and_how_many_are_left(deck):
     run = run_of(deck, "Koodi")
-    assert len(run) >= 2
-    lines = []
-    for slide in run:
-        code = re.search(r"<code[^>]*>(.*)</code>", slide.shown, re.DOTALL).group(1)
-        lines += text_of_code(code).split("\n")
-    assert lines == CODE
-    assert 'class="continues' in run[0].shown or "continues" in run[0].shown
-    assert all("continued" in slide.shown for slide in run[1:])
+    assert len(run) == 1
+    lines = code_lines(run[0])
+    assert len(lines) >= 15 and lines == CODE[: len(lines)]
+    pointer = re.search(r'<span class="excerpt-more">(.*?)</span>', run[0].shown).group(1)
+    assert pointer == f"⋯ {len(CODE) - len(lines)} riviä lisää – koko koodi monisteessa"
+
+
+def all_code_lines(fragment: str) -> list[str]:
+    """The lines of every code block in ``fragment``."""
+    codes = re.findall(r"<code[^>]*>(.*?)</code>", fragment, re.DOTALL)
+    return [line for code in codes for line in text_of_code(code).split("\n")]
 
 
 def text_of_code(fragment: str) -> str:
@@ -218,20 +312,55 @@ def text_of_code(fragment: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", fragment))
 
 
-def test_a_long_admonition_continues_under_its_title(deck):
-    run = run_of(deck, "Tehtävä")
-    assert len(run) >= 2
-    for number, slide in enumerate(run):
-        title = re.search(r'class="admonition-title[^"]*">(.*?)</div>', slide.shown, re.DOTALL)
-        expected = "Tehtävä: pitkä" + (CONTINUED if number else "")
-        assert text_of(title.group(1)) == expected
-    paragraphs = [
+def box_paragraphs(run) -> list[str]:
+    return [
         text_of(p)
         for slide in run
         for p in re.findall(r"<p>(.*?)</p>", slide.shown, re.DOTALL)
         if "Kappale" in p
     ]
-    assert paragraphs == PARAGRAPHS
+
+
+def test_a_box_that_needs_two_slides_continues_under_its_title(deck):
+    run = run_of(deck, "Tehtävä kahdelle dialle")
+    assert len(run) == 2
+    for number, slide in enumerate(run):
+        title = re.search(r'class="admonition-title[^"]*">(.*?)</div>', slide.shown, re.DOTALL)
+        assert text_of(title.group(1)) == "Tehtävä: kahden dian" + (CONTINUED if number else "")
+    assert box_paragraphs(run) == TWO_SLIDE_PARAGRAPHS
+
+
+def test_a_box_too_long_for_two_slides_shows_its_start_and_says_the_rest_is_in_the_handout(deck):
+    run = run_of(deck, "Tehtävä")
+    assert len(run) == 1
+    shown = box_paragraphs(run)
+    assert len(shown) >= 2 and shown == PARAGRAPHS[: len(shown)]
+    box = re.search(r'<div class="admonition question excerpt">(.*)</div>', run[0].shown, re.DOTALL)
+    assert text_of(box.group(1)).endswith("⋯ loput monisteessa")
+
+
+def test_a_section_too_long_for_three_slides_shows_its_tallest_boxes_closed(deck):
+    run = run_of(deck, "Harjoitukset")
+    assert len(run) <= 3
+    closed = re.findall(
+        r'<details class="admonition question closed-here">\s*<summary class="admonition-title">'
+        r"(.*?)</summary>(.*?)</details>",
+        "".join(slide.shown for slide in run),
+        re.DOTALL,
+    )
+    assert 1 <= len(closed) < len(EXERCISES)
+    # Closed, each keeps all its text for the instructor to open.
+    for title, content in closed:
+        assert text_of(title) in EXERCISES
+        assert [text_of(p) for p in re.findall(r"<p>(.*?)</p>", content, re.DOTALL)] == (
+            PARAGRAPHS[:4]
+        )
+    shown = [
+        text_of(title)
+        for slide in run
+        for title in re.findall(r'admonition-title">(.*?)</', slide.shown, re.DOTALL)
+    ]
+    assert sorted(shown) == sorted(EXERCISES)
 
 
 def figure_boxes(browser, deck: Path) -> dict[str, dict]:
@@ -272,9 +401,30 @@ def test_a_figure_alone_fills_its_slide_and_one_with_text_keeps_its_minimum(brow
         assert 0 <= box["captionGap"] < 30  # the caption stays with its figure
 
 
+def test_a_run_ends_on_its_third_slide_the_rest_in_its_notes_and_the_handout(deck):
+    run = run_of(deck, "Monta koodia")
+    assert len(run) == 3
+    *_, last = run
+    assert last.text.endswith("⋯ loput monisteessa")
+    assert "loput monisteessa" not in run[0].text + run[1].text
+    shown = [line for slide in run for line in all_code_lines(slide.shown)]
+    in_notes = all_code_lines(last.notes)
+    for lines in SNIPPETS:
+        # Each block whole, once: on a slide or in the last slide's notes.
+        assert all(shown.count(line) + in_notes.count(line) == 1 for line in lines), lines[0]
+    assert SNIPPETS[-1][0] in in_notes and SNIPPETS[0][0] in shown
+
+
+def test_a_label_goes_with_the_code_it_introduces(deck):
+    run = run_of(deck, "Ohje ja koodi")
+    assert len(run) == 2
+    assert "Aja tämä:" not in run[0].text and run[0].text.endswith(PARAGRAPHS[3])
+    assert re.search(r"<p>Aja tämä:</p>\s*<(pre|div class=\"sourceCode)", run[1].shown)
+
+
 def test_what_follows_a_figure_continues_on_the_next_slide(deck):
     run = run_of(deck, "Kuva ja teksti")
-    assert len(run) >= 2
+    assert 2 <= len(run) <= 3
     assert "<figure" in run[0].shown
     assert all("<figure" not in slide.shown for slide in run[1:])
     assert [p for s in run for p in s.points] == ITEMS[:12]
@@ -287,6 +437,9 @@ def test_a_subheading_continues_with_what_it_introduces(deck):
     shown = [re.findall(r"<h4[^>]*>(.*?)</h4>|<li>(Kohta numero)", s.shown) for s in run]
     subheadings = [h for slide in shown for h, _ in slide if h]
     assert subheadings == SUBHEADINGS  # each once, in order
+    # Each slide after the first starts a part of its own: not "(jatkuu)".
+    assert all(slide.title == "Väliotsikot" for slide in run)
+    assert all(re.match(r"\s*<h3>[^<]*</h3>\s*<h4", slide.shown) for slide in run[1:])
     for slide in shown:
         # On every slide, the last subheading has its list after it.
         assert slide[-1][1], f"a slide ends with {slide[-1][0]!r}"

@@ -15,7 +15,12 @@ from tests.support.course_factory import before_summary, make_course, mkdocs_yml
 from tests.support.deck_slides import slides, text_of
 from tests.support.images import png
 
-LONG_LIST = "".join(f"- item number {n} of a list too long to show at once\n" for n in range(30))
+# A list that needs two slides continues; longer blocks are cut to a slide's worth.
+LONG_LIST = "".join(f"- item number {n} of a list too long to show at once\n" for n in range(16))
+LONGER_LIST = "".join(f"- point {n}\n" for n in range(40))
+LONG_CODE = "\n".join(f"value_{n} = compute({n})" for n in range(80))
+LONG_TABLE = "| Model | Size |\n| --- | --- |\n" + "".join(f"| m{n} | {n} |\n" for n in range(45))
+LONG_BOX = "".join(f"    Paragraph {n} of a box that goes on and on.\n\n" for n in range(24))
 PAGE = f"""# Optics
 
 Prose before the first section.
@@ -31,6 +36,23 @@ Prose before the first section.
 ### A long list
 
 {LONG_LIST}
+### A longer list
+
+{LONGER_LIST}
+### Long code
+
+```python
+{LONG_CODE}
+```
+
+### A long table
+
+{LONG_TABLE}
+### A long box
+
+!!! note "Reading"
+
+{LONG_BOX}
 ### A box
 
 !!! tip
@@ -70,7 +92,8 @@ class Built:
         self.deck_page = (out / "optics.html").read_text(encoding="utf-8")
         deck = slides(out / "optics.html")
         self.titles = [slide.title for slide in deck]
-        self.shown = "\n".join(text_of(slide.shown) for slide in deck)
+        self.shown_slides = [text_of(slide.shown) for slide in deck]
+        self.shown = "\n".join(self.shown_slides)
         self.notes = "\n".join(text_of(slide.notes) for slide in deck)
         self.handout = " ".join(pdf_text(out / "optics.pdf").split())
         self.slide_pdf = " ".join(pdf_text(out / "optics-slides.pdf").split())
@@ -105,6 +128,20 @@ def test_the_deck_shows_the_languages_words(built):
     admonition = "Tip" if language == "en" else words["admonitions"]["tip"]
     assert admonition in site.shown
     assert words["notes_key"] in site.notes
+
+
+def test_an_excerpt_says_in_the_languages_words_how_much_it_leaves_out(built):
+    language, site = built
+    words = WORDS[language]
+    shown = {title: text for title, text in zip(site.titles, site.shown_slides, strict=True)}
+    points = shown["A longer list"].count("point ")
+    lines = shown["Long code"].count("value_")
+    rows = len(re.findall(r"\bm\d+\b", shown["A long table"]))
+    assert 0 < points < 40 and 0 < lines < 80 and 0 < rows < 45
+    assert shown["A longer list"].endswith(words["excerpt_items"].format(n=40 - points))
+    assert shown["Long code"].endswith(words["excerpt_lines"].format(n=80 - lines))
+    assert shown["A long table"].endswith(words["excerpt_rows"].format(n=45 - rows))
+    assert shown["A long box"].endswith(words["excerpt_rest"])
 
 
 def test_the_handout_and_the_slide_pdf_show_the_languages_words(built):

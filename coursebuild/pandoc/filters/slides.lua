@@ -475,10 +475,12 @@ function Slide.new(title, opening)
     titled = false }, Slide)
 end
 
-function Slide:continued()
+-- The next slide under the same title: a figure of its own begins a new
+-- part of the section, not a continuation of this slide, so its title has
+-- no "(jatkuu)".
+function Slide:next_part()
   local next_slide = Slide.new(self.title, self.opening)
-  local title = self.title .. " (" .. words.continued .. ")"
-  next_slide:add(pandoc.Header(self.opening and 2 or 3, pandoc.Inlines(title)))
+  next_slide:add(pandoc.Header(self.opening and 2 or 3, pandoc.Inlines(self.title)))
   next_slide.titled = true
   return next_slide
 end
@@ -622,7 +624,7 @@ local function shape_slides(blocks, meta)
         if slide.heavy then
           local subheadings = slide:take_trailing_subheadings()
           slide:finish(out)
-          slide = slide:continued()
+          slide = slide:next_part()
           for _, subheading in ipairs(subheadings) do
             slide:add(subheading)
           end
