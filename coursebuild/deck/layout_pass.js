@@ -573,22 +573,40 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
   // The last slide a run may have keeps what fits; the rest goes to its
   // speaker notes (and is all in the handout), and the slide says so.
   function restToNotes(section, moved) {
-    let notes = section.querySelector(":scope > aside.notes");
-    if (!notes) notes = section.appendChild(document.createElement("aside"));
-    notes.classList.add("notes");
+    const [lead, ...later] = moved;
+    const limit = contentBox(section).bottom;
+    // A block that would have moved whole shows its start where it is.
+    const room = limit - top(lead) - 1;
+    if (lead.parentElement === section && room > roomOf(section) / 3 && excerpt(lead, room, later.length > 0)) {
+      moveToNotes(section, later);
+      return null;
+    }
+    moveToNotes(section, moved);
     const pointer = document.createElement("p");
     pointer.className = "excerpt-more";
     pointer.textContent = excerptWords.rest;
-    notes.before(pointer);
-    const first = notes.firstChild;
-    for (const block of moved) notes.insertBefore(block, first);
-    const limit = contentBox(section).bottom;
+    section.querySelector(":scope > aside.notes").before(pointer);
     let shown = body(section);
     while (shown.length > 2 && bottom(pointer) > limit + 0.5) {
-      notes.insertBefore(shown.at(-2), notes.firstChild);
+      moveToNotes(section, [shown.at(-2)]);
       shown = body(section);
     }
+    // One block left and no room for the line: the block says it instead.
+    if (bottom(pointer) > limit + 0.5) {
+      pointer.remove();
+      const [only] = body(section);
+      if (!excerpt(only, limit - top(only) - 1, true)) section.querySelector(":scope > aside.notes").before(pointer);
+    }
     return null;
+  }
+
+  // Into the slide's speaker notes, before what they held, in order.
+  function moveToNotes(section, blocks) {
+    let notes = section.querySelector(":scope > aside.notes");
+    if (!notes) notes = section.appendChild(document.createElement("aside"));
+    notes.classList.add("notes");
+    const first = notes.firstChild;
+    for (const block of blocks) notes.insertBefore(block, first);
   }
 
   // Whether ``before`` belongs with ``block`` on one slide.
@@ -780,31 +798,51 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     part.remove();
   }
 
+  function removePointer(pointer) {
+    (pointer.matches("td") ? pointer.parentElement : pointer).remove();
+  }
+
   // Cut ``el`` to what fits in ``height`` px from its top, and say what is
-  // left out. A part cut through that can be cut itself is (an exercise's
-  // long code keeps its first lines). True when anything was cut.
-  function excerpt(el, height) {
+  // left out; ``rest``: say only that the rest is in the handout (more
+  // follows the block). A box whose part is cut through cuts that part (an
+  // exercise's long code keeps its first lines). True when anything was cut.
+  function excerpt(el, height, rest = false) {
     const parts = el.matches("details:not([open])") ? null : partsOf(el);
-    if (!parts || parts.length < 2) return false;
-    const kind = excerptKind(el);
+    if (!parts || !parts.length) return false;
+    if (parts.length === 1) {
+      const only = parts[0];
+      if (only.line) return false;
+      const around = top(only) - top(el) + bottom(el) - bottom(only);
+      return excerpt(only, height - around, rest) && (el.classList.add("excerpt"), true);
+    }
+    const kind = rest ? "rest" : excerptKind(el);
     const pointer = addPointer(el, kind);
     const limit = top(el) + height;
     const after = bottom(el) + px(el, "marginBottom") - partBottom(parts.at(-1));
     let keep = parts.findIndex((part) => partBottom(part) + after > limit + 0.5);
     if (keep < 0) {
-      pointer.closest(".excerpt-more, tr").remove();
+      removePointer(pointer);
       return false;
     }
     const cut = parts[keep];
-    const within = !cut.line && kind === "rest" && limit - top(cut) > height / 4;
-    if (within && excerptKind(cut) !== "rest" && excerpt(cut, limit - top(cut) - after)) keep += 1;
-    else keep = balancedEnd(parts, Math.max(keep, 1));
+    const room = cut.line ? 0 : limit - after - top(cut);
+    if (kind === "rest" && room > height / 4) {
+      const more = keep + 1 < parts.length;
+      if (excerpt(cut, room, more)) {
+        // The part cut through says what is left out, of it and after it.
+        removePointer(pointer);
+        for (const part of parts.slice(keep + 1)) dropPart(part);
+        el.classList.add("excerpt");
+        return true;
+      }
+    }
+    keep = balancedEnd(parts, Math.max(keep, 1));
     // Blank lines at the end of the kept code would show as a gap.
     while (keep > 1 && parts[keep - 1].line && !lineText(parts[keep - 1]).trim()) keep--;
     const dropped = parts.slice(keep);
     // One part left out is no excerpt: the block continues as it is.
     if (dropped.length < 2) {
-      pointer.closest(".excerpt-more, tr").remove();
+      removePointer(pointer);
       return false;
     }
     for (const part of dropped) dropPart(part);

@@ -134,7 +134,8 @@ def test_build_check_passes_for_the_first_lesson(built, report):
 
 
 def test_a_slide_too_long_continues_and_passes_the_check(tmp_path):
-    points = "\n".join(f"* ==Kohta numero {n} on tässä.==" for n in range(1, 25))
+    # Two slides' worth: longer is an excerpt (tests/browser/test_layout.py).
+    points = "\n".join(f"* ==Kohta numero {n} on tässä.==" for n in range(1, 17))
     page = f"# Pitkä\n\n## Osio\n\n### Liian pitkä dia\n\n{points}\n"
     course = make_course(tmp_path, {"slides/pitka.md": page})
     result = run_build(course, "--check")

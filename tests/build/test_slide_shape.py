@@ -309,7 +309,8 @@ def test_a_subheading_goes_with_the_figure_it_introduces(built):
     found = deck_slides(built, "alaotsikot")
     titles = [slide.title for slide in found]
     first = titles.index("Kuva ja alaotsikko")
-    assert titles[first + 1] == "Kuva ja alaotsikko (jatkuu)"
+    # A slide that starts with a subheading starts a part of its own: no "(jatkuu)".
+    assert titles[first + 1] == "Kuva ja alaotsikko"
     assert "<h4" not in found[first].shown and "Kuva 1:" in found[first].text
     assert re.search(r"<h4[^>]*>Seuraava kuva</h4>\s*<figure", found[first + 1].shown)
 
@@ -397,7 +398,7 @@ def test_the_deck_numbers_figures_in_order_whatever_the_page_typed(built):
         "Kuva 3: Kolmas kuva laatikossa.",  # inside a box too
         "Kuva 4: Neljäs kuva.",
     ]
-    assert [slide.title for slide in found[2:4]] == ["Kaksi kuvaa", "Kaksi kuvaa (jatkuu)"]
+    assert [slide.title for slide in found[2:4]] == ["Kaksi kuvaa", "Kaksi kuvaa"]
     assert len(found) == expected_slides(FIGURES)
 
 
@@ -469,9 +470,10 @@ def test_a_figure_with_a_slide_layout_is_shown_one_step_a_slide(tmp_path):
     assert titles == [
         "Osio",
         "Rakentuu",
-        *["Rakentuu (jatkuu)"] * 3,
+        # Each step of a figure is a slide of its own under the same title.
+        *["Rakentuu"] * 3,
         "Ensin muu kuva",
-        *["Ensin muu kuva (jatkuu)"] * 3,
+        *["Ensin muu kuva"] * 3,
     ]
     assert len(found) + 1 == expected_slides(STEPS, {"rakenne.svg": 3})  # + the title slide
     assert [images(slide) for slide in found[1:]] == [
