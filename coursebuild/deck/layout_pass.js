@@ -773,9 +773,9 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
       const pre = el.matches("pre") ? el : el.querySelector(":scope > pre");
       pre.classList.add("excerpt");
       pointer = pre.appendChild(document.createElement("span"));
-    } else if (kind === "items") {
+    } else if (el.matches("ul, ol")) {
       pointer = el.appendChild(document.createElement("li"));
-    } else if (kind === "rows") {
+    } else if (el.tagName === "TABLE") {
       const row = el.querySelector(":scope > tbody").appendChild(document.createElement("tr"));
       row.className = "excerpt-more";
       pointer = row.appendChild(document.createElement("td"));
