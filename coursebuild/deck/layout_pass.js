@@ -769,7 +769,7 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
   // The line that says what an excerpt leaves out, at the end of its block.
   function addPointer(el, kind) {
     let pointer;
-    if (kind === "lines") {
+    if (el.matches("div.sourceCode, pre")) {
       const pre = el.matches("pre") ? el : el.querySelector(":scope > pre");
       pre.classList.add("excerpt");
       pointer = pre.appendChild(document.createElement("span"));
