@@ -479,6 +479,13 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     return keep;
   }
 
+  // The remainder of ``el`` from its ``i``-th part on, or from the part
+  // before when that one introduces it (a label, a quote's text).
+  function movedFrom(el, parts, i) {
+    const from = i > 1 && introduces(parts[i - 1], parts[i]) ? i - 1 : i;
+    return remainderOf(el, parts.slice(from), from);
+  }
+
   // Move what of ``el`` lies below ``limit`` into a remainder; null when
   // nothing overflows or when no part could stay. A paragraph is split
   // inside only when it comes first on the slide (moving it would leave
@@ -497,22 +504,19 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
         const keep = evenCut(parts, i, first, ends, room);
         return keep > 0 ? remainderOf(el, parts.slice(keep), keep) : null;
       }
-      if (i > 0 && movesWhole(part, room)) {
-        const from = i > 1 && introduces(parts[i - 1], part) ? i - 1 : i;
-        return remainderOf(el, parts.slice(from), from);
-      }
+      if (i > 0 && movesWhole(part, room)) return movedFrom(el, parts, i);
       // Only its bottom margin is too low: it stays, and what follows moves.
       // As the last part, its margin may still keep the block too tall: it
       // moves itself, unless it is the only part.
       if (!part.line && bottom(part) <= inner + 0.5) {
-        if (i + 1 < parts.length) return remainderOf(el, parts.slice(i + 1), i + 1);
+        if (i + 1 < parts.length) return movedFrom(el, parts, i + 1);
         if (bottom(el) <= limit + 0.5) return null;
         return i > 0 ? remainderOf(el, [part], i) : null;
       }
       const rest = part.line ? null : splitBlock(part, inner, first && i === 0, room, ends && i === parts.length - 1);
       if (rest) return remainderOf(el, [rest, ...parts.slice(i + 1)], i + 1);
       if (i === 0) return null;
-      return remainderOf(el, parts.slice(i), i);
+      return movedFrom(el, parts, i);
     }
     // Every part fits but the block does not: a margin inside its last part
     // stays inside the block. That last part moves.
@@ -570,6 +574,20 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     return count;
   }
 
+  function restPointer() {
+    const pointer = document.createElement("p");
+    pointer.className = "excerpt-more";
+    pointer.textContent = excerptWords.rest;
+    return pointer;
+  }
+
+  function pointerRoom(section) {
+    const pointer = section.appendChild(restPointer());
+    const height = blockHeight(pointer);
+    pointer.remove();
+    return Math.ceil(height);
+  }
+
   // The last slide a run may have keeps what fits; the rest goes to its
   // speaker notes (and is all in the handout), and the slide says so.
   function restToNotes(section, moved) {
@@ -582,9 +600,7 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
       return null;
     }
     moveToNotes(section, moved);
-    const pointer = document.createElement("p");
-    pointer.className = "excerpt-more";
-    pointer.textContent = excerptWords.rest;
+    const pointer = restPointer();
     section.querySelector(":scope > aside.notes").before(pointer);
     let shown = body(section);
     while (shown.length > 2 && bottom(pointer) > limit + 0.5) {
@@ -614,7 +630,9 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     if (!before.matches || !block.matches) return false;
     if (before.matches("h4, h5, h6")) return true;
     const text = (before.textContent || "").trim();
-    if (before.matches("blockquote")) return block.matches("p") && /^[—–-]\s/.test(block.textContent.trim());
+    // An attribution ("— Nam-Ho Kim") after its quote, or inside it after its text.
+    const attribution = block.matches("p") && /^[—–]\s/.test(block.textContent.trim());
+    if (attribution && (before.matches("blockquote") || before.closest("blockquote"))) return true;
     if (!before.matches("p") || text.length > 200) return false;
     const bold = before.children.length === 1 && before.firstElementChild.matches("strong, b") &&
       before.firstElementChild.textContent.trim() === text;
@@ -624,7 +642,10 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
   // Split ``section`` once if its content is too tall; return the new slide.
   function splitSlide(section) {
     const blocks = body(section);
-    const limit = contentBox(section).bottom;
+    // The last slide a run may have keeps room for the line that says the
+    // rest is in the handout.
+    const capped = runLength(section) >= MAX_SECTION_SLIDES;
+    const limit = contentBox(section).bottom - (capped ? pointerRoom(section) : 0);
     const heading = titleOf(section);
     for (let i = 0; i < blocks.length; i++) {
       const block = blocks[i];
@@ -632,8 +653,14 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
       const box = contentBox(section);
       const room = box.bottom - box.top;
       const ends = i === blocks.length - 1;
-      const rest = i > 0 && movesWhole(block, room) ? null : splitBlock(block, limit, i === 0, room, ends);
-      if (!rest && i === 0) return shrinkAlone(section, block);
+      // First on the slide: nothing but subheadings above it.
+      const first = blocks.slice(0, i).every((above) => above.matches("h4, h5, h6"));
+      const rest = i > 0 && movesWhole(block, room) ? null : splitBlock(block, limit, first, room, ends);
+      if (!rest && i === 0) {
+        // Too tall only for the room the line would leave: what follows it goes.
+        const fits = bottom(block) <= contentBox(section).bottom + 0.5;
+        return capped && fits ? restToNotes(section, blocks.slice(1)) : shrinkAlone(section, block);
+      }
       let from = rest ? i + 1 : i;
       // A subheading goes with what it introduces, never last on a slide
       // (unless nothing else would stay).
@@ -762,8 +789,10 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     return "rest";
   }
 
+  // One part left out is "the rest", not "1 more lines".
   function pointerText(kind, count) {
-    return kind === "rest" ? excerptWords.rest : excerptWords[kind].replace("{n}", String(count));
+    if (kind === "rest" || count < 2) return excerptWords.rest;
+    return excerptWords[kind].replace("{n}", String(count));
   }
 
   // The line that says what an excerpt leaves out, at the end of its block.
@@ -840,8 +869,7 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     // Blank lines at the end of the kept code would show as a gap.
     while (keep > 1 && parts[keep - 1].line && !lineText(parts[keep - 1]).trim()) keep--;
     const dropped = parts.slice(keep);
-    // One part left out is no excerpt: the block continues as it is.
-    if (dropped.length < 2) {
+    if (!dropped.length) {
       removePointer(pointer);
       return false;
     }
