@@ -6,6 +6,7 @@ network request is blocked: a deck must work from file:// with no network.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,6 +40,12 @@ MIN_FIGURE_SHARE = 0.4
 MIN_FIGURE_TEXT_PX = 18  # a course figure's text as drawn on the slide
 
 
+# A run of continuation slides longer than this is no longer one slide's
+# thought; a continuation that shows fewer words than this is a scrap.
+MAX_CONTINUATION_RUN = 2
+MIN_CONTINUED_WORDS = 5
+
+
 @dataclass(frozen=True)
 class SlideInfo:
     number: int  # 1-based, in reading order
@@ -62,6 +69,9 @@ class SlideInfo:
     shrunk_block: str | None = None
     # Blocks wider than their box, scrolled or cut sideways: {block, px}.
     clipped: list[dict] = field(default_factory=list)
+    continued: bool = False  # its title carries the continuation mark
+    words: int = 0  # the words it shows under its title, code included
+    run: int = 0  # its place in a run of continuation slides (0: none)
 
     @property
     def overflows(self) -> bool:
@@ -113,6 +123,10 @@ class SlideInfo:
             found.append(f"{self.empty_maths} equation(s) drawn at 0 px")
         if self.raw_tex and math:
             found.append(f"{self.raw_tex} TeX command(s) shown as text")
+        if self.run > MAX_CONTINUATION_RUN:
+            found.append(f"continuation slide {self.run} in a row (at most {MAX_CONTINUATION_RUN})")
+        if self.continued and self.words < MIN_CONTINUED_WORDS and not (self.images or self.maths):
+            found.append(f"continues with only {self.words} word(s): a scrap of a split")
         return found
 
 
@@ -318,7 +332,7 @@ def inspect_deck(
         if screenshots is None:
             places = [[place["h"], place.get("v") or 0] for place in indices]
             measured = page.evaluate(MEASURE_EVERY_SLIDE, [places, options])
-            report.slides = [SlideInfo(number=n, **m) for n, m in enumerate(measured, 1)]
+            report.slides = with_runs([SlideInfo(number=n, **m) for n, m in enumerate(measured, 1)])
             return report
         for number, place in enumerate(indices, 1):
             show_slide(page, place)
@@ -326,4 +340,14 @@ def inspect_deck(
             report.slides.append(SlideInfo(number=number, **measured))
             screenshots.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(screenshots / f"slide-{number:02d}.png"))
+    report.slides = with_runs(report.slides)
     return report
+
+
+def with_runs(slides: list[SlideInfo]) -> list[SlideInfo]:
+    """The slides, each with its place in its run of continuation slides."""
+    placed, run = [], 0
+    for slide in slides:
+        run = run + 1 if slide.continued else 0
+        placed.append(dataclasses.replace(slide, run=run))
+    return placed

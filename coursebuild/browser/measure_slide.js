@@ -103,6 +103,14 @@ async ({minFigureShare}) => {
       })),
     maths: maths.length,
     empty_maths: maths.filter((m) => !visible(m)).length,
+    continued: slide.classList.contains('continued'),
+    // The words the slide holds under its title, code's included, and a closed
+    // box's (opened, it is the slide's content): a split that leaves a scrap
+    // on a slide of its own holds under five.
+    words: children
+      .filter((child) => !/^H[1-3]$/.test(child.tagName))
+      .map((child) => child.textContent.split(/\s+/).filter(Boolean).length)
+      .reduce((a, b) => a + b, 0),
     notes: notes ? notes.textContent.trim().length : 0,
     // TeX that reached the slide as text: math that did not become MathML.
     // Code may hold backslashes (\n, a shell's line continuation): not TeX.

@@ -24,6 +24,8 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
   // continuation of one item or row, or of a line or two of code.
   const MIN_LINES = 3;
   const MIN_PARTS = 2;
+  // A continuation slide shows at least this many words (or a picture).
+  const MIN_SLIDE_WORDS = 5;
   // A block that would need more than this many slides is cut to a slide's
   // worth (an excerpt, the handout has it all); a section that would need
   // more shows its longest boxes closed, as the site shows a ??? box.
@@ -625,6 +627,17 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     for (const block of blocks) notes.insertBefore(block, first);
   }
 
+  // A few words and no picture: too little for a slide of its own (--check
+  // reports a continuation like that).
+  function isScrap(blocks) {
+    if (blocks.some((el) => el.matches("figure, img, svg, math") || el.querySelector("img, svg, math"))) {
+      return false;
+    }
+    // What a closed box holds counts: opened, it is the slide's content.
+    const words = blocks.map((el) => el.textContent.split(/\s+/).filter(Boolean).length);
+    return words.reduce((a, b) => a + b, 0) < MIN_SLIDE_WORDS;
+  }
+
   // Whether ``before`` belongs with ``block`` on one slide.
   function introduces(before, block) {
     if (!before.matches || !block.matches) return false;
@@ -655,7 +668,7 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
       const ends = i === blocks.length - 1;
       // First on the slide: nothing but subheadings above it.
       const first = blocks.slice(0, i).every((above) => above.matches("h4, h5, h6"));
-      const rest = i > 0 && movesWhole(block, room) ? null : splitBlock(block, limit, first, room, ends);
+      let rest = i > 0 && movesWhole(block, room) ? null : splitBlock(block, limit, first, room, ends);
       if (!rest && i === 0) {
         // Too tall only for the room the line would leave: what follows it goes.
         const fits = bottom(block) <= contentBox(section).bottom + 0.5;
@@ -666,7 +679,15 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
       // (unless nothing else would stay).
       // So does a label ("…:", "**Ehdokas 2**") with its block, and a quote
       // with the attribution after it.
-      while (!rest && from > 1 && introduces(blocks[from - 1], blocks[from])) from--;
+      // Nor does a continuation show a scrap: the block before comes along.
+      while (!rest && from > 1 && (introduces(blocks[from - 1], blocks[from]) || isScrap(blocks.slice(from)))) {
+        from--;
+      }
+      // With one block left before it, that block's last third comes along.
+      if (!rest && from === 1 && isScrap(blocks.slice(1))) {
+        const lead = blocks[0];
+        rest = splitBlock(lead, bottom(lead) - blockHeight(lead) / 3, true, room, false);
+      }
       // A slide that starts with a subheading or a figure starts a part of
       // its own: its title is not marked continued.
       const part = !rest && blocks[from].matches("h4, h5, h6, figure");

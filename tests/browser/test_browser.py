@@ -175,6 +175,27 @@ def test_a_broken_math_block_is_caught(browser, built, tmp_path):
     assert [s.number for s in report.slides if s.raw_tex] != []
 
 
+def test_a_scrap_and_a_long_run_of_continuation_slides_are_caught(browser, built, tmp_path):
+    words = "Tämä jatko näyttää kymmenen sanaa, jotta se ei ole pelkkä rippe."
+    scrap = (
+        '<section class="slide level3 continued"><h3>Määritelmä (jatkuu)</h3>'
+        "<p>Kaksi sanaa</p></section>"
+    )
+    whole = scrap.replace("Kaksi sanaa", words)
+
+    def continue_three_times(html: str) -> str:
+        leaf = re.search(r"<section[^>]*>\s*<h3[^>]*>Määritelmä</h3>.*?</section>", html, re.S)
+        return html[: leaf.end()] + scrap + whole + whole + html[leaf.end() :]
+
+    deck = broken_copy(built / f"{LESSON}.html", tmp_path, continue_three_times)
+    report = inspect_deck(browser, deck)
+    found = {(s.title, p) for s in report.slides for p in s.problems()}
+    assert found == {
+        ("Määritelmä (jatkuu)", "continues with only 2 word(s): a scrap of a split"),
+        ("Määritelmä (jatkuu)", "continuation slide 3 in a row (at most 2)"),
+    }
+
+
 def with_external_script(built: Path, tmp_path: Path) -> Path:
     return broken_copy(
         built / f"{LESSON}.html",

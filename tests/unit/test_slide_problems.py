@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coursebuild.browser.chromium import SlideInfo
+from coursebuild.browser.chromium import SlideInfo, with_runs
 
 
 def slide(**measured) -> SlideInfo:
@@ -34,3 +34,28 @@ def test_a_pixel_of_overflow_is_no_problem(overflow, problems):
 def test_tex_left_as_text_is_a_problem_only_where_the_site_reads_math():
     assert slide(raw_tex=2).problems() == ["2 TeX command(s) shown as text"]
     assert slide(raw_tex=2).problems(math=False) == []
+
+
+def test_a_third_continuation_slide_in_a_row_is_a_problem():
+    flags = [False, True, True, True, False, True]
+    placed = with_runs([slide(number=n, continued=c, words=20) for n, c in enumerate(flags, 1)])
+    assert [s.run for s in placed] == [0, 1, 2, 3, 0, 1]
+    assert [s.number for s in placed if s.problems()] == [4]
+    assert placed[3].problems() == ["continuation slide 3 in a row (at most 2)"]
+
+
+@pytest.mark.parametrize(
+    "measured, problem",
+    [
+        ({"continued": True, "words": 4}, True),
+        ({"continued": True, "words": 5}, False),
+        ({"continued": False, "words": 2}, False),  # a slide of its own may be short
+        ({"continued": True, "words": 2, "images": 1}, False),  # a figure says the rest
+        ({"continued": True, "words": 0, "maths": 1}, False),
+    ],
+)
+def test_a_continuation_of_under_five_words_is_a_scrap(measured, problem):
+    found = slide(**measured).problems()
+    assert found == (
+        [f"continues with only {measured['words']} word(s): a scrap of a split"] if problem else []
+    )

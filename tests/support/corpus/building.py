@@ -38,6 +38,11 @@ class Page:
     slides: int | None = None
     handout_pages: int | None = None
     axe: Counter | None = None  # (impact, rule) -> elements, once axe ran on the deck
+    # As --check measured the deck: continuation slides, the longest run of
+    # them, and the smallest course-figure text in px (None: no such figure).
+    continued: int | None = None
+    longest_run: int | None = None
+    smallest_text: float | None = None
 
     def fail(self, check: str, message: str) -> None:
         self.problems.setdefault(check, []).append(message)

@@ -10,7 +10,9 @@ from tests.support.corpus.building import Page, SiteBuild
 from tests.support.deck_axe import axe_deck, blocking, tally
 
 
-def deck_problems(browser, path: Path, viewer=None) -> tuple[int, list[str]]:
+def deck_problems(
+    browser, path: Path, viewer=None, page: Page | None = None
+) -> tuple[int, list[str]]:
     """Every slide shown as --check shows it: the deck's image count, and every problem.
 
     A slide's problems are those of ``build.py --check``: overflow, a shrunk
@@ -20,6 +22,11 @@ def deck_problems(browser, path: Path, viewer=None) -> tuple[int, list[str]]:
     ``viewer`` (deck_viewer) when given.
     """
     report = inspect_deck(browser, path, viewer=viewer)
+    if page is not None:
+        page.continued = sum(slide.continued for slide in report.slides)
+        page.longest_run = max((slide.run for slide in report.slides), default=0)
+        texts = [text["px"] for slide in report.slides for text in slide.figure_text]
+        page.smallest_text = min(texts, default=None)
     problems = [
         f"slide {slide.number} '{slide.title}': {problem}"
         for slide in report.slides
@@ -38,7 +45,7 @@ def check_decks(sites: Iterable[SiteBuild], browser) -> None:
             for page in site.pages:
                 if page.built:
                     path = site.out / f"{page.slug}.html"
-                    _, problems = deck_problems(browser, path, shown)
+                    _, problems = deck_problems(browser, path, shown, page)
                     for problem in problems:
                         page.fail("deck", problem)
                     check_accessibility(page, site, browser, audited)

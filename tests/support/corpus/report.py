@@ -25,8 +25,10 @@ CHECKED: list[SiteBuild] = []  # what this process checked, for the pytest summa
 
 
 def report_table(sites: Iterable[SiteBuild]) -> str:
-    """One line a page: slides, handout pages, build time, warnings and the failing checks."""
-    header = ("site", "page", "slides", "pages", "build s", "warnings", "result")
+    """One line a page: slides (continued share, longest run, smallest figure text),
+    handout pages, build time, warnings and the failing checks."""
+    header = ("site", "page", "slides", "cont.", "run", "fig px", "pages", "build s", "warnings")
+    header += ("result",)
     rows = [header]
     for site in sites:
         for page in site.pages:
@@ -35,6 +37,9 @@ def report_table(sites: Iterable[SiteBuild]) -> str:
                     site.name,
                     page.name,
                     "-" if page.slides is None else str(page.slides),
+                    share(page.continued, page.slides),
+                    "-" if page.longest_run is None else str(page.longest_run),
+                    "-" if page.smallest_text is None else f"{page.smallest_text:.0f}",
                     "-" if page.handout_pages is None else str(page.handout_pages),
                     "-" if page.seconds is None else f"{page.seconds:.1f}",
                     str(len(page.warnings)),
@@ -42,7 +47,7 @@ def report_table(sites: Iterable[SiteBuild]) -> str:
                 )
             )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    numeric = {2, 3, 4, 5}
+    numeric = {2, 3, 4, 5, 6, 7, 8}
     lines = [
         "  ".join(
             cell.rjust(widths[i]) if i in numeric else cell.ljust(widths[i])
@@ -52,6 +57,10 @@ def report_table(sites: Iterable[SiteBuild]) -> str:
     ]
     lines.insert(1, "  ".join("-" * width for width in widths))
     return "\n".join(lines)
+
+
+def share(part: int | None, whole: int | None) -> str:
+    return "-" if part is None or not whole else f"{100 * part / whole:.0f} %"
 
 
 def problems(site: SiteBuild, check: str) -> list[str]:
