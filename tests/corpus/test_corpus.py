@@ -12,6 +12,7 @@ import shutil
 from collections import Counter
 
 import pytest
+import typst
 
 from coursebuild.browser.chromium import open_browser
 from coursebuild.pandoc.run import FILTERS_DIR
@@ -21,9 +22,11 @@ from tests.support.corpus.counts import count_handout_ast
 from tests.support.corpus.deck_checks import deck_problems
 from tests.support.corpus.layout import SITES, corpus_problem
 from tests.support.corpus.markers import deck_markup_problems, find_markers, handout_markup_problems
+from tests.support.corpus.page_checks import check_figure_order
 from tests.support.corpus.pandoc_ast import ast_walk
 from tests.support.corpus.run import check_corpus
 from tests.support.corpus.sides import PageSides, handout_arguments, page_sides, site_course
+from tests.support.images import png
 
 pytestmark = pytest.mark.corpus
 FAULT_PAGE = "neuroverkot/neuroverkot_101.md"  # math, admonitions, figures, footnotes, code
@@ -79,6 +82,11 @@ def test_no_raw_markup_in_the_handout(corpus, name):
 
 
 @pytest.mark.parametrize("name", SITES)
+def test_every_handout_prints_its_figures_in_order(corpus, name):
+    assert_none(corpus[name], "handout figures")
+
+
+@pytest.mark.parametrize("name", SITES)
 def test_every_slide_pdf_has_a_page_a_slide_titled_as_its_slide(corpus, name):
     assert_none(corpus[name], "slide pdf")
 
@@ -108,6 +116,22 @@ def test_axe_finds_nothing_serious_or_critical_on_any_deck(corpus, name):
 def fault_page(corpus) -> tuple[Page, SiteBuild]:
     site = corpus["syvaoppiminen"]
     return next(page for page in site.pages if page.name == FAULT_PAGE), site
+
+
+def test_a_handout_printing_its_figures_out_of_order_is_caught(corpus, tmp_path):
+    page, site = fault_page(corpus)
+    (tmp_path / "kuva.png").write_bytes(png(200, 150))
+    figure = '#figure(image("kuva.png", width: 4cm), caption: [Kuva {}])'
+    source = tmp_path / "kaksi.typ"
+    body = "#set figure(supplement: [Kuva])\n#set figure.caption(separator: [: ])\n"
+    # Numbered by hand against the reading order, as a float that overtook another.
+    body += "#set figure(numbering: n => str(3 - n))\n"
+    source.write_text(body + figure.format("a") + "\n\n" + figure.format("b"), encoding="utf-8")
+    pdf = tmp_path / "kaksi.pdf"
+    pdf.write_bytes(typst.compile(str(source), root=str(tmp_path)))
+    fresh = Page(site.name, page.path, page.name, page.slug, page.chapter)
+    check_figure_order(fresh, site, pdf)
+    assert fresh.problems == {"handout figures": ["printed in the order [2, 1]"]}
 
 
 def test_emoji_shortcodes_are_told_from_finnish_and_table_syntax():

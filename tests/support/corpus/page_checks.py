@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pypdf
 
+from coursebuild.core.words import words_for
 from coursebuild.course_index import deck_slide_count, pdf_page_count
 from coursebuild.reading.lesson_file import load_lesson
 from tests.support.corpus.building import Page, SiteBuild
@@ -17,6 +19,7 @@ from tests.support.corpus.markers import (
     pdf_markup_problems,
 )
 from tests.support.corpus.sides import PageSides, page_sides, site_course
+from tests.support.handout_pages import printed_figures
 from tests.support.slide_pdf_pages import slide_pdf_problems
 
 
@@ -53,7 +56,16 @@ def check_outputs(page: Page, site: SiteBuild, sides: PageSides | None) -> None:
     if sides is not None:
         for problem in pdf_markup_problems(pdf, sides.site_all_markers, title):
             page.fail("handout markup", problem)
+    check_figure_order(page, site, pdf)
     check_slide_pdf_and_index(page, site)
+
+
+def check_figure_order(page: Page, site: SiteBuild, pdf: Path) -> None:
+    """The handout's figures, page by page and top to bottom, in their numbers' order."""
+    label = words_for(site_course(site.root).language)["figure"]
+    numbers = [figure.number for figure in printed_figures(pdf, label) if figure.number]
+    if numbers != sorted(numbers):
+        page.fail("handout figures", f"printed in the order {numbers}")
 
 
 def page_title(page: Page, site: SiteBuild) -> str:

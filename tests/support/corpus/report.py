@@ -16,6 +16,7 @@ CHECKS = (
     "content",
     "slide markup",
     "handout markup",
+    "handout figures",
     "slide pdf",
     "index",
     "deck",
