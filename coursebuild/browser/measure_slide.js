@@ -96,11 +96,20 @@ async ({minFigureShare}) => {
       .map((f) => ({ label: f.label, height: f.height, minimum: room * minFigureShare })),
     figure_text: figures
       .filter((img) => img.dataset.minTextPt && img.naturalWidth)
-      .map((img) => ({
-        label: label(img),
-        px: parseFloat(img.dataset.minTextPt) * 4 / 3
-          * (img.getBoundingClientRect().width / scale) / img.naturalWidth,
-      })),
+      .map((img) => {
+        const box = img.getBoundingClientRect();
+        const column = img.parentElement.getBoundingClientRect().width;
+        return {
+          label: label(img),
+          px: parseFloat(img.dataset.minTextPt) * 4 / 3 * (box.width / scale) / img.naturalWidth,
+          // A diagram's own goal (the course's figures: none, 18 px).
+          goal: parseFloat(img.dataset.textGoalPx) || null,
+          // Drawn as large as its slide allows (the room's height, the column's
+          // width, or as the build's warning about it says).
+          largest: box.height / scale >= room - 2 || box.width >= column - 1
+            || img.dataset.textShort === '1',
+        };
+      }),
     maths: maths.length,
     empty_maths: maths.filter((m) => !visible(m)).length,
     continued: slide.classList.contains('continued'),

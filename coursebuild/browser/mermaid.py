@@ -25,7 +25,10 @@ BUNDLE = "dist/mermaid.min.js"  # the self-contained IIFE build: no chunks to lo
 
 # Bump when MERMAID_CONFIG or the post-processing in RENDER_ALL changes the
 # output, so that cached SVGs made with the old settings are not reused.
-RENDER_SETTINGS_VERSION = "1"
+RENDER_SETTINGS_VERSION = "2"
+# A diagram's text is read from the slide at this size at least (the course's
+# own figures: 18 px); the SVG records it beside its smallest text.
+DIAGRAM_TEXT_GOAL_PX = 16
 # Typst draws no <foreignObject>: a diagram with one would lose its labels in
 # the handout, so it is an error rather than a silently blank drawing.
 HTML_LABEL = "<foreignObject"
@@ -53,8 +56,22 @@ MERMAID_CONFIG = {
 # or mermaid's error message for each. See finish() for what is done to
 # mermaid's output.
 RENDER_ALL = r"""
-async ({config, diagrams}) => {
+async ({config, diagrams, goal}) => {
   const parser = new DOMParser();
+  // The smallest text of the drawing, in pt at its natural size (as the
+  // course's figures record it), and the px it should reach on a slide.
+  const withTextSize = (markup) => {
+    const holder = document.body.appendChild(document.createElement('div'));
+    holder.innerHTML = markup;
+    const sizes = [...holder.querySelectorAll('text')]
+      .filter((text) => text.textContent.trim())
+      .map((text) => parseFloat(getComputedStyle(text).fontSize))
+      .filter((size) => size > 0);
+    holder.remove();
+    if (!sizes.length) return markup;
+    const pt = Math.round(Math.min(...sizes) * 75) / 100;
+    return markup.replace(/^<svg\b/, `<svg data-min-text-pt="${pt}" data-text-goal-px="${goal}"`);
+  };
   // With SVG labels mermaid leaves its entity codes (#60; for <) as the text
   // "&#60;"; its HTML labels would show "<". Decode them the same way.
   const reference = /&(#[0-9]+|#x[0-9a-f]+|[a-z][a-z0-9]*);/gi;
@@ -116,7 +133,7 @@ async ({config, diagrams}) => {
     mermaid.initialize({...config, deterministicIDSeed: seed});
     try {
       const {svg} = await mermaid.render(id, source);
-      results.push({svg: finish(svg)});
+      results.push({svg: withTextSize(finish(svg))});
     } catch (error) {
       results.push({error: String((error && error.message) || error)});
     }
@@ -204,7 +221,10 @@ def render_in_browser(sources: dict[str, str]) -> dict[str, dict]:
         page.clock.set_fixed_time(FIXED_TIME)
         page.goto("about:blank")
         page.add_script_tag(content=bundle)
-        results = page.evaluate(RENDER_ALL, {"config": MERMAID_CONFIG, "diagrams": diagrams})
+        results = page.evaluate(
+            RENDER_ALL,
+            {"config": MERMAID_CONFIG, "diagrams": diagrams, "goal": DIAGRAM_TEXT_GOAL_PX},
+        )
         context.close()
     if blocked.blocked_requests:
         raise network_error(blocked.blocked_requests[0], sources.values())

@@ -198,22 +198,27 @@ def describe_images(fragment: str, images: dict[str, Path]) -> str:
         described = f'src="{data_uri(path)}"' if size is None else source
         if size is not None:
             described += f' data-natural-width="{size[0]:g}" data-natural-height="{size[1]:g}"'
-        smallest = min_text_pt(path)
+        smallest, goal = min_text_pt(path)
         if smallest:
             described += f' data-min-text-pt="{smallest}"'
+        if goal:
+            described += f' data-text-goal-px="{goal}"'
         fragment = fragment.replace(source, described)
     return fragment
 
 
 MIN_TEXT = re.compile(rb'<svg\b[^>]*\sdata-min-text-pt="([0-9.]+)"')
+TEXT_GOAL = re.compile(rb'<svg\b[^>]*\sdata-text-goal-px="([0-9.]+)"')
 
 
-def min_text_pt(path: Path) -> str | None:
+def min_text_pt(path: Path) -> tuple[str | None, str | None]:
+    """An SVG's smallest text in pt, and the px it should reach on a slide when not 18."""
     if path.suffix.lower() != ".svg":
-        return None
+        return None, None
     with path.open("rb") as stream:
-        match = MIN_TEXT.search(stream.read(4096))
-    return match.group(1).decode("ascii") if match else None
+        start = stream.read(4096)
+    found = [pattern.search(start) for pattern in (MIN_TEXT, TEXT_GOAL)]
+    return tuple(match.group(1).decode("ascii") if match else None for match in found)
 
 
 HEADING = re.compile(r"<h(?P<level>[1-6])\b(?P<attributes>[^>]*)>")

@@ -69,6 +69,7 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
   }
 
   const isNotes = (el) => el.matches("aside.notes, div.notes");
+  const slideTitle = (section) => ((titleOf(section) || {}).textContent || "").trim();
   const leafSlides = () =>
     [...root.querySelectorAll("section")].filter(
       (s) => s.id !== "deck-title" && !s.querySelector("section"),
@@ -164,7 +165,27 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     const smallest = img && parseFloat(img.dataset.minTextPt);
     const natural = naturalSize(img).height;
     if (!smallest || !natural) return share;
-    return Math.max(share, Math.ceil((natural * minTextPx) / (smallest * 4 / 3)));
+    return Math.max(share, Math.ceil((natural * textGoal(img)) / (smallest * 4 / 3)));
+  }
+
+  // The px a figure's smallest text should reach: a diagram's own goal, else the course's.
+  const textGoal = (img) => parseFloat(img.dataset.textGoalPx) || minTextPx;
+
+  // A figure whose text is still drawn under its goal (too big a drawing
+  // even alone on its slide) is named in a warning.
+  function warnSmallText(img) {
+    const smallest = parseFloat(img.dataset.minTextPt);
+    const drawn = parseFloat(img.style.height);
+    const natural = naturalSize(img).height;
+    if (!smallest || !drawn || !natural || img.closest("aside.notes, details:not([open])")) return;
+    const textPx = (smallest * 4) / 3 * (drawn / natural);
+    if (textPx >= textGoal(img) - 0.05) return;
+    img.dataset.textShort = "1"; // --check leaves it to this warning
+    const section = img.closest("section");
+    const figure = img.closest("figure");
+    const label = (figure && figure.querySelector("figcaption strong")) || null;
+    const name = label ? label.textContent.trim().replace(/:$/, "") : `diagram "${img.alt.slice(0, 40)}"`;
+    warnings.push(`slide '${slideTitle(section)}': ${name}'s text is drawn at ${textPx.toFixed(1)} px, under ${textGoal(img)} px: too large a drawing for its slide`);
   }
 
   // A figure fills the room under the title, less what follows it on the
@@ -180,7 +201,9 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     const width = contentBox(section).width;
     const alone = roomAlone(section, figure);
     const rest = others.reduce((sum, el) => sum + blockHeight(el), 0);
-    const height = Math.min(alone, Math.max(alone - rest, minimumHeight(section, img)));
+    // Under a subheading alone, the figure fits with it: the two are one part.
+    const minimum = others.every((el) => el.matches("h4, h5, h6")) ? 0 : minimumHeight(section, img);
+    const height = Math.min(alone, Math.max(alone - rest, minimum));
     const under = fitInside(img, width, height);
     if (!under) return;
     if (others.length && others.every((el) => el.matches("ul, ol"))) {
@@ -210,6 +233,19 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
       const size = fitInside(img, figure.getBoundingClientRect().width, height);
       if (size) setSize(img, size);
     }
+  }
+
+  // Size a figure's image to end above ``limit``; whether the figure then does.
+  function fitUnder(figure, limit) {
+    const img = figure.querySelector(":scope > img");
+    if (!img || !naturalSize(img).width) return false;
+    const caption = figure.querySelector("figcaption");
+    const captionHeight = caption ? caption.getBoundingClientRect().height + px(caption, "marginTop") : 0;
+    const room = Math.floor(limit - top(img) - captionHeight - px(figure, "marginBottom") - 1);
+    const size = room > 0 && fitInside(img, figure.getBoundingClientRect().width, room);
+    if (!size) return false;
+    setSize(img, size);
+    return bottom(figure) <= limit + 0.5;
   }
 
   // After splitting, a figure under the title grows into the room left.
@@ -675,6 +711,13 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
         return capped && fits ? restToNotes(section, blocks.slice(1)) : shrinkAlone(section, block);
       }
       let from = rest ? i + 1 : i;
+      // A figure under its subheadings alone comes down to fit under them
+      // (they are one part): a slide of a heading alone says nothing.
+      const headed = blocks.slice(0, i).every((above) => above.matches("h4, h5, h6"));
+      if (!rest && i > 0 && headed && block.matches("figure") && fitUnder(block, limit)) {
+        from = i + 1;
+        if (from >= blocks.length) return null;
+      }
       // A subheading goes with what it introduces, never last on a slide
       // (unless nothing else would stay).
       // So does a label ("…:", "**Ehdokas 2**") with its block, and a quote
@@ -1042,6 +1085,7 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
   for (const pre of root.querySelectorAll("pre")) {
     if (pre.scrollWidth > pre.clientWidth + 1) pre.setAttribute("tabindex", "0");
   }
+  for (const img of described) if (img.dataset.sized) warnSmallText(img);
   for (const img of lazy) img.removeAttribute("src");
   // The size an image was given to be laid out goes, unless it is a figure's.
   for (const img of described) {

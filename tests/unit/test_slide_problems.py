@@ -59,3 +59,20 @@ def test_a_continuation_of_under_five_words_is_a_scrap(measured, problem):
     assert found == (
         [f"continues with only {measured['words']} word(s): a scrap of a split"] if problem else []
     )
+
+
+@pytest.mark.parametrize(
+    "figure, problem",
+    [
+        ({"label": "Kuva 1", "px": 17.0, "goal": None, "largest": False}, "under 18 px"),
+        ({"label": "Kuva 1", "px": 17.0, "goal": None, "largest": True}, "under 18 px"),
+        ({"label": "Kaavio", "px": 17.0, "goal": 16, "largest": False}, None),
+        ({"label": "Kaavio", "px": 15.0, "goal": 16, "largest": False}, "under 16 px"),
+        # As large as the slide allows: the build's warning names it.
+        ({"label": "Kaavio", "px": 9.0, "goal": 16, "largest": True}, None),
+    ],
+)
+def test_figure_text_is_held_to_its_own_goal(figure, problem):
+    found = slide(figure_text=[figure]).problems()
+    expected = f"{figure['label']}: smallest text {figure['px']:.1f} px, {problem}"
+    assert found == ([expected] if problem else [])
