@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -17,9 +18,9 @@ from tests.support.corpus.markers import (
     find_markers,
     handout_markup_problems,
     pdf_markup_problems,
+    pdf_text,
 )
 from tests.support.corpus.sides import PageSides, page_sides, site_course
-from tests.support.handout_pages import printed_figures
 from tests.support.slide_pdf_pages import slide_pdf_problems
 
 
@@ -61,9 +62,14 @@ def check_outputs(page: Page, site: SiteBuild, sides: PageSides | None) -> None:
 
 
 def check_figure_order(page: Page, site: SiteBuild, pdf: Path) -> None:
-    """The handout's figures, page by page and top to bottom, in their numbers' order."""
-    label = words_for(site_course(site.root).language)["figure"]
-    numbers = [figure.number for figure in printed_figures(pdf, label) if figure.number]
+    """The handout's figures, page by page and top to bottom, in their numbers' order.
+
+    Read from the captions ("Kuva 3: …", or "Kuva 3" alone, starting a line) in text order:
+    pdftotext's, a twentieth of the time that reading each drawing's place takes.
+    """
+    label = re.escape(words_for(site_course(site.root).language)["figure"])
+    found = re.findall(rf"^{label} (\d+)(?::|\s*$)", pdf_text(pdf), re.MULTILINE)
+    numbers = [int(number) for number in found]
     if numbers != sorted(numbers):
         page.fail("handout figures", f"printed in the order {numbers}")
 
