@@ -637,9 +637,9 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
       moveToNotes(section, later);
       return null;
     }
-    moveToNotes(section, moved);
+    const notes = moveToNotes(section, moved);
     const pointer = restPointer();
-    section.querySelector(":scope > aside.notes").before(pointer);
+    notes.before(pointer);
     let shown = body(section);
     while (shown.length > 2 && bottom(pointer) > limit + 0.5) {
       moveToNotes(section, [shown.at(-2)]);
@@ -649,18 +649,19 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     if (bottom(pointer) > limit + 0.5) {
       pointer.remove();
       const [only] = body(section);
-      if (!excerpt(only, limit - top(only) - 1, true)) section.querySelector(":scope > aside.notes").before(pointer);
+      if (!excerpt(only, limit - top(only) - 1, true)) notes.before(pointer);
     }
     return null;
   }
 
-  // Into the slide's speaker notes, before what they held, in order.
+  // Into the slide's speaker notes, before what they held, in order; the notes.
   function moveToNotes(section, blocks) {
     let notes = section.querySelector(":scope > aside.notes");
     if (!notes) notes = section.appendChild(document.createElement("aside"));
     notes.classList.add("notes");
     const first = notes.firstChild;
     for (const block of blocks) notes.insertBefore(block, first);
+    return notes;
   }
 
   // A few words and no picture: too little for a slide of its own (--check
@@ -767,8 +768,7 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     const zoom = Math.floor(Math.min(1, (box.bottom - top(block)) / height) * 1000) / 1000;
     block.style.zoom = String(zoom);
     section.setAttribute("data-autofit", String(zoom));
-    const title = (titleOf(section) || {}).textContent || "";
-    warnings.push(`slide '${title.trim()}': ${describe(block)} is too tall even alone; shown at ${Math.round(zoom * 100)} %`);
+    warnings.push(`slide '${slideTitle(section)}': ${describe(block)} is too tall even alone; shown at ${Math.round(zoom * 100)} %`);
     const later = body(section).slice(1);
     if (!later.length) return null;
     const slide = continuationSlide(section, titleOf(section));
@@ -797,8 +797,7 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
       const zoom = Math.floor((box.width / wide) * 1000) / 1000;
       block.style.zoom = String(zoom);
       section.setAttribute("data-autofit", String(zoom));
-      const title = (titleOf(section) || {}).textContent || "";
-      warnings.push(`slide '${title.trim()}': ${describe(block)} is too wide; shown at ${Math.round(zoom * 100)} %`);
+      warnings.push(`slide '${slideTitle(section)}': ${describe(block)} is too wide; shown at ${Math.round(zoom * 100)} %`);
     }
   }
 
