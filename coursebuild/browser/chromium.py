@@ -37,6 +37,9 @@ MEASURE_SLIDE = (Path(__file__).parent / "measure_slide.js").read_text(encoding=
 # A figure never takes less than this share of the room under the title (the
 # layout pass sizes figures by it, the check measures them against it).
 MIN_FIGURE_SHARE = 0.4
+# A raster image is not blown up beyond twice its size: it would blur. Drawn
+# that large, it is as large as it can be, whatever its share of the room.
+RASTER_UPSCALE = 2.0
 MIN_FIGURE_TEXT_PX = 18  # a course figure's text as drawn on the slide
 
 
@@ -332,7 +335,7 @@ def inspect_deck(
     In ``viewer`` (deck_viewer) when given, else in a page of its own.
     """
     report = DeckReport(path)
-    options = {"minFigureShare": MIN_FIGURE_SHARE}
+    options = {"minFigureShare": MIN_FIGURE_SHARE, "rasterUpscale": RASTER_UPSCALE}
     with open_deck(browser, path, report, viewer) as page:
         report.total_slides = page.evaluate("Reveal.getTotalSlides()")
         indices = slide_indices(page)

@@ -4,7 +4,7 @@
 // (data-autofit, a zoom). Figures are measured against the room under the
 // title; a course figure's smallest text (data-min-text-pt, in the SVG's pt)
 // is converted to the px it is drawn at.
-async ({minFigureShare}) => {
+async ({minFigureShare, rasterUpscale}) => {
   const slide = Reveal.getCurrentSlide();
   const area = document.querySelector('.reveal .slides').getBoundingClientRect();
   const scale = Reveal.getScale();
@@ -89,11 +89,15 @@ async ({minFigureShare}) => {
       .map((img) => {
         const box = img.getBoundingClientRect();
         const column = img.parentElement.getBoundingClientRect().width;
+        // A raster image is never drawn past rasterUpscale × its own size: a small one's minimum.
+        const src = img.currentSrc || img.getAttribute('src') || '';
+        const raster = !src.startsWith('data:image/svg') && !/\.svg($|[?#])/i.test(src);
+        const largest = raster && img.naturalHeight ? img.naturalHeight * rasterUpscale : Infinity;
         return { label: label(img), height: box.height / scale, width: box.width / scale,
-                 column: column / scale };
+                 column: column / scale, minimum: Math.min(room * minFigureShare, largest) };
       })
-      .filter((f) => f.height < room * minFigureShare - 1 && f.width < f.column - 1)
-      .map((f) => ({ label: f.label, height: f.height, minimum: room * minFigureShare })),
+      .filter((f) => f.height < f.minimum - 1 && f.width < f.column - 1)
+      .map((f) => ({ label: f.label, height: f.height, minimum: f.minimum })),
     figure_text: figures
       .filter((img) => img.dataset.minTextPt && img.naturalWidth)
       .map((img) => {

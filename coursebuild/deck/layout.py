@@ -21,6 +21,7 @@ from coursebuild.browser.chromium import (
     LAUNCH_ARGUMENTS,
     MIN_FIGURE_SHARE,
     MIN_FIGURE_TEXT_PX,
+    RASTER_UPSCALE,
     SLIDE_HEIGHT,
     SLIDE_WIDTH,
     browser_endpoint,
@@ -33,8 +34,6 @@ from coursebuild.core.words import continued_mark, excerpt_words
 from coursebuild.deck.slide_pdf import fix_dates, print_deck
 
 LAYOUT_SCRIPT = Path(__file__).with_name("layout_pass.js")
-# A raster image is not blown up beyond twice its size: it would blur.
-RASTER_UPSCALE = 2.0
 LAYOUT_TIMEOUT_MS = 60_000
 
 

@@ -11,6 +11,8 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
   const CONTENT_BOTTOM = 720;
   // Room an enclosing block takes around a figure inside it: its title and padding.
   const NESTED_FIGURE_ALLOWANCE = 110;
+  // Between the images of a gallery (deck.css's figure.gallery gap).
+  const GALLERY_GAP = 8;
   // Display math is 1.3em (39 px); a long or tall equation may step down to
   // 0.8em (24 px), still well above the 18 px a projector needs.
   const DISPLAY_MATH_SIZES = ["1.2em", "1.1em", "1em", "0.9em", "0.8em"];
@@ -48,8 +50,12 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     img.style.aspectRatio = `${width} / ${height}`;
     if (!img.classList.contains("twemoji")) img.style.width = `${width}px`;
   }
+  // An icon or emoji is loaded too: without its image Chromium draws its alt
+  // text (":material-…:"), which can wrap a title to two lines.
   const lazy = [...root.querySelectorAll("img[data-src]")].filter(
-    (img) => !img.hasAttribute("data-natural-width") && img.getAttribute("data-src").startsWith("data:"),
+    (img) =>
+      (!img.hasAttribute("data-natural-width") || img.classList.contains("twemoji")) &&
+      img.getAttribute("data-src").startsWith("data:"),
   );
   for (const img of lazy) img.setAttribute("src", img.getAttribute("data-src"));
   const loaded = (img) =>
@@ -218,6 +224,36 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     setSize(img, under);
   }
 
+  // A figure of several images (a gallery) is a grid: as many columns as
+  // draw its images largest in the room the figure has, which is what a
+  // figure has (with text after it, at least its minimum share).
+  function arrangeGallery(section) {
+    const figure = section.querySelector(":scope > figure");
+    const row = figure && figure.querySelector(":scope > p");
+    const imgs = row ? [...row.querySelectorAll(":scope > img")].filter((img) => naturalSize(img).width) : [];
+    if (imgs.length < 2 || row.querySelectorAll("img").length !== imgs.length) return;
+    figure.classList.add("gallery");
+    const alone = roomAlone(section, figure) - px(row, "marginTop") - px(row, "marginBottom");
+    const rest = body(section)
+      .filter((el) => el !== figure)
+      .reduce((sum, el) => sum + blockHeight(el), 0);
+    const height = Math.min(alone, Math.max(alone - rest, Math.floor(roomOf(section) * minFigureShare)));
+    const width = row.getBoundingClientRect().width;
+    const aspects = imgs.map((img) => naturalSize(img).width / naturalSize(img).height);
+    const aspect = aspects.reduce((a, b) => a + b, 0) / aspects.length;
+    let best = null;
+    for (let columns = 1; columns <= imgs.length; columns++) {
+      const rows = Math.ceil(imgs.length / columns);
+      const cellWidth = Math.floor((width - GALLERY_GAP * (columns - 1)) / columns);
+      const cellHeight = Math.floor(Math.min(cellWidth / aspect, (height - GALLERY_GAP * (rows - 1)) / rows));
+      if (!best || cellHeight > best.cellHeight) best = { cellWidth, cellHeight };
+    }
+    for (const img of imgs) {
+      const size = fitInside(img, best.cellWidth, best.cellHeight);
+      if (size) setSize(img, size);
+    }
+  }
+
   // A figure inside a block (an admonition, a list item) is sized to fit a
   // slide of its own with that block's title above it.
   function sizeNestedFigures(section) {
@@ -246,6 +282,24 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     if (!size) return false;
     setSize(img, size);
     return bottom(figure) <= limit + 0.5;
+  }
+
+  // Make ``over`` px of room in ``within`` by drawing its tallest figure that
+  // much smaller, never under its minimum; whether it did.
+  function shrinkFigureBy(section, within, over) {
+    const imgs = [...within.querySelectorAll("figure > img")].filter(
+      (img) => img.dataset.sized && naturalSize(img).width && isShown(img),
+    );
+    if (within.matches("figure")) imgs.push(...within.querySelectorAll(":scope > img"));
+    const img = imgs.sort((a, b) => b.getBoundingClientRect().height - a.getBoundingClientRect().height)[0];
+    if (!img) return false;
+    const current = img.getBoundingClientRect();
+    const height = Math.floor(current.height - over - 1);
+    if (height < minimumHeight(section, img)) return false;
+    const size = fitInside(img, current.width, height);
+    if (!size) return false;
+    setSize(img, size);
+    return true;
   }
 
   // After splitting, a figure under the title grows into the room left.
@@ -640,6 +694,8 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     const notes = moveToNotes(section, moved);
     const pointer = restPointer();
     notes.before(pointer);
+    // A figure on the slide makes room for the line, if it can.
+    if (bottom(pointer) > limit + 0.5) shrinkFigureBy(section, section, bottom(pointer) - limit);
     let shown = body(section);
     while (shown.length > 2 && bottom(pointer) > limit + 0.5) {
       moveToNotes(section, [shown.at(-2)]);
@@ -763,6 +819,11 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
         return slide;
       }
     }
+    // A figure in it draws smaller, as far as its minimum, before all of it is.
+    const over = bottom(block) - contentBox(section).bottom;
+    if (shrinkFigureBy(section, block, over) && bottom(block) <= contentBox(section).bottom + 0.5) {
+      return splitSlide(section);
+    }
     const box = contentBox(section);
     const height = block.getBoundingClientRect().height;
     const zoom = Math.floor(Math.min(1, (box.bottom - top(block)) / height) * 1000) / 1000;
@@ -792,6 +853,11 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
         for (const math of maths) math.style.fontSize = size;
         if (!tooWide(block)) break;
       }
+      if (!tooWide(block)) continue;
+      // A wide table (many narrow columns) sets its cells closer and its
+      // text at the code's floor before anything is shrunk.
+      const tables = [...(block.matches("table") ? [block] : block.querySelectorAll("table"))];
+      for (const table of tables) table.classList.add("compact");
       if (!tooWide(block)) continue;
       const wide = Math.max(block.scrollWidth, block.getBoundingClientRect().width);
       const zoom = Math.floor((box.width / wide) * 1000) / 1000;
@@ -1060,6 +1126,7 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     const section = queue.shift();
     markDivider(section);
     arrangeFigure(section);
+    arrangeGallery(section);
     sizeNestedFigures(section);
     fitWidth(section);
     // Condense before continuing: smaller code, excerpts, closed boxes.
@@ -1074,6 +1141,10 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
       if (!next) break;
       made.unshift(next);
     }
+    // The figure it stood beside went on to a slide of its own.
+    if (section.classList.contains("figure-beside") && !figureImage(section)) {
+      section.classList.remove("figure-beside");
+    }
     growFigure(section);
     queue.unshift(...made);
     slideCount += made.length;
@@ -1085,7 +1156,8 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     if (pre.scrollWidth > pre.clientWidth + 1) pre.setAttribute("tabindex", "0");
   }
   for (const img of described) if (img.dataset.sized) warnSmallText(img);
-  for (const img of lazy) img.removeAttribute("src");
+  // Lazy again, clones in continued titles too: reveal.js loads them as they near.
+  for (const img of root.querySelectorAll("img[data-src][src]")) img.removeAttribute("src");
   // The size an image was given to be laid out goes, unless it is a figure's.
   for (const img of described) {
     if (!img.dataset.sized) {
@@ -1095,6 +1167,15 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     img.removeAttribute("data-sized");
     img.removeAttribute("data-natural-width");
     img.removeAttribute("data-natural-height");
+  }
+  // An icon's clone in a continued title: the same, as far as it can be told.
+  for (const img of root.querySelectorAll("img[data-natural-width]")) {
+    if (!img.dataset.sized) {
+      img.style.removeProperty("aspect-ratio");
+      if (img.classList.contains("twemoji")) img.style.removeProperty("width");
+      if (!img.getAttribute("style")) img.removeAttribute("style");
+    }
+    for (const name of ["data-sized", "data-natural-width", "data-natural-height"]) img.removeAttribute(name);
   }
   for (const stack of stacks) {
     stack.classList.remove("stack");

@@ -500,11 +500,28 @@ def link_card(match: re.Match[str], context: PageContext) -> str:
     if not source.startswith(("https://", "http://")):
         return ""
     address = watch_address(source)
-    return card_linking_to(address, parser.attributes.get("title") or address)
+    return card_linking_to(address, parser.attributes.get("title") or shown_address(address))
+
+
+# A card's address is read, not typed: an address past this many characters
+# loses its query and fragment (an embed's whole program, say), then its tail.
+MAX_SHOWN_ADDRESS = 60
+
+
+def shown_address(address: str) -> str:
+    """The address as a card shows it: no scheme, no www., at most MAX_SHOWN_ADDRESS characters."""
+    shown = re.sub(r"^https?://(www\.)?", "", address)
+    if len(shown) <= MAX_SHOWN_ADDRESS:
+        return shown
+    parts = urlsplit(address)
+    base = re.sub(r"^www\.", "", parts.netloc) + parts.path
+    if len(base) > MAX_SHOWN_ADDRESS - 1:
+        base = base[: MAX_SHOWN_ADDRESS - 1]
+    return base + "…"
 
 
 def card_linking_to(address: str, title: str) -> str:
-    shown = re.sub(r"^https?://(www\.)?", "", address)
+    shown = shown_address(address)
     return (
         f'<div class="link-card" data-href="{html.escape(address)}">'
         f'<p><a href="{html.escape(address)}">{html.escape(title)}</a><br />'

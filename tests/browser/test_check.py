@@ -9,6 +9,7 @@ rebuilds a deck whose file was changed.)
 
 from __future__ import annotations
 
+import base64
 import re
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 
 from coursebuild.browser.chromium import DeckReport, inspect_deck, open_browser, open_deck
 from tests.support.course_factory import make_course, run_build
+from tests.support.images import png
 
 LESSON = """\
 ---
@@ -252,3 +254,21 @@ def test_what_a_closed_box_holds_is_unseen_until_opened_then_drawn_whole(browser
     with open_deck(browser, built, DeckReport(built)) as page:
         seen, opened = page.evaluate(OPEN_THE_BOX)
     assert seen is False and opened >= 300
+
+
+def test_a_small_raster_figure_is_judged_by_its_own_size(browser, built, tmp_path):
+    """A raster image is drawn at most twice its size (it would blur): that is its minimum."""
+    pixels = "data:image/png;base64," + base64.b64encode(png(40, 30)).decode("ascii")
+    figure = re.compile(
+        r'data-src="data:image/svg\+xml;base64,[^"]*"([^>]*)style="width: \d+px; height: \d+px;'
+    )
+    at_twice = with_fault(
+        built, tmp_path, figure, f'data-src="{pixels}"\\1style="width: 80px; height: 60px;'
+    )
+    assert not [p for p in problems_of(browser, at_twice, "Kuva") if "under the minimum" in p]
+    at_less = with_fault(
+        built, tmp_path, figure, f'data-src="{pixels}"\\1style="width: 60px; height: 45px;'
+    )
+    assert "Kuva 1 drawn 45 px high, under the minimum 60 px" in problems_of(
+        browser, at_less, "Kuva"
+    )

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from coursebuild.browser.chromium import MIN_FIGURE_SHARE, inspect_deck, open_browser, open_deck
-from tests.support.course_factory import make_course, outputs, run_build
+from tests.support.course_factory import make_course, make_site, outputs, run_build
 from tests.support.deck_slides import slides, text_of
+from tests.support.images import png
 
 CONTINUED = " (jatkuu)"
 ITEMS = [f"Kohta numero {n} listassa" for n in range(1, 41)]
@@ -535,3 +536,47 @@ def test_another_chromium_lays_the_decks_out_again(tmp_path):
     assert re.search(r"^lesson\s+\S*05_selain\.md", again.stdout, re.MULTILINE)
     same = run_build(tmp_path, "--out", str(out), env={"CHROMIUM": str(other)})
     assert not re.search(r"^lesson ", same.stdout, re.MULTILINE)
+
+
+GALLERY_SIZE = (400, 300)
+
+
+def test_a_figure_of_several_images_is_a_grid_that_fits_its_slide(browser, tmp_path):
+    """Eight 400×300 photos under one caption: 4 columns × 2 rows draw them largest.
+
+    The figure is about 1150 px wide: a fourth of it less the 8 px gaps is
+    281 px, so 211 px high (two rows of that fit under the title); 3 columns
+    would need 3 rows, each under 190 px high, and 8 columns 105 px.
+    """
+    imgs = "\n".join(f'  ![Kuva {n}](kuvat/galleria_{n}.png){{ width="400" }}' for n in range(1, 9))
+    page = f"# Galleria\n\n## Kuvagalleria\n\n<figure markdown>\n{imgs}\n"
+    page += "  <figcaption>Kahdeksan valokuvaa.</figcaption>\n</figure>\n"
+    config = "site_name: Galleria\ntheme:\n  name: material\n  language: fi\n"
+    config += "markdown_extensions:\n  - attr_list\n  - md_in_html\n"
+    files: dict[str, str | bytes] = {"mkdocs.yml": config, "docs/galleria.md": page}
+    files |= {f"docs/kuvat/galleria_{n}.png": png(*GALLERY_SIZE) for n in range(1, 9)}
+    root = make_site(tmp_path, files)
+    result = run_build(root, "--course", str(root), "--out", str(root / "build"))
+    assert result.returncode == 0, result.stderr
+    deck = root / "build" / "galleria.html"
+    report = inspect_deck(browser, deck)
+    assert [s.problems() for s in report.slides if s.problems()] == []
+    [gallery] = [slide for slide in slides(deck) if slide.title == "Kuvagalleria"]
+    assert gallery.shown.count("<img") == 8
+    with open_deck(browser, deck, _Report()) as view:
+        boxes = view.evaluate(
+            """async () => {
+              const slide = document.querySelector('figure.gallery').closest('section');
+              Reveal.slide(...Object.values(Reveal.getIndices(slide)));
+              const scale = Reveal.getScale();
+              return [...slide.querySelectorAll('figure img')].map((img) => {
+                const box = img.getBoundingClientRect();
+                return [Math.round(box.left / scale), Math.round(box.top / scale),
+                        box.width / scale, box.height / scale];
+              });
+            }"""
+        )
+    assert len({left for left, _, _, _ in boxes}) == 4
+    assert len({top for _, top, _, _ in boxes}) == 2
+    for _, _, width, height in boxes:
+        assert 200 <= height <= 215 and abs(width / height - 4 / 3) < 0.02
