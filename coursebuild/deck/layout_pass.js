@@ -11,6 +11,7 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
   const CONTENT_BOTTOM = 720;
   // Room an enclosing block takes around a figure inside it: its title and padding.
   const NESTED_FIGURE_ALLOWANCE = 110;
+  const BLANK_PIXEL = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
   // Between the images of a gallery (deck.css's figure.gallery gap).
   const GALLERY_GAP = 8;
   // Display math is 1.3em (39 px); a long or tall equation may step down to
@@ -50,12 +51,12 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     img.style.aspectRatio = `${width} / ${height}`;
     if (!img.classList.contains("twemoji")) img.style.width = `${width}px`;
   }
-  // An icon or emoji is loaded too: without its image Chromium draws its alt
-  // text (":material-…:"), which can wrap a title to two lines.
+  // An icon or emoji without its image has its alt text (":material-…:") for
+  // a width, and its aspect then makes it as tall: a blank stands in for it.
+  const blanks = described.filter((img) => img.classList.contains("twemoji") && !img.hasAttribute("src"));
+  for (const img of blanks) img.setAttribute("src", BLANK_PIXEL);
   const lazy = [...root.querySelectorAll("img[data-src]")].filter(
-    (img) =>
-      (!img.hasAttribute("data-natural-width") || img.classList.contains("twemoji")) &&
-      img.getAttribute("data-src").startsWith("data:"),
+    (img) => !img.hasAttribute("data-natural-width") && img.getAttribute("data-src").startsWith("data:"),
   );
   for (const img of lazy) img.setAttribute("src", img.getAttribute("data-src"));
   const loaded = (img) =>
@@ -65,7 +66,7 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
           img.addEventListener("load", done, { once: true });
           img.addEventListener("error", done, { once: true });
         });
-  await Promise.all(lazy.map(loaded));
+  await Promise.all([...lazy, ...blanks].map(loaded));
 
   // A long line of code wraps under its own indentation (deck.css's hanging
   // indent reads --indent): the line's leading blanks, in characters.
@@ -284,18 +285,19 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     return bottom(figure) <= limit + 0.5;
   }
 
-  // Make ``over`` px of room in ``within`` by drawing its tallest figure that
-  // much smaller, never under its minimum; whether it did.
+  // Make ``over`` px of room in ``within`` by drawing its tallest image that
+  // much smaller, a figure never under its minimum, an image in the text
+  // never under half of it; whether it did.
   function shrinkFigureBy(section, within, over) {
-    const imgs = [...within.querySelectorAll("figure > img")].filter(
-      (img) => img.dataset.sized && naturalSize(img).width && isShown(img),
+    const imgs = [...within.querySelectorAll("img:not(.twemoji)")].filter(
+      (img) => naturalSize(img).width && isShown(img),
     );
-    if (within.matches("figure")) imgs.push(...within.querySelectorAll(":scope > img"));
     const img = imgs.sort((a, b) => b.getBoundingClientRect().height - a.getBoundingClientRect().height)[0];
     if (!img) return false;
     const current = img.getBoundingClientRect();
     const height = Math.floor(current.height - over - 1);
-    if (height < minimumHeight(section, img)) return false;
+    const inFigure = img.parentElement.matches("figure");
+    if (height < minimumHeight(section, img) / (inFigure ? 1 : 2)) return false;
     const size = fitInside(img, current.width, height);
     if (!size) return false;
     setSize(img, size);
@@ -666,6 +668,11 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     return count;
   }
 
+  // Whether the slide after ``section`` continues it (made by an earlier split of it).
+  const followedInRun = (section) => Boolean(section.nextElementSibling && section.nextElementSibling.matches("section.continued"));
+
+  const hasContent = (el) => Boolean(el.textContent.trim() || el.querySelector("img, svg, math, table, pre, iframe"));
+
   function restPointer() {
     const pointer = document.createElement("p");
     pointer.className = "excerpt-more";
@@ -750,7 +757,7 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     const blocks = body(section);
     // The last slide a run may have keeps room for the line that says the
     // rest is in the handout.
-    const capped = runLength(section) >= MAX_SECTION_SLIDES;
+    const capped = runLength(section) >= MAX_SECTION_SLIDES && !followedInRun(section);
     const limit = contentBox(section).bottom - (capped ? pointerRoom(section) : 0);
     const heading = titleOf(section);
     for (let i = 0; i < blocks.length; i++) {
@@ -762,6 +769,8 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
       // First on the slide: nothing but subheadings above it.
       const first = blocks.slice(0, i).every((above) => above.matches("h4, h5, h6"));
       let rest = i > 0 && movesWhole(block, room) ? null : splitBlock(block, limit, first, room, ends);
+      // A remainder of nothing (a list whose one item could not be cut) is no part.
+      if (rest && !hasContent(rest)) rest = null;
       if (!rest && i === 0) {
         // Too tall only for the room the line would leave: what follows it goes.
         const fits = bottom(block) <= contentBox(section).bottom + 0.5;
@@ -791,8 +800,17 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
       // A slide that starts with a subheading or a figure starts a part of
       // its own: its title is not marked continued.
       const part = !rest && blocks[from].matches("h4, h5, h6, figure");
+      const moving = rest ? [rest, ...blocks.slice(from)] : blocks.slice(from);
       if (!part && runLength(section) >= MAX_SECTION_SLIDES) {
-        return restToNotes(section, rest ? [rest, ...blocks.slice(from)] : blocks.slice(from));
+        // Split again, a slide that a continuation already follows: what
+        // goes, goes first on that one (which is laid out after this one).
+        if (followedInRun(section)) {
+          const next = section.nextElementSibling;
+          const after = titleOf(next) ? titleOf(next).nextSibling : next.firstChild;
+          for (const moved of moving) next.insertBefore(moved, after);
+          return null;
+        }
+        return restToNotes(section, moving);
       }
       const slide = continuationSlide(section, heading, !part);
       if (rest) slide.appendChild(rest);
