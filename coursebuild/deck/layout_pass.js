@@ -11,6 +11,8 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
   const CONTENT_BOTTOM = 720;
   // Room an enclosing block takes around a figure inside it: its title and padding.
   const NESTED_FIGURE_ALLOWANCE = 110;
+  // How much shorter an excerpt that came out too tall is cut again, in px (a line of code).
+  const EXCERPT_SLACK = 16;
   const BLANK_PIXEL = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
   // Between the images of a gallery (deck.css's figure.gallery gap).
   const GALLERY_GAP = 8;
@@ -594,9 +596,10 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     for (let i = 0; i < parts.length; i++) {
       if (partBottom(parts[i]) <= inner + 0.5) continue;
       const part = parts[i];
-      if (splitsEvenly(el)) {
+      // A list of one item is split inside its item.
+      if (splitsEvenly(el) && parts.length > 1) {
         const keep = evenCut(parts, i, first, ends, room);
-        return keep > 0 ? remainderOf(el, parts.slice(keep), keep) : null;
+        return keep > 0 && keep < parts.length ? remainderOf(el, parts.slice(keep), keep) : null;
       }
       if (i > 0 && movesWhole(part, room)) return movedFrom(el, parts, i);
       // Only its bottom margin is too low: it stays, and what follows moves.
@@ -668,11 +671,6 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     return count;
   }
 
-  // Whether the slide after ``section`` continues it (made by an earlier split of it).
-  const followedInRun = (section) => Boolean(section.nextElementSibling && section.nextElementSibling.matches("section.continued"));
-
-  const hasContent = (el) => Boolean(el.textContent.trim() || el.querySelector("img, svg, math, table, pre, iframe"));
-
   function restPointer() {
     const pointer = document.createElement("p");
     pointer.className = "excerpt-more";
@@ -690,11 +688,13 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
   // The last slide a run may have keeps what fits; the rest goes to its
   // speaker notes (and is all in the handout), and the slide says so.
   function restToNotes(section, moved) {
+    // Nothing after a block that fits: nothing is left out.
+    if (!moved.length) return null;
     const [lead, ...later] = moved;
     const limit = contentBox(section).bottom;
     // A block that would have moved whole shows its start where it is.
     const room = limit - top(lead) - 1;
-    if (lead.parentElement === section && room > roomOf(section) / 3 && excerpt(lead, room, later.length > 0)) {
+    if (lead.parentElement === section && room > roomOf(section) / 3 && excerptWithin(lead, room, later.length > 0)) {
       moveToNotes(section, later);
       return null;
     }
@@ -712,7 +712,7 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     if (bottom(pointer) > limit + 0.5) {
       pointer.remove();
       const [only] = body(section);
-      if (!excerpt(only, limit - top(only) - 1, true)) notes.before(pointer);
+      if (!excerptWithin(only, limit - top(only) - 1, true)) notes.before(pointer);
     }
     return null;
   }
@@ -757,7 +757,7 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     const blocks = body(section);
     // The last slide a run may have keeps room for the line that says the
     // rest is in the handout.
-    const capped = runLength(section) >= MAX_SECTION_SLIDES && !followedInRun(section);
+    const capped = runLength(section) >= MAX_SECTION_SLIDES;
     const limit = contentBox(section).bottom - (capped ? pointerRoom(section) : 0);
     const heading = titleOf(section);
     for (let i = 0; i < blocks.length; i++) {
@@ -768,9 +768,16 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
       const ends = i === blocks.length - 1;
       // First on the slide: nothing but subheadings above it.
       const first = blocks.slice(0, i).every((above) => above.matches("h4, h5, h6"));
+      // The run's last slide: a block that would go on shows its start, and
+      // says the rest is in the handout (what follows it, in the notes).
+      const shown = limit - top(block) - 1;
+      if (capped && shown > room / 3 && excerptWithin(block, shown, i + 1 < blocks.length)) {
+        if (i + 1 < blocks.length) moveToNotes(section, blocks.slice(i + 1));
+        return null;
+      }
       let rest = i > 0 && movesWhole(block, room) ? null : splitBlock(block, limit, first, room, ends);
-      // A remainder of nothing (a list whose one item could not be cut) is no part.
-      if (rest && !hasContent(rest)) rest = null;
+      // A list without an item (its one item could not be cut) is no remainder.
+      if (rest && rest.matches("ul, ol") && !rest.querySelector("li")) rest = null;
       if (!rest && i === 0) {
         // Too tall only for the room the line would leave: what follows it goes.
         const fits = bottom(block) <= contentBox(section).bottom + 0.5;
@@ -800,17 +807,8 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
       // A slide that starts with a subheading or a figure starts a part of
       // its own: its title is not marked continued.
       const part = !rest && blocks[from].matches("h4, h5, h6, figure");
-      const moving = rest ? [rest, ...blocks.slice(from)] : blocks.slice(from);
       if (!part && runLength(section) >= MAX_SECTION_SLIDES) {
-        // Split again, a slide that a continuation already follows: what
-        // goes, goes first on that one (which is laid out after this one).
-        if (followedInRun(section)) {
-          const next = section.nextElementSibling;
-          const after = titleOf(next) ? titleOf(next).nextSibling : next.firstChild;
-          for (const moved of moving) next.insertBefore(moved, after);
-          return null;
-        }
-        return restToNotes(section, moving);
+        return restToNotes(section, rest ? [rest, ...blocks.slice(from)] : blocks.slice(from));
       }
       const slide = continuationSlide(section, heading, !part);
       if (rest) slide.appendChild(rest);
@@ -1031,12 +1029,38 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     return true;
   }
 
+  // The room under the title on a slide continuing ``section``.
+  function continuedRoom(section) {
+    const title = titleOf(section);
+    if (!title || title.textContent.trimEnd().endsWith(continued.trim())) return roomOf(section);
+    const mark = title.appendChild(document.createTextNode(continued));
+    const room = roomOf(section);
+    mark.remove();
+    return room;
+  }
+
+  // excerpt(), held to its height: the padding and margins of boxes inside
+  // boxes can make a cut a few px too tall, and then it is cut shorter; a
+  // block that cannot be cut to fit is left whole (false).
+  function excerptWithin(el, height, rest = false) {
+    const original = el.cloneNode(true);
+    for (let slack = 0; slack <= EXCERPT_SLACK * 3; slack += EXCERPT_SLACK) {
+      if (!excerpt(el, height - slack, rest)) return false;
+      if (bottom(el) <= top(el) + height + 0.5) return true;
+      el.className = original.className;
+      el.replaceChildren(...original.cloneNode(true).childNodes);
+    }
+    return false;
+  }
+
   // A block that would need more than MAX_BLOCK_SLIDES slides is cut to one
   // slide's worth.
   function excerptLongBlocks(section) {
     const room = roomOf(section);
     for (const block of body(section)) {
-      if (blockHeight(block) > MAX_BLOCK_SLIDES * room) excerpt(block, room - 1);
+      // Cut to what a continuation's room holds: the block may go on to one,
+      // whose title (with its mark) can take a line more.
+      if (blockHeight(block) > MAX_BLOCK_SLIDES * room) excerptWithin(block, continuedRoom(section) - 1);
     }
   }
 

@@ -364,11 +364,11 @@ def test_a_section_too_long_for_three_slides_shows_its_tallest_boxes_closed(deck
     assert sorted(shown) == sorted(EXERCISES)
 
 
-def figure_boxes(browser, deck: Path) -> dict[str, dict]:
+def figure_boxes(browser, deck: Path, heading: str = "h3") -> dict[str, dict]:
     """Each figure's drawn size and the room under its slide's title, in slide px."""
     with open_deck(browser, deck, _Report()) as page:
         return page.evaluate(
-            """async () => {
+            """async (heading) => {
               const found = {};
               for (const slide of Reveal.getSlides()) {
                 const img = slide.querySelector(':scope > figure > img');
@@ -376,18 +376,21 @@ def figure_boxes(browser, deck: Path) -> dict[str, dict]:
                 Reveal.slide(...Object.values(Reveal.getIndices(slide)));
                 await img.decode().catch(() => {});
                 const scale = Reveal.getScale();
-                const title = slide.querySelector('h3');
+                const title = slide.querySelector(heading);
                 const box = img.getBoundingClientRect();
-                const caption = slide.querySelector('figcaption').getBoundingClientRect();
+                const captioned = slide.querySelector('figcaption');
+                const caption = captioned ? captioned.getBoundingClientRect() : box;
                 const top = title.getBoundingClientRect().bottom;
                 const bottom = slide.getBoundingClientRect().top + (720 - 52) * scale;
                 found[title.textContent] = {
                   width: box.width / scale, height: box.height / scale,
-                  room: (bottom - top) / scale, captionGap: (caption.top - box.bottom) / scale,
+                  room: (bottom - top) / scale,
+                  captionGap: captioned ? (caption.top - box.bottom) / scale : 0,
                 };
               }
               return found;
-            }"""
+            }""",
+            heading,
         )
 
 
@@ -538,6 +541,29 @@ def test_another_chromium_lays_the_decks_out_again(tmp_path):
     assert not re.search(r"^lesson ", same.stdout, re.MULTILINE)
 
 
+SITE_CONFIG = """\
+site_name: Asettelu
+theme:
+  name: material
+  language: fi
+markdown_extensions:
+  - attr_list
+  - md_in_html
+  - pymdownx.superfences
+  - pymdownx.emoji:
+      emoji_index: !!python/name:material.extensions.emoji.twemoji
+      emoji_generator: !!python/name:material.extensions.emoji.to_svg
+"""
+
+
+def built_site_page(root: Path, name: str, page: str, files: dict[str, bytes]) -> Path:
+    """An MkDocs-Material site of the one page ``name``, built: its deck."""
+    make_site(root, {"mkdocs.yml": SITE_CONFIG, f"docs/{name}.md": page, **files})
+    result = run_build(root, "--course", str(root), "--out", str(root / "build"))
+    assert result.returncode == 0, result.stderr
+    return root / "build" / f"{name}.html"
+
+
 GALLERY_SIZE = (400, 300)
 
 
@@ -551,14 +577,8 @@ def test_a_figure_of_several_images_is_a_grid_that_fits_its_slide(browser, tmp_p
     imgs = "\n".join(f'  ![Kuva {n}](kuvat/galleria_{n}.png){{ width="400" }}' for n in range(1, 9))
     page = f"# Galleria\n\n## Kuvagalleria\n\n<figure markdown>\n{imgs}\n"
     page += "  <figcaption>Kahdeksan valokuvaa.</figcaption>\n</figure>\n"
-    config = "site_name: Galleria\ntheme:\n  name: material\n  language: fi\n"
-    config += "markdown_extensions:\n  - attr_list\n  - md_in_html\n"
-    files: dict[str, str | bytes] = {"mkdocs.yml": config, "docs/galleria.md": page}
-    files |= {f"docs/kuvat/galleria_{n}.png": png(*GALLERY_SIZE) for n in range(1, 9)}
-    root = make_site(tmp_path, files)
-    result = run_build(root, "--course", str(root), "--out", str(root / "build"))
-    assert result.returncode == 0, result.stderr
-    deck = root / "build" / "galleria.html"
+    images = {f"docs/kuvat/galleria_{n}.png": png(*GALLERY_SIZE) for n in range(1, 9)}
+    deck = built_site_page(tmp_path, "galleria", page, images)
     report = inspect_deck(browser, deck)
     assert [s.problems() for s in report.slides if s.problems()] == []
     [gallery] = [slide for slide in slides(deck) if slide.title == "Kuvagalleria"]
@@ -580,3 +600,46 @@ def test_a_figure_of_several_images_is_a_grid_that_fits_its_slide(browser, tmp_p
     assert len({top for _, top, _, _ in boxes}) == 2
     for _, _, width, height in boxes:
         assert 200 <= height <= 215 and abs(width / height - 4 / 3) < 0.02
+
+
+ICON_PAGE = """\
+# Kuvakkeet
+
+## Kuva otsikon alla :material-alert-decagram:{ .mdx-pulse title="Tärkeä!" }
+
+![Käyrä, joka nousee](kuvat/kayra.png)
+
+## Yksi kohta
+
+- **Huomio:** PARAGRAPH
+
+    ```python
+CODE
+    ```
+"""
+
+
+def test_an_icon_in_a_title_takes_its_own_size_while_the_slide_is_laid_out(browser, tmp_path):
+    """Unloaded, an icon had its alt text (":material-alert-decagram:") for a width and
+    its aspect for a height: a 245 px title, and a figure sized for the room it left."""
+    page = ICON_PAGE.replace("PARAGRAPH", PARAGRAPHS[0]).replace(
+        "CODE", "\n".join("    " + line for line in CODE[:24])
+    )
+    deck = built_site_page(tmp_path, "kuvakkeet", page, {"docs/kuvat/kayra.png": png(900, 600)})
+    boxes = figure_boxes(browser, deck, "h2")
+    [alone] = boxes.values()
+    assert alone["height"] >= 0.8 * alone["room"], alone
+
+
+def test_a_list_of_one_item_continues_inside_its_item(browser, tmp_path):
+    page = ICON_PAGE.replace("PARAGRAPH", PARAGRAPHS[0]).replace(
+        "CODE", "\n".join("    " + line for line in CODE[:24])
+    )
+    deck = built_site_page(tmp_path, "kohta", page, {"docs/kuvat/kayra.png": png(900, 600)})
+    report = inspect_deck(browser, deck)
+    assert [s.problems() for s in report.slides if s.problems()] == []
+    run = [slide for slide in slides(deck) if slide.title.startswith("Yksi kohta")]
+    assert [slide.title for slide in run] == ["Yksi kohta", "Yksi kohta" + CONTINUED]
+    # Every line of the code once, in order, over the two slides; no list left empty.
+    assert all_code_lines("".join(slide.shown for slide in run)) == CODE[:24]
+    assert not re.search(r"<ul[^>]*>\s*</ul>", deck.read_text(encoding="utf-8"))
