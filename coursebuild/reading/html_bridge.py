@@ -361,7 +361,15 @@ def math_span(match: re.Match[str], display: bool) -> str:
         tex = display_lines(strip_delimiters(tex, r"\[", r"\]"))
         return f'<span class="math display" data-tex="{html.escape(tex, quote=True)}"></span>'
     tex = strip_delimiters(tex, r"\[", r"\]") if display else strip_delimiters(tex, r"\(", r"\)")
+    if display and UNESCAPED_DOLLARS.search(tex):
+        # "$$a$$ $$b$$" on lines of one block: two formulas, as mdx_math (and
+        # MathJax) show them; TeX itself has no "$$" inside display math.
+        formulas = [part.strip() for part in UNESCAPED_DOLLARS.split(tex) if part.strip()]
+        return "\n".join(math_span_html(formula, display) for formula in formulas)
     return math_span_html(tex, display)
+
+
+UNESCAPED_DOLLARS = re.compile(r"(?<!\\)\$\$")
 
 
 def display_lines(tex: str) -> str:

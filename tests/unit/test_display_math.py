@@ -39,3 +39,14 @@ def test_mdx_maths_dollars_in_an_indented_paragraph_are_display_math(tmp_path):
     ) in html
     assert '<span class="math inline" data-tex="x"></span>' in html
     assert "$$" not in html
+
+
+def test_two_dollar_formulas_on_the_lines_of_one_paragraph_are_two_formulas(tmp_path):
+    """mdx_math reads "$$a$$" and "$$b$$" on two lines as two formulas, not one of both."""
+    page = "# Sivu\n\n$$ u'(0) = 0 $$\n$$ u'(1) = 0$$\n\nLoppu.\n"
+    files = {"mkdocs.yml": MDX_MATH, "docs/sivu.md": page}
+    html, _, _ = read_site_page(tmp_path / "sivusto", files, "docs/sivu.md")
+    assert html.count('<span class="math display"') == 2
+    assert '<p><span class="math display" data-tex="u\'(0) = 0"></span></p>' in html
+    assert '<p><span class="math display" data-tex="u\'(1) = 0"></span></p>' in html
+    assert "$$" not in html

@@ -57,6 +57,14 @@ def is_math(node: Node) -> bool:
     return node.tag in ("span", "div") and "arithmatex" in node.classes
 
 
+def formulas(node: Node) -> int:
+    """How many formulas a math node shows: a block of "$$a$$" and "$$b$$" lines is two
+    (mdx_math reads each pair; its stand-in, arithmatex, takes the block whole)."""
+    if not is_math(node):
+        return 0
+    return 1 + len(re.findall(r"(?<!\\)\$\$", text_of(node))) // 2
+
+
 def is_footnotes(node: Node) -> bool:
     return node.has("div", "footnote")
 
@@ -102,7 +110,7 @@ def count_site(root: Node) -> Counts:
         code_blocks=sum(map(is_code_block, nodes)),
         admonitions=sum(map(is_admonition, nodes)),
         admonition_titles=sum(has_title(n) for n in nodes if is_admonition(n)),
-        math=sum(map(is_math, nodes)),
+        math=sum(map(formulas, nodes)),
         images=sum(map(is_picture, nodes)),
         tables=sum(map(is_table, nodes)),
         footnotes=len(footnote_texts(root)),
@@ -151,16 +159,21 @@ def list_items(node: dict) -> int:
     return 0
 
 
+def is_math_source(node: dict) -> bool:
+    """Math that Pandoc or Typst could not read, shown as its TeX in code (with a warning)."""
+    return node["t"] in ("Code", "CodeBlock") and "math-source" in node["c"][0][1]
+
+
 def count_handout_ast(doc: dict) -> Counts:
     """The eight counts of the handout's Pandoc AST, as the handout filters leave it."""
     generated = {id(node) for node in sources_lists(doc)}
     nodes = list(ast_walk(doc))
     page_lists = list(ast_walk(doc, lambda n: n["t"] == "Note" or id(n) in generated))
     return Counts(
-        code_blocks=sum(n["t"] == "CodeBlock" for n in nodes),
+        code_blocks=sum(n["t"] == "CodeBlock" and not is_math_source(n) for n in nodes),
         admonitions=sum(is_raw_typst(n, "#admonition(") for n in nodes),
         admonition_titles=titled_admonitions(doc),
-        math=sum(map(is_handout_math, nodes)),
+        math=sum(is_handout_math(n) or is_math_source(n) for n in nodes),
         images=sum(map(is_handout_picture, nodes)),
         tables=sum(n["t"] == "Table" for n in nodes),
         footnotes=sum(n["t"] == "Note" for n in nodes),

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from pymdownx import emoji
 
-from tests.support.corpus.counts import is_math
+from tests.support.corpus.counts import is_math, is_math_source
 from tests.support.corpus.deck_html import deck_slides
 from tests.support.corpus.html_tree import Node, text_of
-from tests.support.corpus.pandoc_ast import ast_text, sources_lists
+from tests.support.corpus.pandoc_ast import ast_text, ast_walk, sources_lists
 
 MARKERS = {
     "!!!": re.compile(r"!!!"),
@@ -111,6 +111,12 @@ def handout_markup_problems(doc: dict, allowed: Counter) -> list[str]:
     text = ast_text(doc["blocks"], lambda n: handout_skip(n) or id(n) in generated)
     extra = excess_markers(find_markers(text), allowed)
     return [f"handout text: {describe(extra, text)}"] if extra else []
+
+
+def math_source_markers(doc: dict) -> Counter:
+    """Markers in math shown as its TeX (the site draws it): the PDF's text has them."""
+    sources = [node["c"][1] for node in ast_walk(doc) if is_math_source(node)]
+    return sum(map(find_markers, sources), Counter())
 
 
 def pdf_text(pdf: Path) -> str:

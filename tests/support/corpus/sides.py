@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import json
+import re
 import subprocess
 from collections import Counter
 from dataclasses import dataclass
@@ -15,9 +16,15 @@ from pymdownx import emoji
 
 from coursebuild.handout.guard import handout_names
 from coursebuild.lesson.make import read_lesson
-from coursebuild.pandoc.run import HANDOUT_ARGUMENTS, language_arguments, pandoc_command
+from coursebuild.pandoc.run import (
+    BAD_MATH,
+    HANDOUT_ARGUMENTS,
+    language_arguments,
+    pandoc_command,
+)
 from coursebuild.pipeline import figures_needed
 from coursebuild.reading.course import open_course
+from coursebuild.reading.html_bridge import math_as_code
 from coursebuild.reading.images import FigureSet
 from coursebuild.reading.lesson_file import load_lesson
 from coursebuild.reading.markdown_reader import (
@@ -86,7 +93,47 @@ def oracle_html(page: Page, root: Path) -> str:
         # The site shows the module's documentation there, which neither side has:
         # both count the note that names it.
         body, _ = api_blocks_as_names(body, lesson.body_first_line)
+    if "bibtex" in site_course(root).plugins:
+        body = cited_as_footnotes(body, bib_keys(root))
+    if "include-markdown" in site_course(root).plugins:
+        body = INCLUDED.sub(lambda match: included(match, page.path.parent), body)
     return oracle_markdown(root).convert(body)
+
+
+# include-markdown's plain form: a file's whole text, its path from the page's folder.
+INCLUDED = re.compile(r'\{%\s*include-markdown\s+"([^"]+)"\s*%\}')
+
+
+def included(match: re.Match[str], folder: Path) -> str:
+    path = folder / match.group(1)
+    return path.read_text(encoding="utf-8") if path.is_file() else match.group(0)
+
+
+# mkdocs-bibtex's citation: [@key], [@a; @b] or [@a, @b], each key a footnote with the entry.
+CITED = re.compile(r"\[(@[^\]\s;,]+(?:\s*[;,]\s*@[^\]\s;,]+)*)\]")
+BIB_ENTRY = re.compile(r"^\s*@\w+\s*\{\s*([^,\s]+)\s*,", re.MULTILINE)
+
+
+@functools.cache
+def bib_keys(root: Path) -> frozenset[str]:
+    """Every entry's key in the site's .bib files."""
+    files = root.rglob("*.bib")
+    return frozenset(key for path in files for key in BIB_ENTRY.findall(path.read_text("utf-8")))
+
+
+def cited_as_footnotes(body: str, keys: frozenset[str]) -> str:
+    """The page as mkdocs-bibtex gives it to Markdown: a known key cited, a footnote."""
+    cited: list[str] = []
+
+    def notes(match: re.Match[str]) -> str:
+        found = [key.lstrip("@") for key in re.split(r"\s*[;,]\s*", match.group(1))]
+        if not all(key in keys for key in found):
+            return match.group(0)
+        cited.extend(key for key in found if key not in cited)
+        return "".join(f"[^{key}]" for key in found)
+
+    body = CITED.sub(notes, body)
+    return body + "".join(f"\n\n[^{key}]: {key}" for key in cited)
 
 
 def pipeline_html(page: Page, site: SiteBuild) -> tuple[str, tuple[str, ...]]:
@@ -128,8 +175,17 @@ def handout_arguments(language: str, folder: Path) -> tuple[str, ...]:
 
 
 def handout_ast(html: str, arguments: tuple[str, ...]) -> dict:
-    """Pandoc's AST of the handout, as the handout filters leave it for the Typst writer."""
+    """Pandoc's AST of the handout, as the handout filters leave it for the Typst writer.
+
+    Formulas Pandoc cannot read are shown as their TeX in code, as the build shows them.
+    """
     result = subprocess.run(pandoc_command(arguments), input=html, capture_output=True, text=True)
+    unreadable = [found.strip().strip("'") for found in BAD_MATH.findall(result.stderr)]
+    if result.returncode == 0 and unreadable:
+        html = math_as_code(html, unreadable)
+        result = subprocess.run(
+            pandoc_command(arguments), input=html, capture_output=True, text=True
+        )
     if result.returncode != 0:
         raise RuntimeError(f"Pandoc failed: {result.stderr.strip()}")
     return json.loads(result.stdout)
