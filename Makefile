@@ -80,7 +80,7 @@ lock: | $(BIN)/python
 
 # Every page of the instructor's two MkDocs sites (../shared/corpus) and of the three
 # other authors' sites (../shared/corpus/others), built and checked; prints a table a
-# page (also in build/corpus-report.txt). `make test` checks the instructor's two.
+# page (also in build/corpus-report.txt). `make test` checks them too (tests/corpus).
 corpus: setup $(CHROMIUM) $(PDFTOPPM)
 	$(BIN)/python -m tests.support.corpus_check
 

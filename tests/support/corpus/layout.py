@@ -7,9 +7,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 CORPUS = Path(__file__).resolve().parents[4] / "shared" / "corpus"
 SITES = ("syvaoppiminen", "ml-perusteet")
-# Course sites by other authors (English and French), in ../shared/corpus/others: checked
-# by `make corpus`, reported, not yet a gate of `make test` (their decks still have
-# slides shrunk to fit, which issue 22's condensing is for).
+# Course sites by other authors (English and French), in ../shared/corpus/others:
+# checked by the same rules (tests/corpus/test_other_sites.py).
 OTHER_SITES = ("odak-computational-light", "recode-turing-patterns", "terminale-nsi")
 
 

@@ -120,6 +120,13 @@ def math_source_markers(doc: dict) -> Counter:
 
 
 def pdf_text(pdf: Path) -> str:
+    stat = pdf.stat()
+    return pdf_text_of(pdf, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def pdf_text_of(pdf: Path, mtime_ns: int, size: int) -> str:
+    """pdftotext's text of one version of the PDF: two checks read each handout's."""
     result = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"pdftotext failed on {pdf}: {result.stderr.strip()}")
