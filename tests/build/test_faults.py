@@ -373,12 +373,20 @@ def test_ctrl_c_prints_one_line_exits_130_and_keeps_the_outputs(
 
 def test_ctrl_c_while_figures_are_drawn(course, reference, tmp_path):
     out = copy_of(reference, tmp_path / "out")
-    (out / "images" / "100_ShallowReLU.svg").unlink()  # to be drawn again
+    redrawn = "images/100_ShallowReLU.svg"
+    (out / redrawn).unlink()  # to be drawn again
     before = outputs(out)
     build = start_build(course, out, "-j", "2", env=NO_FIGURE_CACHE)
     code = interrupt(build, figure_worker_running)
     assert (code, "".join(build.stderr)) == (130, INTERRUPTED + "\n")
-    assert outputs(out) == before
+    after = outputs(out)
+    # The worker lives on after its figure: on a loaded machine the figure may be
+    # drawn and written before the signal lands. Then it is whole, and recorded.
+    if redrawn in after:
+        assert after.pop(redrawn) == outputs(reference)[redrawn]
+        assert b"100_ShallowReLU.svg" in after.pop(".build-state.json")
+        before.pop(".build-state.json")
+    assert after == before
 
 
 # -- the machine failing ------------------------------------------------------------
