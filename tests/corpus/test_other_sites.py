@@ -17,18 +17,6 @@ from tests.support.corpus.layout import OTHER_SITES, site_root
 from tests.support.corpus.run import check_corpus
 
 pytestmark = pytest.mark.corpus
-# Every check of the instructor's sites, each as report.problems names it.
-CHECKS = (
-    "build",
-    "content",
-    "slide markup",
-    "handout markup",
-    "handout figures",
-    "slide pdf",
-    "index",
-    "deck",
-    "accessibility",
-)
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +29,7 @@ def others(tmp_path_factory) -> dict[str, SiteBuild]:
     return {site.name: site for site in sites}
 
 
-@pytest.mark.parametrize("check", CHECKS)
+@pytest.mark.parametrize("check", report.CHECKS)
 @pytest.mark.parametrize("name", OTHER_SITES)
 def test_every_page_of_another_authors_site_passes(others, name, check):
     found = report.problems(others[name], check)
