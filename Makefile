@@ -17,7 +17,7 @@ SHELLCHECK := /usr/bin/shellcheck
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 OUT ?= build
 
-.PHONY: all setup course figures preview test test-fast lint format lock clean distclean bench corpus
+.PHONY: all setup course figures preview test test-other-sites test-fast lint format lock clean distclean bench corpus
 
 all: course
 
@@ -56,7 +56,12 @@ preview: setup $(CHROMIUM)
 test: setup $(CHROMIUM) $(PDFTOPPM) $(SHELLCHECK)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -n auto --dist loadscope
+	$(BIN)/python -m pytest -n auto --dist loadscope -m "not other_sites"
+
+# The other authors' three sites (../shared/corpus/others), by the instructor's sites'
+# rules: about 2½ minutes, which make test's ten have not got. CI runs it after make test.
+test-other-sites: setup $(CHROMIUM) $(PDFTOPPM)
+	$(BIN)/python -m pytest -m other_sites tests/corpus/test_other_sites.py
 
 # The inner loop (about a minute): tests/unit and tests/filters, no Chromium, no site build.
 test-fast: setup
