@@ -140,6 +140,8 @@ def fill_diagrams(html: str, context: PageContext, lesson: Lesson, cache_dir: Pa
 def deck_arguments(page: ReadLesson) -> tuple[str, ...]:
     """Pandoc's arguments for the page's slides: the deck's, its language, its slide figures."""
     options = language_arguments(page.course.language)
+    # A page without a "#" (its title from the nav, say) opens under its title.
+    options += (f"--metadata=lesson={json.dumps({'title': page.lesson.title})}",)
     if page.variants:
         options += (f"--metadata=slide-variants={json.dumps(page.variants)}",)
     return DECK_ARGUMENTS + options

@@ -223,3 +223,17 @@ def test_a_site_without_macros_has_no_jinja(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "warning" not in result.stderr
     assert "{{ lycee }} {% if %}" in slide_titled(out / "cours.html", "A").text
+
+
+def test_a_page_without_a_heading_opens_under_its_nav_title(tmp_path):
+    """Its boxes come before any heading: their slide is titled as the page is, not blank."""
+    config = "site_name: S\ntheme:\n  name: material\n  language: fi\n"
+    config += "nav:\n  - Harjoitukset: h.md\nmarkdown_extensions:\n  - admonition\n"
+    page = "".join(f'!!! example "Tehtävä {n}"\n\n    Laske {n}.\n\n' for n in (1, 2))
+    course = make_course(tmp_path / "kurssi", {"mkdocs.yml": config, "docs/h.md": page})
+    (course / "course.toml").unlink()
+    result = run_build(course, "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    deck = slides(tmp_path / "out" / "h.html")
+    assert [slide.title for slide in deck] == ["Harjoitukset", "Harjoitukset"]
+    assert "Tehtävä 1" in deck[1].shown and "Tehtävä 2" in deck[1].shown

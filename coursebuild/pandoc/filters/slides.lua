@@ -597,11 +597,17 @@ function Slide:finish(out)
   end
 end
 
+-- The first `#`, else the title the build gives the page (its front matter's,
+-- its nav's or its file name's, as MkDocs makes it): the opening slide's title.
 local function lesson_title(blocks, meta)
   for _, block in ipairs(blocks) do
     if block.t == "Header" and block.level == 1 then
       return pandoc.utils.stringify(block.content)
     end
+  end
+  local lesson = metadata.json_object(meta, "lesson", "lesson -> its title")
+  if type(lesson.title) == "string" then
+    return lesson.title
   end
   return meta.title and pandoc.utils.stringify(meta.title) or ""
 end
