@@ -529,11 +529,14 @@ def shown_address(address: str) -> str:
 
 
 def card_linking_to(address: str, title: str) -> str:
+    """A card: the title as a link to ``address``, the address under it unless it is the title."""
     shown = shown_address(address)
+    under = ""
+    if title != shown:
+        under = f'<br /><span class="link-address">{html.escape(shown)}</span>'
     return (
         f'<div class="link-card" data-href="{html.escape(address)}">'
-        f'<p><a href="{html.escape(address)}">{html.escape(title)}</a><br />'
-        f'<span class="link-address">{html.escape(shown)}</span></p></div>'
+        f'<p><a href="{html.escape(address)}">{html.escape(title)}</a>{under}</p></div>'
     )
 
 

@@ -32,10 +32,15 @@ def test_a_long_path_is_cut_to_the_limit():
 
 
 def test_the_card_links_to_the_whole_address_and_shows_the_short_one():
-    card = card_linking_to(TUTOR, shown_address(TUTOR))
+    card = card_linking_to(TUTOR, "Fibonacci")
     assert f'data-href="{html.escape(TUTOR)}"' in card
-    assert f'<a href="{html.escape(TUTOR)}">' in card
+    assert f'<a href="{html.escape(TUTOR)}">Fibonacci</a>' in card
     shown = re.search(r'<span class="link-address">(.*?)</span>', card).group(1)
     assert shown == "pythontutor.com/iframe-embed.html…"
     # Nothing of the embedded program is on the slide's face.
     assert "fibo" not in re.sub(r'"[^"]*"', "", card)
+
+
+def test_a_card_titled_by_its_address_shows_it_once():
+    card = card_linking_to(TUTOR, shown_address(TUTOR))
+    assert re.sub(r"<[^>]+>", "", card) == "pythontutor.com/iframe-embed.html…"
