@@ -776,8 +776,6 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
         return null;
       }
       let rest = i > 0 && movesWhole(block, room) ? null : splitBlock(block, limit, first, room, ends);
-      // A list without an item (its one item could not be cut) is no remainder.
-      if (rest && rest.matches("ul, ol") && !rest.querySelector("li")) rest = null;
       if (!rest && i === 0) {
         // Too tall only for the room the line would leave: what follows it goes.
         const fits = bottom(block) <= contentBox(section).bottom + 0.5;
