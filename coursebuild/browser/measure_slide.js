@@ -11,7 +11,14 @@ async ({minFigureShare, rasterUpscale}) => {
   const padding = parseFloat(getComputedStyle(slide).paddingBottom) * scale;
   // What is in the speaker notes is not on the slide; what a closed box (???)
   // holds, but its title, is not shown until the instructor opens it.
-  const closed = (el) => el.closest('details:not([open])') && !el.closest('summary');
+  // (A summary shows only when every box around it is open: tabs in a closed box.)
+  const closed = (el) => {
+    for (let box = el.closest('details:not([open])'); box; box = box.parentElement.closest('details:not([open])')) {
+      const summary = box.querySelector(':scope > summary');
+      if (!summary || !summary.contains(el)) return true;
+    }
+    return false;
+  };
   const shown = (selector) =>
     [...slide.querySelectorAll(selector)].filter((el) => !el.closest('aside.notes') && !closed(el));
   const images = shown('img');

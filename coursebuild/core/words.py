@@ -265,6 +265,24 @@ WORDS: dict[str, dict] = {
 }
 
 
+# How a box's title says it is an exercise, in every language the build
+# knows and a few more: an author may title one in another language than the
+# site's, or give it a type other than Material's question (terminale-nsi's
+# "!!! example "Exercice 3""). The start of a word, lower case.
+EXERCISE_WORDS = (
+    "tehtävä",
+    "harjoitus",
+    "exercise",
+    "exercice",
+    "uppgift",
+    "övning",
+    "aufgabe",
+    "übung",
+    "ejercicio",
+    "esercizio",
+)
+
+
 def words_language(language: str | None) -> str:
     """The table for ``language`` ("fi", "en-GB", "pt_BR"): its own, or English."""
     base = (language or FALLBACK).replace("_", "-").split("-")[0].lower()

@@ -7,7 +7,7 @@
 //
 // Deterministic: every size it writes is a whole pixel, and it reads nothing
 // but the layout of the page it was given.
-async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxSeconds, maxSlides }) => {
+async ({ continued, excerptWords, exerciseWords, minFigureShare, minTextPx, rasterUpscale, maxSeconds, maxSlides }) => {
   const CONTENT_BOTTOM = 720;
   // Room an enclosing block takes around a figure inside it: its title and padding.
   const NESTED_FIGURE_ALLOWANCE = 110;
@@ -51,7 +51,9 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
   for (const img of described) {
     const { width, height } = naturalSize(img);
     img.style.aspectRatio = `${width} / ${height}`;
-    if (!img.classList.contains("twemoji")) img.style.width = `${width}px`;
+    // The page's own width ("width:30%", width="300") stays: the deck draws it so.
+    const own = img.style.width || img.hasAttribute("width");
+    if (!img.classList.contains("twemoji") && !own) img.style.width = `${width}px`;
   }
   // An icon or emoji without its image has its alt text (":material-…:") for
   // a width, and its aspect then makes it as tall: a blank stands in for it.
@@ -69,6 +71,8 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
           img.addEventListener("error", done, { once: true });
         });
   await Promise.all([...lazy, ...blanks].map(loaded));
+  // Loaded is not yet decoded: a large image has no size until it is.
+  await Promise.all(lazy.map((img) => img.decode().catch(() => undefined)));
 
   // A long line of code wraps under its own indentation (deck.css's hanging
   // indent reads --indent): the line's leading blanks, in characters.
@@ -442,7 +446,7 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
   }
 
   // A new slide is laid out afresh: none of its first part's layout goes with it.
-  const LAYOUT_CLASSES = ["figure-beside", "section-divider", "heading-only"];
+  const LAYOUT_CLASSES = ["figure-beside", "section-divider", "heading-only", "dense"];
 
   // A shallow copy of ``el`` that receives ``moved`` (parts or remainders).
   // ``kept`` parts stay in ``el``; an item split in two counts as kept.
@@ -578,7 +582,10 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
   // The remainder of ``el`` from its ``i``-th part on, or from the part
   // before when that one introduces it (a label, a quote's text).
   function movedFrom(el, parts, i) {
-    const from = i > 1 && introduces(parts[i - 1], parts[i]) ? i - 1 : i;
+    let from = i > 1 && introduces(parts[i - 1], parts[i]) ? i - 1 : i;
+    // Closed boxes and tabs (a title a line) go with the part before them,
+    // never alone on a slide.
+    while (from > 1 && parts.slice(from).every((part) => part.matches && part.matches("details:not([open])"))) from--;
     return remainderOf(el, parts.slice(from), from);
   }
 
@@ -775,6 +782,10 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
         if (i + 1 < blocks.length) moveToNotes(section, blocks.slice(i + 1));
         return null;
       }
+      if (i > 0 && closeAsides(section, blocks.slice(0, i), blocks.slice(i), limit)) return null;
+      // An exercise that ends the slide shows what fits of it here, and that
+      // the rest is in the handout: the class reads it there, not on slides.
+      if (i > 0 && ends && isExercise(block) && shown > room / 3 && excerptWithin(block, shown, true)) return null;
       let rest = i > 0 && movesWhole(block, room) ? null : splitBlock(block, limit, first, room, ends);
       if (!rest && i === 0) {
         // Too tall only for the room the line would leave: what follows it goes.
@@ -804,7 +815,8 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
       }
       // A slide that starts with a subheading or a figure starts a part of
       // its own: its title is not marked continued.
-      const part = !rest && blocks[from].matches("h4, h5, h6, figure");
+      // So does an exercise moved whole: its own title heads it.
+      const part = !rest && (blocks[from].matches("h4, h5, h6, figure") || isExercise(blocks[from]));
       if (!part && runLength(section) >= MAX_SECTION_SLIDES) {
         return restToNotes(section, rest ? [rest, ...blocks.slice(from)] : blocks.slice(from));
       }
@@ -888,6 +900,14 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     return box.bottom - box.top;
   };
   const isShown = (el) => !el.closest("aside.notes, div.notes, details:not([open])");
+
+  // A slide that overflows sets its blocks closer (deck.css's section.dense),
+  // its figure sized again for the room that leaves.
+  function tighten(section) {
+    if (!overflows(section)) return;
+    section.classList.add("dense");
+    arrangeFigure(section);
+  }
 
   // Code on a slide that overflows steps down, as far as the floor, until
   // the slide fits.
@@ -1051,14 +1071,15 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     return false;
   }
 
-  // A block that would need more than MAX_BLOCK_SLIDES slides is cut to one
-  // slide's worth.
+  // A block that would need more than MAX_BLOCK_SLIDES slides (an exercise:
+  // more than one) is cut to one slide's worth.
   function excerptLongBlocks(section) {
     const room = roomOf(section);
     for (const block of body(section)) {
       // Cut to what a continuation's room holds: the block may go on to one,
       // whose title (with its mark) can take a line more.
-      if (blockHeight(block) > MAX_BLOCK_SLIDES * room) excerptWithin(block, continuedRoom(section) - 1);
+      const slides = isExercise(block) ? 1 : MAX_BLOCK_SLIDES;
+      if (blockHeight(block) > slides * room) excerptWithin(block, continuedRoom(section) - 1);
     }
   }
 
@@ -1085,6 +1106,47 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     }
     details.append(...box.childNodes);
     box.replaceWith(details);
+    return details;
+  }
+
+  // A box the reader may pass over (a tip, a note, a warning): not an
+  // exercise (Material's question) nor an example, which are the lesson.
+  const isAside = (el) =>
+    el.matches("div.admonition:not(.example)") &&
+    Boolean(el.querySelector(":scope > .admonition-title")) &&
+    !isExercise(el);
+  // An exercise: Material's question box, or a box whose title says so.
+  const isExercise = (el) => {
+    if (!el.matches("div.admonition")) return false;
+    if (el.matches(".question, .help, .faq, .exercise")) return true;
+    const title = el.querySelector(":scope > .admonition-title");
+    const words = title ? title.textContent.toLowerCase().match(/\p{L}+/gu) || [] : [];
+    return words.some((word) => exerciseWords.some((start) => word.startsWith(start)));
+  };
+
+  // Asides that end a slide and would go on to a slide of their own are
+  // shown closed where they stand, when that is all it takes: their titles
+  // stay on the slide, the instructor opens one over it (deck.css), and the
+  // handout has them open. True when they were closed.
+  function closeAsides(section, above, later, limit) {
+    if (!later.length || !later.every(isAside) || isScrap(above)) return false;
+    const closed = later.map((box) => {
+      const copy = box.cloneNode(true);
+      box.replaceWith(copy);
+      return [box, closeBox(copy)];
+    });
+    const over = () => bottom(closed.at(-1)[1]) - limit;
+    if (over() <= 0.5) return true;
+    // A figure above may make room for their titles, down to its minimum.
+    const sizes = [...section.querySelectorAll("img")].map((img) => [img, img.getAttribute("style"), img.dataset.sized]);
+    if (shrinkFigureBy(section, section, over()) && over() <= 0.5) return true;
+    for (const [img, style, sized] of sizes) {
+      if (style === null) img.removeAttribute("style");
+      else img.setAttribute("style", style);
+      if (sized === undefined) delete img.dataset.sized;
+    }
+    for (const [box, details] of closed) details.replaceWith(box);
+    return false;
   }
 
   // A section that would need more than MAX_SECTION_SLIDES slides shows its
@@ -1169,7 +1231,8 @@ async ({ continued, excerptWords, minFigureShare, minTextPx, rasterUpscale, maxS
     arrangeGallery(section);
     sizeNestedFigures(section);
     fitWidth(section);
-    // Condense before continuing: smaller code, excerpts, closed boxes.
+    // Condense before continuing: closer blocks, smaller code, excerpts, closed boxes.
+    tighten(section);
     stepDownCode(section);
     excerptLongBlocks(section);
     if (!section.matches(".continued, .next-part")) condenseSection(section);

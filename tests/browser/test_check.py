@@ -55,6 +55,14 @@ $$
 
     ![](../images/100_ShallowReLU.svg)
 
+    === "Vaihe :snake:"
+
+        Ensimmäinen vaihe.
+
+    === "Tarkistus :one:"
+
+        Toinen vaihe.
+
 ### Koodi
 
 ```python
@@ -242,9 +250,10 @@ OPEN_THE_BOX = """() => {
     const box = document.querySelector('.reveal details');
     const at = Reveal.getIndices(box.closest('section'));
     Reveal.slide(at.h, at.v);
-    const seen = box.querySelector('img').checkVisibility();
+    const figure = box.querySelector('img:not(.twemoji)');
+    const seen = figure.checkVisibility();
     box.open = true;
-    return [seen, box.querySelector('img').getBoundingClientRect().width / Reveal.getScale()];
+    return [seen, figure.getBoundingClientRect().width / Reveal.getScale()];
 }"""
 
 

@@ -42,13 +42,19 @@ TWO_SLIDE_ROWS = ROWS[:17]
 TWO_SLIDE_CODE = CODE[:30]
 TWO_SLIDE_PARAGRAPHS = PARAGRAPHS[:6]
 EXERCISES = [f"Harjoitus {n}" for n in range(1, 7)]
-# Four code blocks, each about a slide: more than a run of three slides holds.
-SNIPPETS = [[f"osa_{k}_rivi_{n} = {k * n}" for n in range(1, 15)] for k in range(1, 5)]
+# A table a little too tall for its slide: it fits with its rows set closer.
+DENSE_ROWS = ROWS[:11]
+ASIDE_PARAGRAPHS = [
+    f"Vinkin kappale {n}: lisätietoa, jonka lukija voi ohittaa ja lukea monisteesta."
+    for n in range(1, 4)
+]
+# Five code blocks, each about a slide: more than a run of three slides holds.
+SNIPPETS = [[f"osa_{k}_rivi_{n} = {k * n}" for n in range(1, 15)] for k in range(1, 6)]
 RUN_CODE = "\n\n".join("```python\n" + "\n".join(lines) + "\n```" for lines in SNIPPETS)
 
 
-def box(title: str, paragraphs: list[str]) -> str:
-    return f'!!! question "{title}"\n\n' + "".join(f"    {p}\n\n" for p in paragraphs)
+def box(title: str, paragraphs: list[str], kind: str = "question") -> str:
+    return f'!!! {kind} "{title}"\n\n' + "".join(f"    {p}\n\n" for p in paragraphs)
 
 
 LESSON = f"""\
@@ -104,6 +110,10 @@ priority: 1
 
 {box("Tehtävä: kahden dian", TWO_SLIDE_PARAGRAPHS)}
 
+### Huomio kahdelle dialle
+
+{box("Huomio: kahden dian", TWO_SLIDE_PARAGRAPHS, "note")}
+
 ### Harjoitukset
 
 {chr(10).join(box(title, PARAGRAPHS[:4]) for title in EXERCISES)}
@@ -141,6 +151,27 @@ priority: 1
 ### Väliotsikot
 
 {SUBHEADED}
+
+### Tiivis taulukko
+
+| Malli | Koko | Huomio |
+| ----- | ---- | ------ |
+{chr(10).join(f"| {a} | {b} | {c} |" for a, b, c in DENSE_ROWS)}
+
+### Lyhyt
+
+{PARAGRAPHS[0]}
+
+### Vinkki lopussa
+
+{chr(10).join(f"- {item}" for item in ITEMS[:8])}
+
+{box("Vinkki: suljettu", ASIDE_PARAGRAPHS, "tip")}
+
+### Kaksi tehtävää
+
+{box("Tehtävä A", PARAGRAPHS[:4])}
+{box("Tehtävä B", PARAGRAPHS[4:8])}
 
 ### Kuva yksin
 
@@ -323,12 +354,23 @@ def box_paragraphs(run) -> list[str]:
 
 
 def test_a_box_that_needs_two_slides_continues_under_its_title(deck):
-    run = run_of(deck, "Tehtävä kahdelle dialle")
+    run = run_of(deck, "Huomio kahdelle dialle")
     assert len(run) == 2
     for number, slide in enumerate(run):
         title = re.search(r'class="admonition-title[^"]*">(.*?)</div>', slide.shown, re.DOTALL)
-        assert text_of(title.group(1)) == "Tehtävä: kahden dian" + (CONTINUED if number else "")
+        assert text_of(title.group(1)) == "Huomio: kahden dian" + (CONTINUED if number else "")
     assert box_paragraphs(run) == TWO_SLIDE_PARAGRAPHS
+
+
+def test_an_exercise_that_needs_two_slides_shows_one_and_says_the_rest_is_in_the_handout(deck):
+    # The class reads an exercise in the handout; the slide introduces it.
+    run = run_of(deck, "Tehtävä kahdelle dialle")
+    assert len(run) == 1
+    shown = box_paragraphs(run)
+    assert 2 <= len(shown) < len(TWO_SLIDE_PARAGRAPHS)
+    assert shown == TWO_SLIDE_PARAGRAPHS[: len(shown)]
+    box = re.search(r'<div class="admonition question excerpt">(.*)</div>', run[0].shown, re.DOTALL)
+    assert text_of(box.group(1)).endswith("⋯ loput monisteessa")
 
 
 def test_a_box_too_long_for_two_slides_shows_its_start_and_says_the_rest_is_in_the_handout(deck):
@@ -413,10 +455,93 @@ def test_a_run_ends_on_its_third_slide_the_rest_in_its_notes_and_the_handout(dec
     assert "loput monisteessa" not in run[0].text + run[1].text
     shown = [line for slide in run for line in all_code_lines(slide.shown)]
     in_notes = all_code_lines(last.notes)
-    for lines in SNIPPETS:
-        # Each block whole, once: on a slide or in the last slide's notes.
-        assert all(shown.count(line) + in_notes.count(line) == 1 for line in lines), lines[0]
+    whole = [
+        all(shown.count(line) + in_notes.count(line) == 1 for line in lines) for lines in SNIPPETS
+    ]
+    # Each block whole, once: on a slide or in the last slide's notes; but
+    # the last slide's last block may show its start alone (an excerpt).
+    assert whole.count(False) <= 1
+    for lines in (lines for lines, ok in zip(SNIPPETS, whole, strict=True) if not ok):
+        kept = [line for line in lines if line in shown]
+        assert len(kept) >= 3 and kept == lines[: len(kept)], lines[0]
+        assert set(kept) <= set(all_code_lines(last.shown)) and not set(lines) & set(in_notes)
     assert SNIPPETS[-1][0] in in_notes and SNIPPETS[0][0] in shown
+
+
+def section_classes(deck: Path, title: str) -> list[set[str]]:
+    """The classes of each slide whose title (h3) is ``title``."""
+    found = re.finditer(
+        r'<section[^>]*class="([^"]*)"[^>]*>\s*<h3[^>]*>(.*?)</h3>',
+        deck.read_text(encoding="utf-8"),
+        re.DOTALL,
+    )
+    return [set(m.group(1).split()) for m in found if text_of(m.group(2)) == title]
+
+
+def test_a_slide_a_little_too_tall_sets_its_blocks_closer_rather_than_continue(deck):
+    run = run_of(deck, "Tiivis taulukko")
+    assert len(run) == 1
+    assert table_rows(run[0]) == DENSE_ROWS
+    assert "dense" in section_classes(deck, "Tiivis taulukko")[0]
+    # A slide that fits keeps the theme's spacing.
+    assert section_classes(deck, "Lyhyt") == [{"slide", "level3"}]
+
+
+def test_an_aside_that_would_go_on_alone_is_shown_closed_where_it_stands(deck):
+    run = run_of(deck, "Vinkki lopussa")
+    assert len(run) == 1
+    items = re.findall(r"<li>(.*?)</li>", run[0].shown, re.DOTALL)
+    assert [text_of(item) for item in items] == ITEMS[:8]
+    closed = re.search(
+        r'<details class="([^"]*)"[^>]*>\s*<summary[^>]*>(.*?)</summary>(.*?)</details>',
+        run[0].shown,
+        re.DOTALL,
+    )
+    assert {"admonition", "tip", "closed-here"} <= set(closed.group(1).split())
+    assert text_of(closed.group(2)) == "Vinkki: suljettu"
+    assert [
+        text_of(p) for p in re.findall(r"<p>(.*?)</p>", closed.group(3), re.DOTALL)
+    ] == ASIDE_PARAGRAPHS
+    assert run[0].shown.index(ITEMS[7]) < run[0].shown.index("<details")
+
+
+def test_an_aside_opened_lies_over_its_slide_and_moves_nothing(browser, deck):
+    with open_deck(browser, deck, _Report()) as page:
+        found = page.evaluate(
+            """async () => {
+              const titled = (s) => s.querySelector('h3')?.textContent === 'Vinkki lopussa';
+              const slide = Reveal.getSlides().find(titled);
+              Reveal.slide(...Object.values(Reveal.getIndices(slide)));
+              const scale = Reveal.getScale();
+              const origin = slide.getBoundingClientRect();
+              const box = (el) => {
+                const r = el.getBoundingClientRect();
+                const y = (v) => (v - origin.top) / scale;
+                const x = (v) => (v - origin.left) / scale;
+                return { top: y(r.top), bottom: y(r.bottom), left: x(r.left), right: x(r.right) };
+              };
+              const details = slide.querySelector('details');
+              const text = slide.querySelector(':scope > ul > li:last-child');
+              const before = box(text);
+              details.open = true;
+              const opened = box(details);
+              return { before, after: box(text), opened, title: box(slide.querySelector('h3')),
+                       inner: details.scrollHeight, shown: details.clientHeight };
+            }"""
+        )
+    assert found["after"] == found["before"]
+    opened = found["opened"]
+    # Over the slide, clear of its footer (52 px) and sides, under the title.
+    assert opened["bottom"] <= 720 - 52 + 0.5 and opened["top"] >= found["title"]["top"]
+    assert opened["left"] >= 63.5 and opened["right"] <= 1280 - 63.5
+    assert opened["bottom"] - opened["top"] > 150  # its paragraphs show, not only its title
+
+
+def test_an_exercise_that_moves_to_the_next_slide_heads_it_unmarked(deck):
+    run = [s for s in slides(deck) if s.title.startswith("Kaksi tehtävää")]
+    assert [s.title for s in run] == ["Kaksi tehtävää", "Kaksi tehtävää"]
+    assert "next-part" in section_classes(deck, "Kaksi tehtävää")[1]
+    assert [box_paragraphs([slide]) for slide in run] == [PARAGRAPHS[:4], PARAGRAPHS[4:8]]
 
 
 def test_a_label_goes_with_the_code_it_introduces(deck):
@@ -643,3 +768,27 @@ def test_a_list_of_one_item_continues_inside_its_item(browser, tmp_path):
     # Every line of the code once, in order, over the two slides; no list left empty.
     assert all_code_lines("".join(slide.shown for slide in run)) == CODE[:24]
     assert not re.search(r"<ul[^>]*>\s*</ul>", deck.read_text(encoding="utf-8"))
+
+
+WIDTHED_PAGE = """\
+# Kuva leveydellä
+
+## Kuva ja lista
+
+- ![Pieni kuva](kuvat/pieni.png){ width=45% } Kuva listassa.
+ITEMS
+"""
+
+
+def test_an_image_keeps_the_width_its_page_gives_it_while_laid_out(browser, tmp_path):
+    # A 200 px image the page draws at 45 % (520 px tall): laid out at its
+    # natural 200 px, the list under it would be judged to fit and overflow.
+    page = WIDTHED_PAGE.replace("ITEMS", "\n".join(f"- {item}" for item in ITEMS[:6]))
+    deck = built_site_page(tmp_path, "leveys", page, {"docs/kuvat/pieni.png": png(200, 200)})
+    report = inspect_deck(browser, deck)
+    assert [s.problems() for s in report.slides if s.problems()] == []
+    run = [slide for slide in slides(deck) if slide.title.startswith("Kuva ja lista")]
+    assert len(run) == 2
+    shown = "".join(slide.shown for slide in run)
+    items = [text_of(item) for item in re.findall(r"<li[^>]*>(.*?)</li>", shown, re.DOTALL)]
+    assert items == ["Kuva listassa.", *ITEMS[:6]]

@@ -25,7 +25,7 @@ from tests.support.course_factory import (
     mkdocs_yml,
     run_build,
 )
-from tests.support.deck_slides import slide_titled, slides
+from tests.support.deck_slides import slide_titled, slides, text_of
 
 MKDOCS_YML = mkdocs_yml(
     "pymdownx.highlight:\n    anchor_linenums: true\n    line_spans: __span\n"
@@ -216,10 +216,20 @@ def test_code_title_and_annotations(site):
     assert "```" not in slide.text and "title=" not in handout
 
 
-def test_tabs_one_after_another_under_their_labels(site):
+def test_tabs_first_open_on_the_slide_the_others_closed_all_open_in_the_handout(site):
     out, _, handout = site
-    text = slide_titled(out / "sivu.html", "Koodi").text
+    slide = slide_titled(out / "sivu.html", "Koodi")
+    text = slide.text
     assert "Välilehti A Ensimmäinen sisältö. Välilehti B Toinen sisältö." in text
+    # As on the site: the first tab shows, the next is its label until opened.
+    closed = re.findall(
+        r"<details([^>]*)>\s*<summary[^>]*>(.*?)</summary>(.*?)</details>", slide.shown, re.DOTALL
+    )
+    assert [(text_of(label), text_of(body)) for _, label, body in closed] == [
+        ("Välilehti B", "Toinen sisältö.")
+    ]
+    assert "open" not in closed[0][0] and 'class="tab"' in closed[0][0]
+    assert "Ensimmäinen sisältö." in slide.shown[: slide.shown.index("<details")]
     assert "Välilehti A Ensimmäinen sisältö. Välilehti B Toinen sisältö." in handout
     assert "===" not in text + handout
 

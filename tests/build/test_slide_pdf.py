@@ -218,8 +218,9 @@ def test_built_kept_and_removed_with_its_lesson(tmp_path):
     assert first.returncode == 0, first.stderr
     assert {"a-slides.pdf", "b-slides.pdf"} <= written(first)
     pages = page_texts(out / "a-slides.pdf")
-    # The title, the section, the slide and the figure continuing it.
-    assert len(pages) == len(slides(out / "a.html")) == 4
+    # The title, the section, the slide with its figure (the figure may go on
+    # to a slide of its own): a page a slide.
+    assert len(pages) == len(slides(out / "a.html")) >= 3
     assert "Dia" in pages[2] and "Tärkeä lause." in pages[2]
     assert NOTES not in " ".join(pages)  # notes only with the option
 

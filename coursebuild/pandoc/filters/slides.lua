@@ -460,6 +460,42 @@ local function collapsed_box(div)
   return blocks
 end
 
+-- Content tabs: the site shows the first tab and the others' labels. The
+-- slide shows the first tab, and each other one closed under its label, to
+-- be opened when its time comes (the correction after the exercise); the
+-- handout shows them all. A link in a label stays a link in the tab.
+local function tabs_for_slides(div)
+  if not div.classes:includes("tabbed-set") then
+    return nil
+  end
+  local blocks = pandoc.List()
+  for index, tab in ipairs(div.content) do
+    local title = tab.t == "Div" and tab.classes:includes("tab") and tab.content[1]
+    if index == 1 or not title or title.t ~= "Div" or not title.classes:includes("tab-title") then
+      blocks:insert(tab)
+    else
+      local links = pandoc.List()
+      local label = pandoc.utils.blocks_to_inlines(title.content):walk({
+        Link = function(link)
+          links:insert(link)
+          return pandoc.Span(link.content)
+        end,
+      })
+      local summary = pandoc.write(pandoc.Pandoc({ pandoc.Plain(label) }), "html"):gsub("%s+$", "")
+      blocks:insert(pandoc.RawBlock("html", '<details class="tab">\n<summary class="tab-title">' .. summary .. "</summary>"))
+      if #links > 0 then
+        blocks:insert(pandoc.Para(links))
+      end
+      for i = 2, #tab.content do
+        blocks:insert(tab.content[i])
+      end
+      blocks:insert(pandoc.RawBlock("html", "</details>"))
+    end
+  end
+  div.content = blocks
+  return div
+end
+
 -- Slides ---------------------------------------------------------------------
 
 -- One slide under construction: visible blocks, notes, and its title. The
@@ -695,6 +731,7 @@ function Pandoc(doc)
   words = metadata.words(doc.meta)
   slide_variants = metadata.json_object(doc.meta, "slide-variants", "image -> variant images")
   doc = doc:walk(notes_filter)
+  doc = doc:walk({ Div = tabs_for_slides })
   -- A link to another page keeps its deck address; the handout's is no part of a deck.
   doc = doc:walk({ Link = function(link)
     link.attributes["handout-href"] = nil
