@@ -31,9 +31,11 @@ async ({minFigureShare, rasterUpscale}) => {
   };
   let bottom = area.top, right = area.left, tooWide = 0;
   let tallBlock = null, wideBlock = null;
-  const limitBottom = area.bottom - padding;
+  // The footnotes at the slide's foot (the layout pass's) end its room.
+  const foot = slide.querySelector(':scope > div.slide-foot');
+  const limitBottom = Math.min(area.bottom - padding, foot ? foot.getBoundingClientRect().top : Infinity);
   for (const child of slide.children) {
-    if (child.matches('aside.notes, .notes, section')) continue;
+    if (child.matches('aside.notes, .notes, section, div.slide-foot')) continue;
     const box = child.getBoundingClientRect();
     if (box.width === 0 && box.height === 0) continue;
     bottom = Math.max(bottom, box.bottom);
@@ -80,7 +82,7 @@ async ({minFigureShare, rasterUpscale}) => {
     // A subheading last on a slide with other content: what it introduces is elsewhere.
     last_heading: children.some((el) => !/^H[1-6]$/.test(el.tagName))
       && /^H[4-6]$/.test((children.at(-1) || {}).tagName) ? children.at(-1).textContent.trim() : null,
-    overflow_y: Math.max(0, (bottom - (area.bottom - padding)) / scale),
+    overflow_y: Math.max(0, (bottom - limitBottom) / scale),
     overflow_x: Math.max(0, (right - area.right) / scale, tooWide),
     autofit: slide.hasAttribute('data-autofit') ? parseFloat(slide.dataset.autofit)
       : (zooms.length ? Math.min(...zooms) : null),

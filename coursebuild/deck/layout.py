@@ -30,7 +30,7 @@ from coursebuild.browser.chromium import (
 )
 from coursebuild.core import limits
 from coursebuild.core.errors import BuildError
-from coursebuild.core.words import EXERCISE_WORDS, continued_mark, excerpt_words
+from coursebuild.core.words import EXERCISE_WORDS, continued_mark, excerpt_words, words_for
 from coursebuild.deck.slide_pdf import fix_dates, print_deck
 
 LAYOUT_SCRIPT = Path(__file__).with_name("layout_pass.js")
@@ -71,6 +71,7 @@ async def lay_out(page, layout_html: str, source: Path | None, language: str | N
                 "continued": continued_mark(language),
                 "excerptWords": excerpt_words(language),
                 "exerciseWords": list(EXERCISE_WORDS),
+                "sourcesTitle": words_for(language)["sources"],
                 "minFigureShare": MIN_FIGURE_SHARE,
                 "minTextPx": MIN_FIGURE_TEXT_PX,
                 "rasterUpscale": RASTER_UPSCALE,

@@ -7,12 +7,16 @@
 //
 // Deterministic: every size it writes is a whole pixel, and it reads nothing
 // but the layout of the page it was given.
-async ({ continued, excerptWords, exerciseWords, minFigureShare, minTextPx, rasterUpscale, maxSeconds, maxSlides }) => {
+async ({ continued, excerptWords, exerciseWords, sourcesTitle, minFigureShare, minTextPx, rasterUpscale, maxSeconds, maxSlides }) => {
   const CONTENT_BOTTOM = 720;
   // Room an enclosing block takes around a figure inside it: its title and padding.
   const NESTED_FIGURE_ALLOWANCE = 110;
   // How much shorter an excerpt that came out too tall is cut again, in px (a line of code).
   const EXCERPT_SLACK = 16;
+  // Between a slide's content and the footnotes at its foot, in px.
+  const FOOT_GAP = 10;
+  // More footnotes than this on a slide: a line each, not two.
+  const FOOT_LONG_NOTES = 2;
   const BLANK_PIXEL = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
   // Between the images of a gallery (deck.css's figure.gallery gap).
   const GALLERY_GAP = 8;
@@ -81,7 +85,8 @@ async ({ continued, excerptWords, exerciseWords, minFigureShare, minTextPx, rast
     if (blanks) line.style.setProperty("--indent", `${blanks}ch`);
   }
 
-  const isNotes = (el) => el.matches("aside.notes, div.notes");
+  // The speaker notes, and the footnotes at a slide's foot: not its content.
+  const isNotes = (el) => el.matches("aside.notes, div.notes, div.slide-foot");
   const slideTitle = (section) => ((titleOf(section) || {}).textContent || "").trim();
   const leafSlides = () =>
     [...root.querySelectorAll("section")].filter(
@@ -102,9 +107,11 @@ async ({ continued, excerptWords, exerciseWords, minFigureShare, minTextPx, rast
     const box = section.getBoundingClientRect();
     const heading = titleOf(section);
     const start = heading ? bottom(heading) + px(heading, "marginBottom") : box.top + px(section, "paddingTop");
+    const foot = section.querySelector(":scope > div.slide-foot");
+    const end = box.top + CONTENT_BOTTOM - px(section, "paddingBottom");
     return {
       top: start,
-      bottom: box.top + CONTENT_BOTTOM - px(section, "paddingBottom"),
+      bottom: foot ? Math.min(end, top(foot) - FOOT_GAP) : end,
       left: box.left + px(section, "paddingLeft"),
       width: section.clientWidth - px(section, "paddingLeft") - px(section, "paddingRight"),
     };
@@ -1165,6 +1172,59 @@ async ({ continued, excerptWords, exerciseWords, minFigureShare, minTextPx, rast
     }
   }
 
+  // ------------------------------------------------------------ footnotes
+
+  // slides.lua numbers every footnote "[n]" where it is cited and lists them
+  // on the sources slide ("Lähteet"): each number's text, from that list.
+  const NOTE_REF = /^\[(\d+)\]$/;
+  const noteTexts = (() => {
+    const sources = leafSlides().find((s) => slideTitle(s) === sourcesTitle);
+    const list = sources && sources.querySelector(":scope > ol");
+    return list ? [...list.children].map((item) => item.textContent.split(/\s+/).join(" ").trim()) : [];
+  })();
+
+  function citedIn(section) {
+    const numbers = [];
+    for (const sup of section.querySelectorAll("sup")) {
+      const match = NOTE_REF.exec(sup.textContent.trim());
+      if (!match || !isShown(sup) || sup.closest("div.slide-foot")) continue;
+      const number = Number(match[1]);
+      if (number <= noteTexts.length && !numbers.includes(number)) numbers.push(number);
+    }
+    return numbers;
+  }
+
+  // The footnotes a slide cites, small at its foot, where the audience reads
+  // them with the slide; the sources slide and the handout have them whole.
+  function updateFoot(section) {
+    if (!noteTexts.length || slideTitle(section) === sourcesTitle || section.dataset.footless) return;
+    const numbers = citedIn(section);
+    let foot = section.querySelector(":scope > div.slide-foot");
+    if (foot && foot.dataset.notes === numbers.join(",")) return;
+    if (foot) foot.remove();
+    if (!numbers.length) return;
+    foot = document.createElement("div");
+    foot.className = numbers.length > FOOT_LONG_NOTES ? "slide-foot many" : "slide-foot";
+    foot.dataset.notes = numbers.join(",");
+    for (const number of numbers) {
+      const line = foot.appendChild(document.createElement("p"));
+      line.textContent = `[${number}] ${noteTexts[number - 1]}`;
+    }
+    const notes = section.querySelector(":scope > aside.notes");
+    section.insertBefore(foot, notes);
+  }
+
+  // A slide that would fit but for its footnotes keeps its content whole:
+  // its citations point to the sources slide alone.
+  function dropFootForContent(section) {
+    const foot = section.querySelector(":scope > div.slide-foot");
+    if (!foot || !overflows(section)) return;
+    const after = foot.nextSibling;
+    foot.remove();
+    if (overflows(section)) section.insertBefore(foot, after);
+    else section.dataset.footless = "1";
+  }
+
   // ------------------------------------------------------------ dividers
 
   function markDivider(section) {
@@ -1226,6 +1286,7 @@ async ({ continued, excerptWords, exerciseWords, minFigureShare, minTextPx, rast
       throw new Error(`the deck needs more than ${maxSlides} slides`);
     }
     const section = queue.shift();
+    updateFoot(section);
     markDivider(section);
     arrangeFigure(section);
     arrangeGallery(section);
@@ -1239,8 +1300,12 @@ async ({ continued, excerptWords, exerciseWords, minFigureShare, minTextPx, rast
     // A split can leave a block taller than its parts (a line box, say):
     // then split again, the new slide going before the one made first.
     const made = [];
+    updateFoot(section);
+    dropFootForContent(section);
     for (let tries = 0; tries < MAX_SPLITS_A_SLIDE && overflows(section); tries++) {
       const next = splitSlide(section);
+      // What moved on took its footnotes along.
+      updateFoot(section);
       if (!next) break;
       made.unshift(next);
     }
@@ -1280,6 +1345,8 @@ async ({ continued, excerptWords, exerciseWords, minFigureShare, minTextPx, rast
     }
     for (const name of ["data-sized", "data-natural-width", "data-natural-height"]) img.removeAttribute(name);
   }
+  for (const foot of root.querySelectorAll("div.slide-foot")) foot.removeAttribute("data-notes");
+  for (const section of root.querySelectorAll("section[data-footless]")) section.removeAttribute("data-footless");
   for (const stack of stacks) {
     stack.classList.remove("stack");
     if (!stack.classList.length) stack.removeAttribute("class");

@@ -42,6 +42,10 @@ TWO_SLIDE_ROWS = ROWS[:17]
 TWO_SLIDE_CODE = CODE[:30]
 TWO_SLIDE_PARAGRAPHS = PARAGRAPHS[:6]
 EXERCISES = [f"Harjoitus {n}" for n in range(1, 7)]
+NOTE_A = "Kirjoittaja, A. Kirja, jossa väite esitetään. 2024."
+# A list that fills its slide with its items set closer, but for a footnote's line.
+FULL_ITEMS = 12
+NOTE_B = "Toinen, B. Artikkeli listan lopusta. 2025."
 # A table a little too tall for its slide: it fits with its rows set closer.
 DENSE_ROWS = ROWS[:11]
 ASIDE_PARAGRAPHS = [
@@ -172,6 +176,32 @@ priority: 1
 
 {box("Tehtävä A", PARAGRAPHS[:4])}
 {box("Tehtävä B", PARAGRAPHS[4:8])}
+
+### Alaviite
+
+- {ITEMS[0]}.[^a]
+{chr(10).join(f"- {item}" for item in ITEMS[1:10])}
+
+### Ilman alaviitettä
+
+- {ITEMS[0]}
+
+Proosaa, joka menee puhujan muistiinpanoihin lähteineen.[^c]
+
+### Lähde lopussa
+
+{chr(10).join(f"- {item}" for item in TWO_SLIDE_ITEMS[:-1])}
+- {TWO_SLIDE_ITEMS[-1]}.[^b]
+
+### Täysi dia
+
+- {ITEMS[0]}.[^d]
+{chr(10).join(f"- {item}" for item in ITEMS[1:FULL_ITEMS])}
+
+[^a]: {NOTE_A}
+[^b]: {NOTE_B}
+[^c]: Muistiinpanojen lähde.
+[^d]: Täyden dian lähde.
 
 ### Kuva yksin
 
@@ -542,6 +572,41 @@ def test_an_exercise_that_moves_to_the_next_slide_heads_it_unmarked(deck):
     assert [s.title for s in run] == ["Kaksi tehtävää", "Kaksi tehtävää"]
     assert "next-part" in section_classes(deck, "Kaksi tehtävää")[1]
     assert [box_paragraphs([slide]) for slide in run] == [PARAGRAPHS[:4], PARAGRAPHS[4:8]]
+
+
+def foot_of(slide) -> list[str]:
+    """The footnotes shown at a slide's foot, a line each."""
+    found = re.search(r'<div class="slide-foot[^"]*">(.*?)</div>', slide.shown, re.DOTALL)
+    return (
+        [text_of(p) for p in re.findall(r"<p>(.*?)</p>", found.group(1), re.DOTALL)]
+        if found
+        else []
+    )
+
+
+def test_a_footnote_is_shown_at_the_foot_of_the_slide_that_cites_it(deck):
+    # A full slide: its list ends above the footnote (the deck has no overflow).
+    [cited] = run_of(deck, "Alaviite")
+    assert foot_of(cited) == [f"[1] {NOTE_A}"]
+    assert [text_of(i) for i in re.findall(r"<li>(.*?)</li>", cited.shown, re.DOTALL)][-1] == ITEMS[
+        9
+    ]
+    # Cited in the speaker notes only: nothing at the foot.
+    [uncited] = run_of(deck, "Ilman alaviitettä")
+    assert foot_of(uncited) == [] and "[2]" in uncited.notes_text
+    # On the slide its citing item went on to, not where the list starts.
+    first, second = run_of(deck, "Lähde lopussa")
+    assert foot_of(first) == [] and foot_of(second) == [f"[3] {NOTE_B}"]
+    [sources] = [slide for slide in slides(deck) if slide.title == "Lähteet"]
+    assert NOTE_A in sources.text and NOTE_B in sources.text and foot_of(sources) == []
+
+
+def test_a_slide_full_but_for_its_footnote_keeps_its_content_whole(deck):
+    # Its citation points to the sources slide alone.
+    [full] = run_of(deck, "Täysi dia")
+    items = [text_of(i) for i in re.findall(r"<li>(.*?)</li>", full.shown, re.DOTALL)]
+    assert len(items) == FULL_ITEMS and foot_of(full) == []
+    assert re.search(r"<sup>\[\d\]</sup>", full.shown)
 
 
 def test_a_label_goes_with_the_code_it_introduces(deck):

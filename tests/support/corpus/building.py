@@ -43,6 +43,10 @@ class Page:
     continued: int | None = None
     longest_run: int | None = None
     smallest_text: float | None = None
+    # What the deck shows shortened (all of it is in the handout): boxes and
+    # tabs shown closed, and blocks cut to an excerpt ("⋯ loput monisteessa").
+    closed: int | None = None
+    excerpts: int | None = None
 
     def fail(self, check: str, message: str) -> None:
         self.problems.setdefault(check, []).append(message)

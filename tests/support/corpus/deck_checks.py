@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from coursebuild.browser.chromium import deck_viewer, inspect_deck
 from tests.support.corpus.building import Page, SiteBuild
 from tests.support.deck_axe import axe_deck, blocking, tally
+from tests.support.deck_slides import slides
 
 
 def deck_problems(
@@ -27,6 +29,9 @@ def deck_problems(
         page.longest_run = max((slide.run for slide in report.slides), default=0)
         texts = [text["px"] for slide in report.slides for text in slide.figure_text]
         page.smallest_text = min(texts, default=None)
+        shown = [slide.shown for slide in slides(path)]
+        page.closed = sum(len(re.findall(r"<details\b", html)) for html in shown)
+        page.excerpts = sum(len(re.findall(r'class="excerpt-more"', html)) for html in shown)
     problems = [
         f"slide {slide.number} '{slide.title}': {problem}"
         for slide in report.slides

@@ -26,9 +26,11 @@ CHECKED: list[SiteBuild] = []  # what this process checked, for the pytest summa
 
 
 def report_table(sites: Iterable[SiteBuild]) -> str:
-    """One line a page: slides (continued share, longest run, smallest figure text),
-    handout pages, build time, warnings and the failing checks."""
-    header = ("site", "page", "slides", "cont.", "run", "fig px", "pages", "build s", "warnings")
+    """One line a page: slides (continued share, longest run, smallest figure text,
+    boxes shown closed, excerpts), handout pages, build time, warnings and the
+    failing checks."""
+    header = ("site", "page", "slides", "cont.", "run", "fig px", "closed", "excerpts")
+    header += ("pages", "build s", "warnings")
     header += ("result",)
     rows = [header]
     for site in sites:
@@ -41,6 +43,8 @@ def report_table(sites: Iterable[SiteBuild]) -> str:
                     share(page.continued, page.slides),
                     "-" if page.longest_run is None else str(page.longest_run),
                     "-" if page.smallest_text is None else f"{page.smallest_text:.0f}",
+                    "-" if page.closed is None else str(page.closed),
+                    "-" if page.excerpts is None else str(page.excerpts),
                     "-" if page.handout_pages is None else str(page.handout_pages),
                     "-" if page.seconds is None else f"{page.seconds:.1f}",
                     str(len(page.warnings)),
@@ -48,7 +52,7 @@ def report_table(sites: Iterable[SiteBuild]) -> str:
                 )
             )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    numeric = {2, 3, 4, 5, 6, 7, 8}
+    numeric = {2, 3, 4, 5, 6, 7, 8, 9, 10}
     lines = [
         "  ".join(
             cell.rjust(widths[i]) if i in numeric else cell.ljust(widths[i])
