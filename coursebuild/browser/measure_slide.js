@@ -68,7 +68,10 @@ async ({minFigureShare, rasterUpscale}) => {
   const headingBottom = heading
     ? heading.getBoundingClientRect().bottom + parseFloat(getComputedStyle(heading).marginBottom) * scale
     : slideBox.top;
-  const room = ((slideBox.top + 720 * scale - padding) - headingBottom) / scale;
+  // The room ends above the footnotes, as the layout pass ends it (its FOOT_GAP, 10 px).
+  const roomBottom = Math.min(slideBox.top + 720 * scale - padding,
+    foot ? foot.getBoundingClientRect().top - 10 * scale : Infinity);
+  const room = (roomBottom - headingBottom) / scale;
   const label = (img) => {
     const figure = img.closest('figure');
     const caption = figure && figure.querySelector('figcaption strong');

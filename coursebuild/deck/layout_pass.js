@@ -1221,8 +1221,14 @@ async ({ continued, excerptWords, exerciseWords, sourcesTitle, minFigureShare, m
     if (!foot || !overflows(section)) return;
     const after = foot.nextSibling;
     foot.remove();
-    if (overflows(section)) section.insertBefore(foot, after);
-    else section.dataset.footless = "1";
+    // A figure is sized for the room anew: without the notes it has more.
+    arrangeFigure(section);
+    if (!overflows(section)) {
+      section.dataset.footless = "1";
+      return;
+    }
+    section.insertBefore(foot, after);
+    arrangeFigure(section);
   }
 
   // ------------------------------------------------------------ dividers
