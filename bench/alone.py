@@ -36,6 +36,20 @@ with open_browser() as browser:
     browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
 """
 
+# The bare browser work a deck needs, Playwright and Chromium alone (nothing of
+# the build's): start the project's Chromium, open the built deck from its
+# file, and print it with Chromium's own print to a PDF at the slide's size.
+BARE_BROWSER_SNIPPET = """\
+import sys
+from playwright.sync_api import sync_playwright
+with sync_playwright() as playwright:
+    browser = playwright.chromium.launch(executable_path=sys.argv[1], headless=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(sys.argv[2])
+    page.pdf(path=sys.argv[3], width="1280px", height="720px")
+    browser.close()
+"""
+
 # The page read by the build's read_lesson (Python-Markdown, in its limited
 # child), timed once the course and page are loaded (as a build has them):
 # importing the reader and the extensions, setting the Markdown instance up,
@@ -81,6 +95,13 @@ MARKDOWN_PARTS = ("imports", "set-up and page", "page again")
 
 def browser_command() -> list[str]:
     return [PYTHON, "-c", BROWSER_SNIPPET]
+
+
+def bare_browser_command(deck: Path, pdf: Path) -> list[str]:
+    """Chromium started, ``deck`` loaded and printed by Chromium to ``pdf``: the floor's browser."""
+    from coursebuild.browser.chromium import chromium_path
+
+    return [PYTHON, "-c", BARE_BROWSER_SNIPPET, chromium_path(), deck.resolve().as_uri(), str(pdf)]
 
 
 def time_figures(series: Series, parts: dict[str, list[float]], lang: str) -> None:

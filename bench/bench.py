@@ -23,8 +23,13 @@ and the corpus sites (read-only) are built and edited in temporary copies.
   corpus (../shared/corpus), summed. The bare tools draw no mermaid diagram; the
   diagrams alone, in one browser session, are a reference row of their own.
 - one browser start: a fresh interpreter that imports Playwright, launches the
-  project's Chromium and opens a page, as a build does for its layout pass;
-  builds that make a deck are compared with the floor plus this.
+  project's Chromium and opens a page, as a build does for its layout pass
+  (a reference now).
+- bare browser work: a fresh interpreter, Playwright alone (nothing of the
+  build's): the project's Chromium started, the first lesson's deck as built
+  loaded from its file, and printed by Chromium's own print to a PDF. Builds
+  that make a deck are compared with the floor plus this; the old ratio
+  (floor plus a browser start) is printed beside it.
 - figures alone: the five figures in a fresh interpreter, timed inside it, so
   without interpreter start-up: numpy and matplotlib imports, computation,
   drawing, SVG.

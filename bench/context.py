@@ -27,6 +27,7 @@ class Bench:
     out_one: Path
     inputs: ToolInputs  # the first lesson as the build hands it to the tools
     marp_page: Path  # the first lesson's Markdown, for Marp
+    deck: Path  # the first lesson's deck as built, a copy: what the bare browser loads and prints
     floor: dict[str, dict]
     edit_one: TextEdit
     table: Table = field(default_factory=Table)
@@ -38,6 +39,10 @@ class Bench:
     def floor_seconds(self) -> float:
         return sum(self.series[name].median for name in ("deck", "handout", "typst"))
 
+    def browser_floor_seconds(self) -> float:
+        """The floor with the bare browser work a deck needs (Chromium's start, load, print)."""
+        return self.floor_seconds() + self.series["bare browser"].median
+
 
 def prepare(work: Path, lesson_page: Path, arguments: argparse.Namespace) -> Bench:
     """The 1-lesson course, built once (untimed), and the floor's inputs and tool calls."""
@@ -45,6 +50,8 @@ def prepare(work: Path, lesson_page: Path, arguments: argparse.Namespace) -> Ben
     out_one = work / "out-one"
     run(build_command(one, out_one))  # untimed: the figures the floor's handout needs
     inputs = floor_inputs(one, out_one, work)
+    deck = work / "bare-deck.html"
+    deck.write_bytes((out_one / f"{lesson_page.stem}.html").read_bytes())
     return Bench(
         runs=arguments.runs,
         large=arguments.large_runs,
@@ -55,6 +62,7 @@ def prepare(work: Path, lesson_page: Path, arguments: argparse.Namespace) -> Ben
         out_one=out_one,
         inputs=inputs,
         marp_page=marp_page(one, out_one, work),
+        deck=deck,
         floor=floor_commands(inputs),
         edit_one=TextEdit(one / "slides" / lesson_page.name),
     )

@@ -6,7 +6,7 @@ import re
 import shutil
 import statistics
 
-from bench.alone import browser_command, time_figures, time_markdown
+from bench.alone import bare_browser_command, browser_command, time_figures, time_markdown
 from bench.builds import build_command, changed, snapshot
 from bench.context import Bench
 from bench.floor import single_file_command
@@ -27,6 +27,7 @@ def first_lesson_rounds(bench: Bench, lang: str) -> tuple[bool, bool]:
         for name in ("deck", "handout", "typst"):
             series.run(name, **bench.floor[name])
         series.run("browser", browser_command(), cwd=ROOT)
+        series.run("bare browser", bare_browser_command(bench.deck, bench.work / "bare-deck.pdf"))
         time_figures(series, bench.figure_parts, lang)
         time_markdown(series, bench.markdown_parts, one, page, out_one)
         shutil.rmtree(out_one)
@@ -54,6 +55,14 @@ def report_floor(bench: Bench, single: Timing) -> None:
     table.add("floor: Typst → PDF (`python -S -c`, typst.compile)", series["typst"].text())
     table.add("floor: the three tool calls, one after another", f"{floor_seconds:.3f} s")
     table.add("one browser start (Playwright, Chromium, a page)", series["browser"].text())
+    table.add(
+        "bare browser work: Chromium started, the deck loaded, Chromium's own print (Playwright)",
+        series["bare browser"].text(),
+    )
+    table.add(
+        "floor + bare browser work (the targets' floor for a build that makes a deck)",
+        f"{bench.browser_floor_seconds():.3f} s",
+    )
     literal = single.median + series["handout"].median + series["typst"].median
     table.add(
         "(reference) pandoc → single-file deck, `--embed-resources`",
@@ -83,11 +92,15 @@ def report_first_builds(
     table, series = bench.table, bench.series
     floor_seconds = bench.floor_seconds()
     browser = series["browser"].median
-    ratio = series["clean"].median / (floor_seconds + series["figures"].median + browser)
+    bare = bench.browser_floor_seconds()
+    # The old floor (the tools and a browser start) stays as a reference.
+    old = series["clean"].median / (floor_seconds + series["figures"].median + browser)
+    ratio = series["clean"].median / (bare + series["figures"].median)
     table.add(
         "clean build, first lesson (figures, deck, handout, index)",
         series["clean"].text(),
-        f"{ratio:.2f} × (floor + figures + browser start)",
+        f"{ratio:.2f} × (floor + figures + bare browser work); "
+        f"{old:.2f} × (floor + figures + browser start)",
         "≤ 1.3 ×",
         ratio <= 1.3,
     )
@@ -105,12 +118,14 @@ def report_first_builds(
         target="no",
         passed=no_matplotlib,
     )
-    # The layout pass lays the deck out in a browser: one start per build.
-    ratio = series["edit"].median / (floor_seconds + browser)
+    # The layout pass lays the deck out and prints it in a browser: against
+    # the bare browser work (a start, a load, a print); the old floor for reference.
+    old = series["edit"].median / (floor_seconds + browser)
+    ratio = series["edit"].median / bare
     table.add(
         "text edit, 1-lesson course (with the layout pass)",
         series["edit"].text(),
-        f"{ratio:.2f} × (floor + browser start)",
+        f"{ratio:.2f} × (floor + bare browser work); {old:.2f} × (floor + browser start)",
         "≤ 1.2 ×, rebuilds only the lesson",
         ratio <= 1.2 and edit_rebuilt,
     )
