@@ -417,30 +417,22 @@ local function html_attribute(text)
   return (text:gsub("&", "&amp;"):gsub('"', "&quot;"):gsub("<", "&lt;"))
 end
 
--- A box the site shows collapsed (``???``) stays closed on the slide: its
--- title is the <summary> the instructor opens when its time comes, and the
--- slide PDF prints it closed. The handout shows it open. The blocks to show,
--- in place of the box.
-local function collapsed_box(div)
-  local title = div.content[1]
-  local inlines = pandoc.utils.blocks_to_inlines(title and title.content or {})
-  -- A <summary> is a control: a link in it would be a control in a control
-  -- (axe: nested-interactive). Its text stays in the title, the link itself
-  -- opens the box's content.
+-- A <details> shown closed, ``title`` (inlines) its <summary>, ``blocks`` its
+-- content: the blocks to show in its place. A <summary> is a control: a link
+-- in it would be a control in a control (axe: nested-interactive). Its text
+-- stays in the title; the link itself opens the content.
+local function closed_blocks(classes, summary_class, title, content)
   local links = pandoc.List()
-  inlines = inlines:walk({
+  local inlines = title:walk({
     Link = function(link)
       links:insert(link)
       return pandoc.Span(link.content)
     end,
   })
   local summary = pandoc.write(pandoc.Pandoc({ pandoc.Plain(inlines) }), "html"):gsub("%s+$", "")
-  local classes = div.classes:filter(function(name)
-    return name ~= "collapsed"
-  end)
   local blocks = pandoc.List({
-    pandoc.RawBlock("html", '<details class="' .. html_attribute(table.concat(classes, " "))
-      .. '">\n<summary class="admonition-title">' .. summary .. "</summary>"),
+    pandoc.RawBlock("html", '<details class="' .. html_attribute(classes)
+      .. '">\n<summary class="' .. summary_class .. '">' .. summary .. "</summary>"),
   })
   if #links > 0 then
     local shown = pandoc.List()
@@ -453,17 +445,37 @@ local function collapsed_box(div)
     end
     blocks:insert(pandoc.Para(shown))
   end
+  blocks:extend(content)
+  blocks:insert(pandoc.RawBlock("html", "</details>"))
+  return blocks
+end
+
+-- The blocks of ``div`` after its first (its title).
+local function after_title(div)
+  local blocks = pandoc.List()
   for i = 2, #div.content do
     blocks:insert(div.content[i])
   end
-  blocks:insert(pandoc.RawBlock("html", "</details>"))
   return blocks
+end
+
+-- A box the site shows collapsed (``???``) stays closed on the slide: its
+-- title is the <summary> the instructor opens when its time comes, and the
+-- slide PDF prints it closed. The handout shows it open. The blocks to show,
+-- in place of the box.
+local function collapsed_box(div)
+  local title = div.content[1]
+  local inlines = pandoc.utils.blocks_to_inlines(title and title.content or {})
+  local classes = div.classes:filter(function(name)
+    return name ~= "collapsed"
+  end)
+  return closed_blocks(table.concat(classes, " "), "admonition-title", inlines, after_title(div))
 end
 
 -- Content tabs: the site shows the first tab and the others' labels. The
 -- slide shows the first tab, and each other one closed under its label, to
 -- be opened when its time comes (the correction after the exercise); the
--- handout shows them all. A link in a label stays a link in the tab.
+-- handout shows them all.
 local function tabs_for_slides(div)
   if not div.classes:includes("tabbed-set") then
     return nil
@@ -474,22 +486,8 @@ local function tabs_for_slides(div)
     if index == 1 or not title or title.t ~= "Div" or not title.classes:includes("tab-title") then
       blocks:insert(tab)
     else
-      local links = pandoc.List()
-      local label = pandoc.utils.blocks_to_inlines(title.content):walk({
-        Link = function(link)
-          links:insert(link)
-          return pandoc.Span(link.content)
-        end,
-      })
-      local summary = pandoc.write(pandoc.Pandoc({ pandoc.Plain(label) }), "html"):gsub("%s+$", "")
-      blocks:insert(pandoc.RawBlock("html", '<details class="tab">\n<summary class="tab-title">' .. summary .. "</summary>"))
-      if #links > 0 then
-        blocks:insert(pandoc.Para(links))
-      end
-      for i = 2, #tab.content do
-        blocks:insert(tab.content[i])
-      end
-      blocks:insert(pandoc.RawBlock("html", "</details>"))
+      local label = pandoc.utils.blocks_to_inlines(title.content)
+      blocks:extend(closed_blocks("tab", "tab-title", label, after_title(tab)))
     end
   end
   div.content = blocks
