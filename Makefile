@@ -17,7 +17,7 @@ SHELLCHECK := /usr/bin/shellcheck
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 OUT ?= build
 
-.PHONY: all setup course figures preview test test-other-sites test-fast lint format lock clean distclean bench corpus
+.PHONY: all setup course figures preview test test-other-sites test-fast lint format lock clean distclean bench bench-quick corpus
 
 all: course
 
@@ -98,3 +98,8 @@ distclean: clean
 # Build speed against the bare tools and Marp (bench/bench.py; about 9 minutes).
 bench: setup $(CHROMIUM)
 	$(BIN)/python bench/bench.py
+
+# The short benchmark (under 3 minutes): the first lesson's clean, no-op and
+# text-edit builds against the floor, the memory of a 20-lesson build, Marp.
+bench-quick: setup $(CHROMIUM)
+	$(BIN)/python bench/bench.py --quick

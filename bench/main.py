@@ -15,12 +15,15 @@ from bench.courses import first_lesson
 from bench.figure_edit import bench_figure_edit
 from bench.first_lesson import bench_first_lesson
 from bench.preview import bench_preview
-from bench.scale import bench_scale
+from bench.scale import bench_memory, bench_scale
 from bench.settings import CORPUS, EPOCH, SITES
 from bench.sites import bench_site
 from bench.table import check_code, print_header, print_table
 from coursebuild.figure_cache import CACHE_ENV
 
+# How long the benchmark may take, in s: whole, and quick (make bench-quick).
+WHOLE_SECONDS = 600
+QUICK_SECONDS = 180
 DESCRIPTION = "Build speed and scale, measured against the bare tools and a peer (issue 5)."
 
 
@@ -29,7 +32,11 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=5, help="runs of each small measurement")
     parser.add_argument("--large-runs", type=int, default=2, help="runs of each big build")
     parser.add_argument("--lessons", type=int, default=100, help="lessons of the big course")
-    parser.add_argument("--quick", action="store_true", help="3 runs, 1 big run, 20 lessons")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="3 runs; the first lesson's builds, the memory of a 20-lesson build and Marp only",
+    )
     parser.add_argument(
         "--first-only",
         action="store_true",
@@ -61,7 +68,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-") as temporary:
         bench = prepare(Path(temporary), lesson_page, arguments)
         bench_first_lesson(bench)
-        if not arguments.first_only:
+        if arguments.quick and not arguments.first_only:
+            bench_memory(bench)
+            if not arguments.no_marp:
+                bench_marp(bench)
+        elif not arguments.first_only:
             bench_figure_edit(bench)
             bench_preview(bench)
             bench_scale(bench)
@@ -70,5 +81,6 @@ def main(argv: list[str] | None = None) -> int:
             for number, name in enumerate(arguments.sites, 8):
                 bench_site(bench, name, arguments.corpus, number)
     check_code(bench.table, code)
-    print_table(bench.table, started, arguments.markdown)
+    limit = QUICK_SECONDS if arguments.quick else WHOLE_SECONDS
+    print_table(bench.table, started, arguments.markdown, limit)
     return 0

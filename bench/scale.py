@@ -66,6 +66,11 @@ def report_scale(bench: Bench, middle: Path, many_rebuilt: set[str]) -> None:
     )
 
 
+# Issue 23's target for a clean build's peak memory (it was 400 MB before a
+# browser was in the build).
+PEAK_MB = 600
+
+
 def report_memory(bench: Bench, memory: Run) -> None:
     """The rows of peak memory: the big course's clean build, and the 1-lesson one."""
     clean_memory = bench.clean_memory
@@ -74,8 +79,8 @@ def report_memory(bench: Bench, memory: Run) -> None:
         f"{memory.tree_pss_mb:.0f} MB",
         f"sum of PSS over the process tree, sampled every {SAMPLE_SECONDS * 1000:.0f} ms; "
         f"largest process {memory.max_rss_mb:.0f} MB RSS",
-        "≤ 400 MB",
-        memory.tree_pss_mb <= 400,
+        f"≤ {PEAK_MB} MB",
+        memory.tree_pss_mb <= PEAK_MB,
     )
     print(f"  at the peak (MB PSS): {memory.tree_peak}")
     bench.table.add(
@@ -83,6 +88,13 @@ def report_memory(bench: Bench, memory: Run) -> None:
         f"{clean_memory.tree_pss_mb:.0f} MB",
         f"largest process {clean_memory.max_rss_mb:.0f} MB RSS",
     )
+
+
+def bench_memory(bench: Bench) -> None:
+    """Section 6 of the quick benchmark: the peak memory of a clean build of many lessons."""
+    section(f"6. memory: {bench.count} lessons")
+    many = synthetic_course(bench.work / "many", bench.count)
+    report_memory(bench, run(build_command(many, bench.work / "out-many", "-j", "2"), memory=True))
 
 
 def bench_scale(bench: Bench) -> None:
