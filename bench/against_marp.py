@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bench.builds import build_command
 from bench.context import Bench
-from bench.marp import MARP_VERSION, install_marp, marp_commands
+from bench.marp import MARP_VERSION, install_marp, marp_commands, marp_many_commands
+from bench.measure import run
 from bench.table import section
 
 # Our deck, handout and slide PDF against Marp's HTML and PDF (issue 23).
@@ -33,4 +34,28 @@ def bench_marp(bench: Bench) -> None:
         f"{ratio:.2f} × Marp's {peer:.3f} s",
         f"≤ {PEER_SHARE} ×",
         ratio <= PEER_SHARE,
+    )
+    if bench.many_memory is not None:
+        marp_memory(bench)
+
+
+def marp_memory(bench: Bench) -> None:
+    """Marp's peak memory converting as many decks as the big build makes, to HTML and to
+    PDF (one run each; Marp runs a Chromium too), against our build's peak."""
+    ours = bench.many_memory
+    commands = marp_many_commands(bench.marp_page, bench.work / "marp-many", bench.count)
+    peaks = {kind: run(**command, memory=True).tree_pss_mb for kind, command in commands.items()}
+    peer = max(peaks.values())
+    bench.table.add(
+        f"(peer) Marp's peak memory, {bench.count} decks in one run",
+        f"{peer:.0f} MB",
+        f"→ HTML {peaks['html']:.0f} MB, → PDF {peaks['pdf']:.0f} MB (sum of PSS, as ours)",
+    )
+    ratio = ours.tree_pss_mb / peer
+    bench.table.add(
+        f"peak memory, {bench.count}-lesson clean build, against Marp's on the same decks",
+        f"{ours.tree_pss_mb:.0f} MB",
+        f"{ratio:.2f} × Marp's {peer:.0f} MB",
+        "≤ 1 ×",
+        ratio <= 1,
     )

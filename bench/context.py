@@ -35,6 +35,7 @@ class Bench:
     figure_parts: dict[str, list[float]] = field(default_factory=dict)  # seconds, by part
     markdown_parts: dict[str, list[float]] = field(default_factory=dict)  # seconds, by part
     clean_memory: Run | None = None  # a 1-lesson clean build, its memory sampled
+    many_memory: Run | None = None  # the many-lesson clean build (-j 2), its memory sampled
 
     def floor_seconds(self) -> float:
         return sum(self.series[name].median for name in ("deck", "handout", "typst"))

@@ -85,3 +85,24 @@ def marp_commands(markdown: Path, work: Path) -> dict[str, dict]:
             "env": env,
         },
     }
+
+
+def marp_many_commands(markdown: Path, work: Path, count: int) -> dict[str, dict]:
+    """Marp converting ``count`` copies of the lesson in one run (``--input-dir``), to HTML
+    and to PDF: the peer of a clean build of a ``count``-lesson course, for its memory."""
+    (work / "one").mkdir(parents=True)
+    single = marp_commands(markdown, work / "one")
+    text = (work / "one" / "marp.md").read_text(encoding="utf-8")
+    decks, out = work / "decks", work / "out"
+    decks.mkdir(parents=True)
+    for number in range(count):
+        (decks / f"lesson-{number:03d}.md").write_text(text, encoding="utf-8")
+    marp = [str(MARP), "--no-config-file", "--input-dir", str(decks)]
+    env = single["html"]["env"]
+    return {
+        "html": {"command": [*marp, "-o", str(out / "html")], "env": env},
+        "pdf": {
+            "command": [*marp, "--pdf", "--allow-local-files", "-o", str(out / "pdf")],
+            "env": env,
+        },
+    }

@@ -94,7 +94,8 @@ def bench_memory(bench: Bench) -> None:
     """Section 6 of the quick benchmark: the peak memory of a clean build of many lessons."""
     section(f"6. memory: {bench.count} lessons")
     many = synthetic_course(bench.work / "many", bench.count)
-    report_memory(bench, run(build_command(many, bench.work / "out-many", "-j", "2"), memory=True))
+    bench.many_memory = run(build_command(many, bench.work / "out-many", "-j", "2"), memory=True)
+    report_memory(bench, bench.many_memory)
 
 
 def bench_scale(bench: Bench) -> None:
@@ -104,7 +105,7 @@ def bench_scale(bench: Bench) -> None:
     out_many = bench.work / "out-many"
     scale_clean_builds(bench, many, out_many)
     shutil.rmtree(out_many)
-    memory = run(build_command(many, out_many, "-j", "2"), memory=True)
+    memory = bench.many_memory = run(build_command(many, out_many, "-j", "2"), memory=True)
     middle = sorted((many / "slides").glob("*.md"))[bench.count // 2]
     many_rebuilt = scale_edit_rounds(bench, many, out_many, middle)
     report_scale(bench, middle, many_rebuilt)
