@@ -59,7 +59,7 @@ test: setup $(CHROMIUM) $(PDFTOPPM) $(SHELLCHECK)
 	$(BIN)/python -m pytest -n auto --dist loadscope -m "not other_sites"
 
 # The other authors' three sites (../shared/corpus/others), by the instructor's sites'
-# rules: about 2½ minutes, which make test's ten have not got. CI runs it after make test.
+# rules: about 2 minutes, which make test's ten have not got to spare. CI runs it after make test.
 test-other-sites: setup $(CHROMIUM) $(PDFTOPPM)
 	$(BIN)/python -m pytest -m other_sites tests/corpus/test_other_sites.py
 
@@ -95,7 +95,7 @@ clean:
 distclean: clean
 	rm -rf $(VENV) node_modules *.egg-info
 
-# Build speed against the bare tools and Marp (bench/bench.py; about 9 minutes).
+# Build speed against the bare tools and Marp (bench/bench.py; about 19 minutes).
 bench: setup $(CHROMIUM)
 	$(BIN)/python bench/bench.py
 

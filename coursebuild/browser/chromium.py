@@ -40,6 +40,9 @@ MIN_FIGURE_SHARE = 0.4
 # A raster image is not blown up beyond twice its size: it would blur. Drawn
 # that large, it is as large as it can be, whatever its share of the room.
 RASTER_UPSCALE = 2.0
+# Between a slide's content and the footnotes at its foot, in px: where the
+# layout pass ends the slide's room, and where the check measures it to.
+FOOT_GAP = 10
 MIN_FIGURE_TEXT_PX = 18  # a course figure's text as drawn on the slide
 
 
@@ -335,7 +338,11 @@ def inspect_deck(
     In ``viewer`` (deck_viewer) when given, else in a page of its own.
     """
     report = DeckReport(path)
-    options = {"minFigureShare": MIN_FIGURE_SHARE, "rasterUpscale": RASTER_UPSCALE}
+    options = {
+        "minFigureShare": MIN_FIGURE_SHARE,
+        "rasterUpscale": RASTER_UPSCALE,
+        "footGap": FOOT_GAP,
+    }
     with open_deck(browser, path, report, viewer) as page:
         report.total_slides = page.evaluate("Reveal.getTotalSlides()")
         indices = slide_indices(page)

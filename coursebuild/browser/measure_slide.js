@@ -4,7 +4,7 @@
 // (data-autofit, a zoom). Figures are measured against the room under the
 // title; a course figure's smallest text (data-min-text-pt, in the SVG's pt)
 // is converted to the px it is drawn at.
-async ({minFigureShare, rasterUpscale}) => {
+async ({minFigureShare, rasterUpscale, footGap}) => {
   const slide = Reveal.getCurrentSlide();
   const area = document.querySelector('.reveal .slides').getBoundingClientRect();
   const scale = Reveal.getScale();
@@ -68,9 +68,9 @@ async ({minFigureShare, rasterUpscale}) => {
   const headingBottom = heading
     ? heading.getBoundingClientRect().bottom + parseFloat(getComputedStyle(heading).marginBottom) * scale
     : slideBox.top;
-  // The room ends above the footnotes, as the layout pass ends it (its FOOT_GAP, 10 px).
+  // The room ends above the footnotes, as the layout pass ends it.
   const roomBottom = Math.min(slideBox.top + 720 * scale - padding,
-    foot ? foot.getBoundingClientRect().top - 10 * scale : Infinity);
+    foot ? foot.getBoundingClientRect().top - footGap * scale : Infinity);
   const room = (roomBottom - headingBottom) / scale;
   const label = (img) => {
     const figure = img.closest('figure');

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coursebuild.browser.chromium import (
+    FOOT_GAP,
     LAUNCH_ARGUMENTS,
     MIN_FIGURE_SHARE,
     MIN_FIGURE_TEXT_PX,
@@ -75,6 +76,7 @@ async def lay_out(page, layout_html: str, source: Path | None, language: str | N
                 "minFigureShare": MIN_FIGURE_SHARE,
                 "minTextPx": MIN_FIGURE_TEXT_PX,
                 "rasterUpscale": RASTER_UPSCALE,
+                "footGap": FOOT_GAP,
                 "maxSeconds": limits.LAYOUT_SECONDS,
                 "maxSlides": limits.MAX_SLIDES_PER_DECK,
             },

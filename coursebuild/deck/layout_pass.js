@@ -7,14 +7,12 @@
 //
 // Deterministic: every size it writes is a whole pixel, and it reads nothing
 // but the layout of the page it was given.
-async ({ continued, excerptWords, exerciseWords, sourcesTitle, minFigureShare, minTextPx, rasterUpscale, maxSeconds, maxSlides }) => {
+async ({ continued, excerptWords, exerciseWords, sourcesTitle, minFigureShare, minTextPx, rasterUpscale, footGap, maxSeconds, maxSlides }) => {
   const CONTENT_BOTTOM = 720;
   // Room an enclosing block takes around a figure inside it: its title and padding.
   const NESTED_FIGURE_ALLOWANCE = 110;
   // How much shorter an excerpt that came out too tall is cut again, in px (a line of code).
   const EXCERPT_SLACK = 16;
-  // Between a slide's content and the footnotes at its foot, in px.
-  const FOOT_GAP = 10;
   // More footnotes than this on a slide: a line each, not two.
   const FOOT_LONG_NOTES = 2;
   const BLANK_PIXEL = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7";
@@ -75,8 +73,6 @@ async ({ continued, excerptWords, exerciseWords, sourcesTitle, minFigureShare, m
           img.addEventListener("error", done, { once: true });
         });
   await Promise.all([...lazy, ...blanks].map(loaded));
-  // Loaded is not yet decoded: a large image has no size until it is.
-  await Promise.all(lazy.map((img) => img.decode().catch(() => undefined)));
 
   // A long line of code wraps under its own indentation (deck.css's hanging
   // indent reads --indent): the line's leading blanks, in characters.
@@ -111,7 +107,7 @@ async ({ continued, excerptWords, exerciseWords, sourcesTitle, minFigureShare, m
     const end = box.top + CONTENT_BOTTOM - px(section, "paddingBottom");
     return {
       top: start,
-      bottom: foot ? Math.min(end, top(foot) - FOOT_GAP) : end,
+      bottom: foot ? Math.min(end, top(foot) - footGap) : end,
       left: box.left + px(section, "paddingLeft"),
       width: section.clientWidth - px(section, "paddingLeft") - px(section, "paddingRight"),
     };
@@ -1306,6 +1302,7 @@ async ({ continued, excerptWords, exerciseWords, sourcesTitle, minFigureShare, m
     // A split can leave a block taller than its parts (a line box, say):
     // then split again, the new slide going before the one made first.
     const made = [];
+    // Condensing may have cut a citation out (an excerpt, a closed box).
     updateFoot(section);
     dropFootForContent(section);
     for (let tries = 0; tries < MAX_SPLITS_A_SLIDE && overflows(section); tries++) {
