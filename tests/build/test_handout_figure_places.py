@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pypdf
 import pytest
 
 from tests.support.course_factory import make_site, mkdocs_yml, run_build
-from tests.support.handout_pages import page_words, printed_figures
+from tests.support.handout_pages import figure_boxes, page_words, printed_figures, text_area
 from tests.support.images import png
 
 # Tall and short images by turns, between short sections.
@@ -72,3 +73,33 @@ def test_a_figure_comes_before_the_next_heading(handout):
         if figure.page == page:
             (heading,) = [w for w in words[page] if w.text == f"Jakso{number + 1}"]
             assert figure.box.bottom <= heading.box.top, number
+
+
+SCREENSHOT_PAGE = """\
+# Kuvakaappaus
+
+- Selaimen historia on pino:
+  ![](historia.png)
+- Toinen kohta.
+"""
+
+
+def test_an_image_in_the_text_is_printed_as_a_figure_s_image_is(tmp_path):
+    # A screenshot without a resolution in its file: Typst would take it at
+    # 72 dpi and print it as wide as its list item; at the figures' 150 dpi
+    # it is 288 pt.
+    make_site(
+        tmp_path,
+        {
+            "mkdocs.yml": mkdocs_yml(),
+            "docs/sivu.md": SCREENSHOT_PAGE,
+            "docs/historia.png": png(600, 200),
+        },
+    )
+    result = run_build(tmp_path, "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    reader = pypdf.PdfReader(tmp_path / "out" / "sivu.pdf")
+    [[box]] = figure_boxes(reader).values()
+    area = text_area(reader.pages[0])
+    assert area.left - 0.5 <= box.left and box.right <= area.right + 0.5
+    assert box.width == pytest.approx(600 * 72 / 150, abs=1)
