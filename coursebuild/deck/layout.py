@@ -5,8 +5,9 @@ their slide, dividers are marked (coursebuild/layout_pass.js). One browser
 serves a whole build: it starts on a thread of its own as soon as the build
 knows a deck is to be made, while Pandoc and Typst run, and lays out each
 deck as it comes, then prints each finished deck to its slide PDF
-(coursebuild/slide_pdf.py). A build that makes no deck and prints none
-starts no browser.
+(coursebuild/deck/slide_pdf.py) in the same pages, while the workers make
+the next lessons. A build that makes no deck and prints none starts no
+browser.
 """
 
 from __future__ import annotations
@@ -32,10 +33,13 @@ from coursebuild.browser.chromium import (
 from coursebuild.core import limits
 from coursebuild.core.errors import BuildError
 from coursebuild.core.words import EXERCISE_WORDS, continued_mark, excerpt_words, words_for
+from coursebuild.deck.served_page import DECK_SITE, ServedPage
 from coursebuild.deck.slide_pdf import fix_dates, print_deck
 
 LAYOUT_SCRIPT = Path(__file__).with_name("layout_pass.js")
 LAYOUT_TIMEOUT_MS = 60_000
+# The layout pass's page, at the site the deck is printed from (slide_pdf.py).
+LAYOUT_URL = f"{DECK_SITE}/layout.html"
 
 
 @dataclass(frozen=True)
@@ -45,17 +49,17 @@ class LaidOut:
     warnings: list[str] = field(default_factory=list)
 
 
-async def layout_page(browser):
-    """A page a build lays its decks out in, at the deck's size."""
+async def layout_pages(browser, count: int) -> list[ServedPage]:
+    """Pages a build lays its decks out and prints them in, at the deck's size."""
     context = await browser.new_context(viewport={"width": SLIDE_WIDTH, "height": SLIDE_HEIGHT})
-    # The page is the build's own HTML; it has no reason to fetch anything.
+    # The pages are the build's own HTML; they have no reason to fetch anything.
     await context.route("**/*", lambda route: route.abort())
-    page = await context.new_page()
-    page.set_default_timeout(LAYOUT_TIMEOUT_MS)
-    return page
+    return [await ServedPage.open(context, LAYOUT_TIMEOUT_MS) for _ in range(count)]
 
 
-async def lay_out(page, layout_html: str, source: Path | None, language: str | None) -> LaidOut:
+async def lay_out(
+    served: ServedPage, layout_html: str, source: Path | None, language: str | None
+) -> LaidOut:
     """Run the layout pass on a deck rendered with ``layout_pass`` on.
 
     ``language``: the deck's, for the words the pass adds: " (jatkuu)" to a
@@ -65,8 +69,8 @@ async def lay_out(page, layout_html: str, source: Path | None, language: str | N
     from playwright.async_api import Error as BrowserError
 
     try:
-        await page.set_content(layout_html, wait_until="load")
-        result = await page.evaluate(
+        await served.show(LAYOUT_URL, layout_html.encode("utf-8"))
+        result = await served.page.evaluate(
             LAYOUT_SCRIPT.read_text(encoding="utf-8"),
             {
                 "continued": continued_mark(language),
@@ -94,9 +98,10 @@ class LayoutService:
 
     Playwright runs on that thread, on an event loop of its own; ``submit``
     may be called from any thread and gives a Future of the deck's LaidOut.
-    The browser starts when the service does. Each page lays out one deck
-    after another (a page a deck would cost each ~0.2 s); several pages let
-    a build with several workers lay out as many decks side by side.
+    The browser starts when the service does. Each page lays out and prints
+    one deck after another (a page a deck would cost each ~0.2 s and a
+    renderer process); several pages let a build with several workers lay
+    out as many decks side by side.
     """
 
     def __init__(self, pages: int = 1) -> None:
@@ -129,7 +134,7 @@ class LayoutService:
                         executable_path=chromium_path(), headless=True, args=LAUNCH_ARGUMENTS
                     )
                 try:
-                    pages = [await layout_page(browser) for _ in range(self.pages)]
+                    pages = await layout_pages(browser, self.pages)
                     await asyncio.gather(*(self.work(page) for page in pages))
                 finally:
                     await browser.close()
@@ -172,12 +177,11 @@ class LayoutService:
     ) -> Future:
         """Print a finished deck to its slide PDF dated ``epoch``; a Future of (PDF, warnings).
 
-        In the same browser, on a page of its own beside the layout page: the
-        print view needs the deck at an address with a query string.
+        In a free page of the layout pass's: printing there costs no page of its own.
         """
 
         async def job(page, source: Path | None) -> tuple[bytes, list[str]]:
-            pdf, warnings = await print_deck(page.context, deck, notes, source)
+            pdf, warnings = await print_deck(page, deck, notes, source)
             return fix_dates(pdf, epoch, source), warnings
 
         return self.submit_job(job, source)

@@ -3,8 +3,8 @@
 One page a slide at the deck's 16:9 size, every fragment shown, the slide
 number on each page, text and math as text; with speaker notes on, each
 page is taller and holds the slide's notes under it. The deck is printed in
-the browser the build's layout pass runs (coursebuild/layout.py), served to
-the page from memory, every other request refused. Chromium stamps the PDF
+a page the build's layout pass lays decks out in (coursebuild/deck/layout.py),
+served to it from memory, every other request refused. Chromium stamps the PDF
 with the time it was printed: ``fix_dates`` sets the lesson's time instead,
 so two builds give the same bytes.
 """
@@ -20,13 +20,13 @@ from coursebuild.browser.chromium import SLIDE_HEIGHT, SLIDE_WIDTH, chromium_sig
 from coursebuild.core.errors import BuildError
 from coursebuild.core.state import digest, file_digest
 from coursebuild.core.words import WORDS
+from coursebuild.deck.served_page import DECK_SITE, ServedPage
 
-# The deck's address while it is printed: never fetched, the route serves it.
-PRINT_URL = "https://deck.invalid/deck.html"
+# The deck's address while it is printed: never fetched, the page's route serves it.
+PRINT_URL = f"{DECK_SITE}/deck.html"
 # Around each slide, as reveal.js keeps it on screen (its own 0.04 would make
 # the page 1331×748, not quite 16:9; this makes it 1344×756).
 PRINT_MARGIN = 0.05
-PRINT_TIMEOUT_MS = 60_000
 NOTES_FONT_PX = (20, 11)  # the notes' font size, and the least it is fitted down to
 
 # Print view, every fragment on the slide's one page (reveal.js reads its
@@ -185,22 +185,20 @@ def notes_label_css() -> str:
 
 
 async def print_deck(
-    context, deck: bytes, notes: bool, source: Path | None = None
+    served: ServedPage, deck: bytes, notes: bool, source: Path | None = None
 ) -> tuple[bytes, list[str]]:
     """The finished deck printed to PDF (dates as Chromium stamps them), and warnings.
 
-    On a page of its own in ``context`` (the layout pass's: a new context
-    costs a build up to a second), served the deck by a route of the page's.
+    In a page the build lays its decks out in (``served``), at their site: a
+    page of its own would cost a renderer process and ~100 MB more while it
+    prints, and loading the deck there as much as here.
     """
     # Imported here: Playwright takes ~0.1 s to import; a no-op build skips it.
     from playwright.async_api import Error as BrowserError
 
-    page = await context.new_page()
+    page = served.page
     try:
-        page.set_default_timeout(PRINT_TIMEOUT_MS)
-        await page.set_viewport_size({"width": SLIDE_WIDTH, "height": SLIDE_HEIGHT})
-        await page.route("**/*", serve_only(deck))
-        await page.goto(PRINT_URL + print_query(notes), wait_until="load")
+        await served.show(PRINT_URL, deck, print_query(notes))
         await page.wait_for_function(PAGES_READY, polling="raf")
         await page.add_style_tag(content=PRINT_CSS)
         if notes:
@@ -211,22 +209,8 @@ async def print_deck(
     except BrowserError as error:
         message = str(error).strip().split("\n")[0]
         raise BuildError(f"cannot print the slide PDF: {message}", source) from None
-    finally:
-        await page.close()
     warnings = [f"slide {number}: the speaker notes do not fit its page; cut" for number in unfit]
     return pdf, warnings
-
-
-def serve_only(deck: bytes):
-    """A route handler that serves the deck at PRINT_URL and refuses every other request."""
-
-    async def route(route) -> None:
-        if route.request.url.split("?", 1)[0] == PRINT_URL:
-            await route.fulfill(body=deck, content_type="text/html; charset=utf-8")
-        else:
-            await route.abort()
-
-    return route
 
 
 # Chromium's dates: "(D:YYYYMMDDHHmmSS+00'00')", in the document information.

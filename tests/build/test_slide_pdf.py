@@ -162,6 +162,31 @@ def test_notes_option_puts_each_slides_notes_under_it(printer, seed_build, tmp_p
     assert warnings == []
 
 
+class PagesOpened:
+    """Jobs for the printer: start counting the pages its browser opens, read the count."""
+
+    def __init__(self) -> None:
+        self.opened = 0
+
+    async def watch(self, page, source) -> None:
+        page.page.context.on("page", self.count)
+
+    def count(self, page) -> None:
+        self.opened += 1
+
+
+def test_a_deck_is_printed_in_the_page_decks_are_laid_out_in(printer, seed_build, tmp_path):
+    # A page a print would cost a renderer process (~100 MB) while it prints.
+    pages = PagesOpened()
+    printer.submit_job(pages.watch, None).result()
+    deck = (seed_build / f"{SEED}.html").read_bytes()
+    for _ in range(2):
+        pdf, _warnings = printer.submit_print(deck, False, 0).result()
+    (tmp_path / "deck.pdf").write_bytes(pdf)
+    assert len(page_texts(tmp_path / "deck.pdf")) == len(slides(seed_build / f"{SEED}.html"))
+    assert pages.opened == 0
+
+
 # -- dates ---------------------------------------------------------------------
 
 STAMPED = (
