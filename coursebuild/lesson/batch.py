@@ -66,13 +66,40 @@ def make_lessons(
             services.append(LayoutService(pages=min(jobs, decks)))
 
     printing: list = []  # (Future, slides' inputs) of each slide PDF being printed
+    made: list = []  # (lesson, files, dependencies, warnings), in the order of ``printing``
+    failures: dict[str, LessonFailure] = {}
+
+    def finish(lesson: Lesson, outputs: LessonOutputs, laying_out) -> None:
+        """The lesson's files once its deck is laid out; its slide PDF sent to print."""
+        files, warnings = {}, []
+        # Recorded with the files this build found the page to show.
+        inputs = {
+            part: lesson_inputs(lesson, course, part, outputs.dependencies)
+            for part in parts_by_slug[lesson.slug]
+        }
+        if outputs.handout is not None:
+            files["handout"] = (inputs["handout"], outputs.handout)
+        job = None
+        if laying_out is not None:
+            try:
+                deck, warnings = finished_deck(lesson, outputs, laying_out.result())
+            except BuildError as error:
+                if not page_failure(error):
+                    raise
+                failures[lesson.slug] = LessonFailure(lesson, [error])
+                return
+            files["deck"] = (inputs["deck"], deck)
+            if slide_pdfs:
+                job = print_slides(services[0], lesson, deck, state, slide_notes)
+        printing.append(job)
+        made.append((lesson, files, outputs.dependencies, outputs.warnings + warnings))
+
     try:
-        built = []
+        built = []  # (lesson, outputs, its layout's Future) not finished yet, in order
         # The browser starts as soon as the workers exist, beside Pandoc and
         # Typst, and lays out each deck as its lesson comes back.
         make = StaleParts(parts_by_slug)
         made_lessons = make_in_workers(make, stale, course, figures, jobs, start_layout)
-        failures: dict[str, LessonFailure] = {}
         for done, (lesson, outputs, seconds) in enumerate(made_lessons, 1):
             if isinstance(outputs, BuildError):
                 failures[lesson.slug] = LessonFailure(lesson, [outputs])
@@ -84,30 +111,12 @@ def make_lessons(
             built.append((lesson, outputs, laying_out))
             report.step("lesson", str(lesson.source), f"{seconds:.1f} s")
             report.progress(done, len(stale))
-        made = []
+            # Decks laid out by now are printed while the workers make the next
+            # lessons, not all after the last one.
+            while built and (built[0][2] is None or built[0][2].done()):
+                finish(*built.pop(0))
         for lesson, outputs, laying_out in built:
-            files, warnings = {}, []
-            # Recorded with the files this build found the page to show.
-            inputs = {
-                part: lesson_inputs(lesson, course, part, outputs.dependencies)
-                for part in parts_by_slug[lesson.slug]
-            }
-            if outputs.handout is not None:
-                files["handout"] = (inputs["handout"], outputs.handout)
-            job = None
-            if laying_out is not None:
-                try:
-                    deck, warnings = finished_deck(lesson, outputs, laying_out.result())
-                except BuildError as error:
-                    if not page_failure(error):
-                        raise
-                    failures[lesson.slug] = LessonFailure(lesson, [error])
-                    continue
-                files["deck"] = (inputs["deck"], deck)
-                if slide_pdfs:
-                    job = print_slides(services[0], lesson, deck, state, slide_notes)
-            printing.append(job)
-            made.append((lesson, files, outputs.dependencies, outputs.warnings + warnings))
+            finish(lesson, outputs, laying_out)
         for lesson in reprint:
             deck = (state.path.parent / output_name("deck", lesson.slug)).read_bytes()
             printing.append(print_slides(services[0], lesson, deck, state, slide_notes))
