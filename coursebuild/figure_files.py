@@ -146,8 +146,11 @@ def render_figure(spec: FigureSpec, lang: str) -> FigureSVGs:
     )
 
 
-def render_elsewhere(specs: list[FigureSpec], lang: str) -> list[FigureSVGs]:
-    """Render in a child process, so that matplotlib never loads in the build's own.
+def render_elsewhere(specs: list[FigureSpec], lang: str, processes: int = 1) -> list[FigureSVGs]:
+    """Render in child processes, so that matplotlib never loads in the build's own.
+
+    ``processes``: at most this many children draw side by side (a build's
+    ``-j``); one figure, ShallowBuildUp, is half of the drawing.
 
     The build process then stays small (about 60 MB less), and so do the
     lesson workers it forks next: a clean 100-lesson build needs ~150 MB less
@@ -156,9 +159,10 @@ def render_elsewhere(specs: list[FigureSpec], lang: str) -> list[FigureSVGs]:
     """
     if not specs:
         return []
-    with ProcessPoolExecutor(1, initializer=start_worker, initargs=(os.getpid(),)) as child:
+    children = max(1, min(processes, len(specs)))
+    with ProcessPoolExecutor(children, initializer=start_worker, initargs=(os.getpid(),)) as pool:
         try:
-            return list(child.map(render_figure, specs, [lang] * len(specs)))
+            return list(pool.map(render_figure, specs, [lang] * len(specs)))
         except KeyboardInterrupt:
             stop_workers()  # Ctrl-C: the figures still to draw are not waited for
             raise
@@ -180,14 +184,18 @@ def render_figures(
     lang: str,
     state: BuildState | None = None,
     specs: tuple[FigureSpec, ...] = FIGURES,
+    processes: int = 1,
 ) -> list[BuiltFigure]:
-    """Render every stale figure first, then write them all, so a failure writes nothing."""
+    """Render every stale figure first, then write them all, so a failure writes nothing.
+
+    ``processes``: the children that may draw side by side.
+    """
     state = state or BuildState(out_dir / ".unused")
     digests = {spec.name: figure_inputs(spec, lang) for spec in specs}
     stale = [s for s in specs if not state.is_fresh(f"figure:{s.name}", digests[s.name])]
     rendered = {spec.name: svgs for spec in stale if (svgs := from_cache(spec, digests))}
     to_draw = [spec for spec in stale if spec.name not in rendered]
-    for spec, svgs in zip(to_draw, render_elsewhere(to_draw, lang), strict=True):
+    for spec, svgs in zip(to_draw, render_elsewhere(to_draw, lang, processes), strict=True):
         store_svgs(spec.name, digests[spec.name], [svgs.handout, *svgs.slides])
         rendered[spec.name] = svgs
     for spec in stale:

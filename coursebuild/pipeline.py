@@ -98,7 +98,7 @@ def build(course: Course, options: BuildOptions, report: Reporter) -> BuildSumma
     try:
         # figures
         wanted = None if options.only_figures or course.pages is None else figures_needed(lessons)
-        figures = make_course_figures(out_dir, lang, state, report, wanted)
+        figures = make_course_figures(out_dir, lang, state, report, wanted, options.jobs)
         # lessons
         results, failures = make_lessons(lessons, course, figures, state, report, options)
         failed += [page_failure(f.lesson, [str(e) for e in f.errors]) for f in failures]
@@ -263,11 +263,17 @@ def figures_needed(lessons: list[Lesson]) -> set[str]:
 
 
 def make_course_figures(
-    out_dir: Path, lang: str, state: BuildState, report: Reporter, names: set[str] | None
+    out_dir: Path,
+    lang: str,
+    state: BuildState,
+    report: Reporter,
+    names: set[str] | None,
+    jobs: int = 1,
 ) -> FigureSet:
-    """Render the course figures ``names`` (all when None) that are stale; a FigureSet of all."""
+    """Render the course figures ``names`` (all when None) that are stale, in up to
+    ``jobs`` processes; a FigureSet of all."""
     specs = tuple(spec for spec in FIGURES if names is None or spec.name in names)
-    built = render_figures(out_dir, lang, state, specs)
+    built = render_figures(out_dir, lang, state, specs, jobs)
     for figure in built:
         action = "skip" if figure.skipped else "figure"
         report.step(action, str(figure.path), f"{figure.size / 1024:.0f} KiB")

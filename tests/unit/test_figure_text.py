@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import time
 import xml.etree.ElementTree as ElementTree
+from pathlib import Path
 
 import pytest
 from matplotlib.figure import Figure
 
+from coursebuild import figure_files
 from coursebuild.core.errors import BuildError
 from coursebuild.core.state import BuildState
+from coursebuild.figure_cache import CACHE_ENV
 from coursebuild.figure_files import FigureSVGs, figure_to_svg, render_figure, render_figures
 from figures.catalogue import FIGURES, FigureSpec, slide_figure_names
 from figures.text_size import (
@@ -24,6 +29,8 @@ from figures.text_size import (
 
 BUILDUP = next(spec for spec in FIGURES if spec.name == "100_ShallowBuildUp")
 SVG = "{http://www.w3.org/2000/svg}"
+# Two figures that draw in well under a second.
+SMALL_FIGURES = ("100_ShallowReLU", "100_ShallowApproximate")
 
 
 def hand_made_figure() -> Figure:
@@ -207,3 +214,36 @@ def test_a_failing_figure_writes_nothing(tmp_path):
     with pytest.raises(BuildError, match=message):
         render_figures(tmp_path, "fi", specs=(BUILDUP, wrong))
     assert not (tmp_path / "images").exists()
+
+
+def drawing_pids(record: Path, draw):
+    """draw_figures, writing the id of the process that draws each figure to ``record``."""
+
+    def draw_recording(spec: FigureSpec, lang: str):
+        with record.open("a", encoding="utf-8") as stream:
+            stream.write(f"{os.getpid()}\n")
+        time.sleep(0.3)  # the other process takes the other figure meanwhile
+        return draw(spec, lang)
+
+    return draw_recording
+
+
+def test_figures_drawn_side_by_side_are_the_bytes_drawn_one_after_another(tmp_path, monkeypatch):
+    monkeypatch.setenv(CACHE_ENV, "off")  # drawn both times, not read from the cache
+    specs = tuple(spec for spec in FIGURES if spec.name in SMALL_FIGURES)
+    record = tmp_path / "pids"
+    # The children are forked: they draw with the patched function.
+    monkeypatch.setattr(
+        figure_files, "draw_figures", drawing_pids(record, figure_files.draw_figures)
+    )
+    render_figures(tmp_path / "one", "fi", specs=specs, processes=1)
+    one = record.read_text().split()
+    record.unlink()
+    render_figures(tmp_path / "two", "fi", specs=specs, processes=2)
+    two = record.read_text().split()
+    assert len(set(one)) == 1 and len(set(two)) == 2
+    files = sorted(path.name for path in (tmp_path / "one" / "images").iterdir())
+    assert len(files) == len(specs)
+    for name in files:
+        drawn = (tmp_path / "two" / "images" / name).read_bytes()
+        assert drawn == (tmp_path / "one" / "images" / name).read_bytes(), name
