@@ -29,8 +29,10 @@ DESCRIPTION = "Build speed and scale, measured against the bare tools and a peer
 
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=DESCRIPTION)
-    parser.add_argument("--runs", type=int, default=5, help="runs of each small measurement")
-    parser.add_argument("--large-runs", type=int, default=2, help="runs of each big build")
+    # Three runs give a median and its spread; more would take the whole benchmark
+    # past its ten minutes on 2 cores, as a second run of each big build would.
+    parser.add_argument("--runs", type=int, default=3, help="runs of each small measurement")
+    parser.add_argument("--large-runs", type=int, default=1, help="runs of each big build")
     parser.add_argument("--lessons", type=int, default=100, help="lessons of the big course")
     parser.add_argument(
         "--quick",
