@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime
 import os
+import socket
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from coursebuild.core.errors import BuildError
+from coursebuild.deck.served_page import DECK_SITE
 from coursebuild.deck.slide_pdf import fix_dates, pdf_date
 from tests.support.course_factory import SMALL_LESSON, make_course, run_build
 from tests.support.deck_slides import slides
@@ -302,3 +304,44 @@ def test_a_lesson_whose_outputs_would_overwrite_anothers_is_refused(tmp_path):
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "a-slides.pdf would overwrite" in result.stderr
     assert not (course / "build" / "a.html").exists()
+
+
+# -- what the build's pages may reach ------------------------------------------
+
+
+class Probe:
+    """A job for the printer: show a document in the page, then read what it shows."""
+
+    def __init__(self, document: bytes) -> None:
+        self.document = document
+
+    async def __call__(self, page, source) -> str:
+        await page.show(f"{DECK_SITE}/probe.html", self.document)
+        return await page.page.inner_text("body")
+
+
+def test_the_pages_reach_nothing_but_their_own_document(printer):
+    # Anything a page asks for but its document is refused: a service on the
+    # build machine sees no connection, no file is shown.
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.settimeout(2)
+    port = listener.getsockname()[1]
+    # What a deck may hold after the sanitizer (no iframe, object or script).
+    asked = [
+        f'<img src="http://127.0.0.1:{port}/a.png">',
+        f'<img src="http://localhost:{port}/b.png">',
+        f'<link rel="stylesheet" href="http://127.0.0.1:{port}/c.css">',
+        f'<p style="background: url(http://127.0.0.1:{port}/d.png)">Tausta</p>',
+        f'<video poster="http://127.0.0.1:{port}/e.png" src="http://127.0.0.1:{port}/f.mp4"></video>',
+        '<img src="https://example.com/g.png">',
+        '<img src="file:///etc/hostname">',
+    ]
+    document = f"<html><body><p>Koetin</p>{''.join(asked)}</body></html>".encode()
+    shown = printer.submit_job(Probe(document), None).result()
+    assert shown.split() == ["Koetin", "Tausta"]
+    with pytest.raises(TimeoutError):
+        connection, _ = listener.accept()
+        connection.close()
+    listener.close()
