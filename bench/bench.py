@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build speed and scale, measured against the bare tools and a peer (issue 5).
 
-    make bench                                     # the full run: about 8–9 minutes on 2 cores
+    make bench                                     # the full run: 3 runs, one of each big build
     .venv/bin/python bench/bench.py --quick        # 3 runs, a 20-lesson course, while developing
     .venv/bin/python bench/bench.py --first-only   # only the first lesson's rows (sections 1–4)
 

@@ -29,8 +29,8 @@ DESCRIPTION = "Build speed and scale, measured against the bare tools and a peer
 
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=DESCRIPTION)
-    # Three runs give a median and its spread; more would take the whole benchmark
-    # past its ten minutes on 2 cores, as a second run of each big build would.
+    # Three runs give a median and its spread; more, or a second run of each big
+    # build, would take the whole benchmark further past its ten minutes.
     parser.add_argument("--runs", type=int, default=3, help="runs of each small measurement")
     parser.add_argument("--large-runs", type=int, default=1, help="runs of each big build")
     parser.add_argument("--lessons", type=int, default=100, help="lessons of the big course")
