@@ -152,7 +152,7 @@ def run_limited(
         run_child(work, write_end, cpu_seconds, memory_mb)
     os.close(write_end)
     try:
-        data = read_all(read_end, pid, time.monotonic() + wall_seconds)
+        data = read_all(read_end, pid, wall_seconds)
     finally:
         os.close(read_end)
     _, status = os.waitpid(pid, 0)
@@ -185,13 +185,29 @@ def run_child(work: Callable[[], object], write_end: int, cpu_seconds: int, memo
         os._exit(code)
 
 
-def read_all(read_end: int, pid: int, deadline: float) -> bytes:
-    """Everything the child writes, until it closes the pipe; killed at ``deadline``."""
-    chunks = []
+# A child still working at its wall-clock limit (on a busy machine it may get
+# a third of a core) is given another period while it used at least this
+# share of one, up to this many periods: its CPU limit stops it first.
+WORKING_SHARE = 0.1
+MAX_WALL_PERIODS = 4
+
+
+def read_all(read_end: int, pid: int, wall_seconds: float) -> bytes:
+    """Everything the child writes, until it closes the pipe.
+
+    Killed after ``wall_seconds`` if it idles (sleeps, waits), after at most
+    MAX_WALL_PERIODS of them if it keeps computing.
+    """
+    chunks, periods, used = [], 1, 0.0
+    deadline = time.monotonic() + wall_seconds
     while True:
         left = deadline - time.monotonic()
         ready, _, _ = select.select([read_end], [], [], max(left, 0))
         if not ready:
+            cpu = child_cpu_seconds(pid)
+            if periods < MAX_WALL_PERIODS and cpu - used >= WORKING_SHARE * wall_seconds:
+                periods, used, deadline = periods + 1, cpu, deadline + wall_seconds
+                continue
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
             raise ChildLimitExceeded("time")
@@ -199,6 +215,18 @@ def read_all(read_end: int, pid: int, deadline: float) -> bytes:
         if not chunk:
             return b"".join(chunks)
         chunks.append(chunk)
+
+
+def child_cpu_seconds(pid: int) -> float:
+    """The CPU time a running child has used (0 where /proc cannot tell)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stream:
+            stat = stream.read()
+    except OSError:
+        return 0.0
+    # "pid (comm) state …": utime and stime are the 14th and 15th fields.
+    fields = stat[stat.rindex(b")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def child_result(data: bytes, status: int):

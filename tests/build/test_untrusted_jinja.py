@@ -211,6 +211,20 @@ def test_a_child_that_never_answers_is_killed_at_the_wall_clock_limit():
     assert caught.value.kind == "time" and time.monotonic() - started < 5
 
 
+def compute_forever() -> str:
+    while True:
+        pass
+
+
+def test_a_child_computing_past_the_wall_clock_limit_is_stopped_by_its_cpu_limit():
+    # On a busy machine a page's Jinja may get a third of a core: still
+    # computing at its wall-clock limit, it runs on until its CPU limit stops it
+    # (and the error names the line), not cut off as if it idled.
+    with pytest.raises(limits.ChildLimitExceeded) as caught:
+        limits.run_limited(compute_forever, cpu_seconds=1, memory_mb=64, wall_seconds=0.7)
+    assert caught.value.kind == "cpu"
+
+
 def test_the_cpu_limit_stops_a_real_build_with_one_line_and_keeps_the_outputs(tmp_path):
     lesson, out, before = built_once(tmp_path, PAGE_TEXT)
     loops = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
