@@ -24,12 +24,10 @@ from coursebuild.browser.chromium import (
     MIN_FIGURE_SHARE,
     MIN_FIGURE_TEXT_PX,
     RASTER_UPSCALE,
-    SLIDE_HEIGHT,
-    SLIDE_WIDTH,
     browser_endpoint,
-    cache_driver_code,
     chromium_path,
 )
+from coursebuild.browser.headless import Browser, PageError
 from coursebuild.core import limits
 from coursebuild.core.errors import BuildError
 from coursebuild.core.words import EXERCISE_WORDS, continued_mark, excerpt_words, words_for
@@ -37,7 +35,7 @@ from coursebuild.deck.served_page import DECK_SITE, ServedPage
 from coursebuild.deck.slide_pdf import fix_dates, print_deck
 
 LAYOUT_SCRIPT = Path(__file__).with_name("layout_pass.js")
-LAYOUT_TIMEOUT_MS = 60_000
+LAYOUT_TIMEOUT_SECONDS = 60.0
 # The layout pass's page, at the site the deck is printed from (slide_pdf.py).
 LAYOUT_URL = f"{DECK_SITE}/layout.html"
 
@@ -49,12 +47,10 @@ class LaidOut:
     warnings: list[str] = field(default_factory=list)
 
 
-async def layout_pages(browser, count: int) -> list[ServedPage]:
+async def layout_pages(browser: Browser, count: int) -> list[ServedPage]:
     """Pages a build lays its decks out and prints them in, at the deck's size."""
-    context = await browser.new_context(viewport={"width": SLIDE_WIDTH, "height": SLIDE_HEIGHT})
-    # The pages are the build's own HTML; they have no reason to fetch anything.
-    await context.route("**/*", lambda route: route.abort())
-    return [await ServedPage.open(context, LAYOUT_TIMEOUT_MS) for _ in range(count)]
+    context = await browser.new_context()
+    return [await ServedPage.open(browser, context, LAYOUT_TIMEOUT_SECONDS) for _ in range(count)]
 
 
 async def lay_out(
@@ -65,9 +61,6 @@ async def lay_out(
     ``language``: the deck's, for the words the pass adds: " (jatkuu)" to a
     continuation slide's title, "⋯ 12 riviä lisää – …" under an excerpt.
     """
-    # Imported here: Playwright takes ~0.1 s to import; a no-op build skips it.
-    from playwright.async_api import Error as BrowserError
-
     try:
         await served.show(LAYOUT_URL, layout_html.encode("utf-8"))
         result = await served.page.evaluate(
@@ -85,18 +78,15 @@ async def lay_out(
                 "maxSlides": limits.MAX_SLIDES_PER_DECK,
             },
         )
-    except BrowserError as error:
-        # "Page.evaluate: Error: …": the script's own message is what says why.
-        message = str(error).strip().split("\n")[0].removeprefix("Page.evaluate: ")
-        message = message.removeprefix("Error: ")
-        raise BuildError(f"the deck's layout pass failed: {message}", source) from None
+    except PageError as error:
+        raise BuildError(f"the deck's layout pass failed: {error}", source) from None
     return LaidOut(result["slides"], result["titleSize"], list(result["warnings"]))
 
 
 class LayoutService:
     """One browser on a thread of its own, laying out up to ``pages`` decks at once.
 
-    Playwright runs on that thread, on an event loop of its own; ``submit``
+    The browser is driven on that thread, on an event loop of its own; ``submit``
     may be called from any thread and gives a Future of the deck's LaidOut.
     The browser starts when the service does. Each page lays out and prints
     one deck after another (a page a deck would cost each ~0.2 s and a
@@ -121,23 +111,16 @@ class LayoutService:
         self.jobs = asyncio.Queue()
         self.started.set()
         try:
-            # Imported here: Playwright takes ~0.1 s to import; a no-op build skips it.
-            from playwright.async_api import async_playwright
-
-            cache_driver_code()
-            async with async_playwright() as playwright:
-                endpoint = browser_endpoint()
-                if endpoint:
-                    browser = await playwright.chromium.connect_over_cdp(endpoint)
-                else:
-                    browser = await playwright.chromium.launch(
-                        executable_path=chromium_path(), headless=True, args=LAUNCH_ARGUMENTS
-                    )
-                try:
-                    pages = await layout_pages(browser, self.pages)
-                    await asyncio.gather(*(self.work(page) for page in pages))
-                finally:
-                    await browser.close()
+            endpoint = browser_endpoint()
+            if endpoint:
+                browser = await Browser.connect(endpoint)
+            else:
+                browser = await Browser.launch(chromium_path(), LAUNCH_ARGUMENTS)
+            try:
+                pages = await layout_pages(browser, self.pages)
+                await asyncio.gather(*(self.work(page) for page in pages))
+            finally:
+                await browser.close()
         except BaseException as error:
             # The browser did not start (or died): every job waiting gets the error.
             self.fail_waiting(error)

@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 from coursebuild.browser.chromium import SLIDE_HEIGHT, SLIDE_WIDTH, chromium_signature
+from coursebuild.browser.headless import PageError
 from coursebuild.core.errors import BuildError
 from coursebuild.core.state import digest, file_digest
 from coursebuild.core.words import WORDS
@@ -193,22 +194,18 @@ async def print_deck(
     page of its own would cost a renderer process and ~100 MB more while it
     prints, and loading the deck there as much as here.
     """
-    # Imported here: Playwright takes ~0.1 s to import; a no-op build skips it.
-    from playwright.async_api import Error as BrowserError
-
     page = served.page
     try:
         await served.show(PRINT_URL, deck, print_query(notes))
-        await page.wait_for_function(PAGES_READY, polling="raf")
-        await page.add_style_tag(content=PRINT_CSS)
+        await page.wait_for(PAGES_READY)
+        await page.add_style(PRINT_CSS)
         if notes:
-            await page.add_style_tag(content=notes_css(SLIDE_WIDTH, SLIDE_HEIGHT))
+            await page.add_style(notes_css(SLIDE_WIDTH, SLIDE_HEIGHT))
         unfit = await page.evaluate(FINISH_PAGES, [NOTES_FONT_PX[1]])
         await page.evaluate("() => document.fonts.ready.then(() => true)")
-        pdf = await page.pdf(prefer_css_page_size=True, print_background=True)
-    except BrowserError as error:
-        message = str(error).strip().split("\n")[0]
-        raise BuildError(f"cannot print the slide PDF: {message}", source) from None
+        pdf = await page.pdf()
+    except PageError as error:
+        raise BuildError(f"cannot print the slide PDF: {error}", source) from None
     warnings = [f"slide {number}: the speaker notes do not fit its page; cut" for number in unfit]
     return pdf, warnings
 

@@ -33,8 +33,8 @@ from pathlib import Path
 # makes a deck needs, then what drawing a figure needs. A name a build would
 # not import costs only memory, in a process that waits anyway.
 LIBRARIES = (
-    "playwright.sync_api",
-    "playwright.async_api",
+    "asyncio",
+    "urllib.request",
     "markdown",
     *(
         f"markdown.extensions.{name}"

@@ -165,16 +165,27 @@ def test_notes_option_puts_each_slides_notes_under_it(printer, seed_build, tmp_p
 
 
 class PagesOpened:
-    """Jobs for the printer: start counting the pages its browser opens, read the count."""
+    """A job for the printer: from now on, count the pages opened in its pages' context."""
 
     def __init__(self) -> None:
-        self.opened = 0
+        self.seen: set[str] = set()
+        self.before: set[str] = set()
 
-    async def watch(self, page, source) -> None:
-        page.page.context.on("page", self.count)
+    async def watch(self, served, source) -> None:
+        page = served.page
+        page.connection.on(None, "Target.targetCreated", lambda event: self.count(event, page))
+        # Chromium tells of the targets already there before it answers.
+        await page.connection.send("Target.setDiscoverTargets", {"discover": True})
+        self.before = set(self.seen)
 
-    def count(self, page) -> None:
-        self.opened += 1
+    def count(self, event: dict, page) -> None:
+        target = event["targetInfo"]
+        if target["type"] == "page" and target.get("browserContextId") == page.context:
+            self.seen.add(target["targetId"])
+
+    @property
+    def opened(self) -> int:
+        return len(self.seen - self.before)
 
 
 def test_a_deck_is_printed_in_the_page_decks_are_laid_out_in(printer, seed_build, tmp_path):
@@ -317,7 +328,7 @@ class Probe:
 
     async def __call__(self, page, source) -> str:
         await page.show(f"{DECK_SITE}/probe.html", self.document)
-        return await page.page.inner_text("body")
+        return await page.page.evaluate("() => document.body.innerText")
 
 
 def test_the_pages_reach_nothing_but_their_own_document(printer):

@@ -1,0 +1,189 @@
+"""The build's own CDP client (coursebuild/browser/cdp.py, headless.py) against a real Chromium.
+
+A Chromium started over its debugging pipe, as a build without the test
+suite's browser starts one: what a page script throws, a page that hangs,
+crashes or opens a dialog, a message over the size limit, and what is left
+once the browser is closed or its build killed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from coursebuild.browser import cdp
+from coursebuild.browser.chromium import LAUNCH_ARGUMENTS, chromium_path
+from coursebuild.browser.headless import Browser, Page, PageError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(work):
+    """Run ``work(browser)`` against a Chromium of its own; its result. The browser is closed."""
+
+    async def main():
+        browser = await Browser.launch(chromium_path(), LAUNCH_ARGUMENTS)
+        try:
+            return await work(browser)
+        finally:
+            await browser.close()
+
+    return asyncio.run(main())
+
+
+async def new_page(browser: Browser, timeout: float = 10.0) -> Page:
+    return await Page.open(browser, await browser.new_context(), 640, 360, timeout)
+
+
+def test_a_page_evaluates_with_its_argument_and_answers_json():
+    async def work(browser):
+        page = await new_page(browser)
+        return await page.evaluate(
+            "async ({a, b}) => ({sum: a + b, size: [innerWidth, innerHeight]})", {"a": 2, "b": 3}
+        )
+
+    assert run(work) == {"sum": 5, "size": [640, 360]}
+
+
+def test_what_a_script_throws_is_its_message():
+    async def work(browser):
+        page = await new_page(browser)
+        with pytest.raises(PageError) as thrown:
+            await page.evaluate("() => { throw new Error('liian monta diaa'); }")
+        return str(thrown.value)
+
+    assert run(work) == "liian monta diaa"
+
+
+def test_a_wait_that_never_ends_stops_at_the_pages_timeout_and_the_page_still_works():
+    async def work(browser):
+        page = await new_page(browser, timeout=0.5)
+        with pytest.raises(PageError) as waited:
+            await page.wait_for("() => false")
+        return str(waited.value), await page.evaluate("() => 6 * 7")
+
+    message, after = run(work)
+    assert "more than 0 s" in message or "more than 1 s" in message
+    assert after == 42
+
+
+def test_a_dialog_does_not_hold_the_page():
+    async def work(browser):
+        page = await new_page(browser)
+        return await page.evaluate("() => { alert('hei'); return confirm('jatketaanko?'); }")
+
+    assert run(work) is False  # dismissed
+
+
+def test_a_crashed_page_fails_at_once_not_at_its_timeout():
+    async def work(browser):
+        page = await new_page(browser, timeout=30.0)
+        started = asyncio.get_running_loop().time()
+        waiting = asyncio.ensure_future(page.evaluate("() => new Promise(() => {})"))
+        crash = asyncio.ensure_future(page.call("Page.crash"))
+        with pytest.raises(PageError) as crashed:
+            await waiting
+        await asyncio.gather(crash, return_exceptions=True)
+        return str(crashed.value), asyncio.get_running_loop().time() - started
+
+    message, seconds = run(work)
+    assert "crashed" in message or "closed" in message
+    assert seconds < 10
+
+
+def test_an_answer_over_the_size_limit_closes_the_connection_not_the_memory(monkeypatch):
+    monkeypatch.setattr(cdp, "MAX_MESSAGE_BYTES", 64 * 1024)
+
+    async def work(browser):
+        page = await new_page(browser)
+        small = await page.evaluate("() => 'x'.repeat(1000)")
+        with pytest.raises(PageError) as refused:
+            await page.evaluate("() => 'x'.repeat(200000)")
+        return small, str(refused.value), browser.chromium.pid
+
+    small, message, pid = run(work)
+    assert small == "x" * 1000
+    assert "Chromium closed" in message
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # reaped by close
+
+
+def test_a_closed_browser_leaves_no_process_and_no_profile():
+    async def work(browser):
+        await new_page(browser)
+        return browser.chromium.pid, browser.chromium.profile
+
+    pid, profile = run(work)
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    assert not profile.exists()
+
+
+def test_a_chromium_that_cannot_start_says_why(tmp_path):
+    broken = tmp_path / "chromium"
+    broken.write_text("#!/bin/sh\necho '[1:1:ERROR:ozone] Missing X server or $DISPLAY' >&2\n")
+    broken.chmod(0o755)
+
+    async def main():
+        browser = await Browser.launch(str(broken), [])
+        try:
+            with pytest.raises(cdp.ProtocolError) as failed:
+                await browser.new_context()
+        finally:
+            await browser.close()
+        return str(failed.value)
+
+    assert "Missing X server" in asyncio.run(main())
+
+
+KILLED_BUILD = """
+import asyncio, os, sys
+sys.path.insert(0, {root!r})
+from coursebuild.browser.chromium import LAUNCH_ARGUMENTS, chromium_path
+from coursebuild.browser.headless import Browser
+
+async def main():
+    browser = await Browser.launch(chromium_path(), LAUNCH_ARGUMENTS)
+    await browser.new_context()
+    print(browser.chromium.pid, browser.chromium.profile, flush=True)
+    os.kill(os.getpid(), {signal})
+
+asyncio.run(main())
+"""
+
+
+def test_a_killed_builds_browser_exits_and_its_profile_goes_at_the_next_start(
+    tmp_path, monkeypatch
+):
+    script = KILLED_BUILD.format(root=str(ROOT), signal=int(signal.SIGKILL))
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    killed = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True, env=env
+    )
+    assert killed.returncode == -signal.SIGKILL
+    pid, profile = killed.stdout.split()
+    for _ in range(50):  # Chromium exits once its pipe closes
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            break
+        subprocess.run(["sleep", "0.1"], check=True)
+    else:
+        pytest.fail("the killed build's Chromium is still running")
+    assert Path(profile).is_dir()  # nobody was left to remove it
+
+    async def work(browser):
+        return browser.chromium.profile
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    own = run(work)
+    assert not Path(profile).exists()
+    assert own.parent == Path(profile).parent
