@@ -248,6 +248,16 @@ def level_headings(fragment: str, above: int = 1) -> str:
     return HEADING.sub(levelled, str(fragment))
 
 
+# A slide Pandoc writes with nothing in it: the whole of an empty page's
+# slides (or two rules in a row).
+EMPTY_SLIDE = re.compile(r'<section class="slide level\d">\s*</section>\s*')
+
+
+def without_empty_slides(fragment: str) -> Markup:
+    """Pandoc's slides without those that hold nothing: an empty page is its title slide."""
+    return Markup(EMPTY_SLIDE.sub("", fragment))
+
+
 def title_notes_apart(fragment: str) -> dict[str, Markup]:
     """Split Pandoc's slides into the slides and the title slide's speaker notes.
 

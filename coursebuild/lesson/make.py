@@ -14,7 +14,13 @@ from coursebuild.browser.mermaid import DiagramError, render_diagrams
 from coursebuild.core.errors import BuildError, line_of
 from coursebuild.core.templates import render_template
 from coursebuild.core.words import format_date, words_for
-from coursebuild.deck.draft import describe_images, embed_images, render_deck, title_notes_apart
+from coursebuild.deck.draft import (
+    describe_images,
+    embed_images,
+    render_deck,
+    title_notes_apart,
+    without_empty_slides,
+)
 from coursebuild.handout.compile import TypstRefused, finish_typst, start_typst
 from coursebuild.handout.guard import (
     EMOJI_KEY,
@@ -198,7 +204,7 @@ def draft_deck(page: ReadLesson) -> DeckDraft:
     embedded = {path: Path(path) for path in shown}
     # The title slide's notes go with the context: the deck is rendered
     # again from it after the layout pass, which sees only the slides.
-    parts = title_notes_apart(slides)
+    parts = title_notes_apart(without_empty_slides(slides))
     notes = embed_images(str(parts.get("title_notes", "")), embedded)
     context = {**page.context, "title_notes": Markup(notes)}
     slides = describe_images(parts["slides"], embedded)

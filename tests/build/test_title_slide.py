@@ -11,6 +11,7 @@ from coursebuild.reading.icons import material_icons
 from tests.support.corpus.markers import pdf_text
 from tests.support.course_factory import make_site, run_build
 from tests.support.deck_slides import slides
+from tests.support.slide_pdf_pages import page_texts
 
 LOGO = (
     b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 9 9"><circle r="4" cx="4" cy="4"/></svg>'
@@ -74,3 +75,18 @@ def test_an_author_is_shown_and_no_author_is_not_the_sites_name_again(logo_site,
     assert without.count("Valokurssi") == 1  # the course line, not an author too
     header = handout.split("Osa")[0]
     assert header.count("Valokurssi") == 1, header
+
+
+@pytest.mark.parametrize("text", ["", "\n  \n"], ids=["empty", "blank"])
+def test_an_empty_page_is_its_title_slide_alone(tmp_path, text):
+    # Pandoc writes an empty slide for an empty body: it is not a slide to show.
+    course = make_site(
+        tmp_path / "kurssi",
+        {"mkdocs.yml": "site_name: Valokurssi\n", "docs/tyhja.md": text, "docs/valot.md": PAGE},
+    )
+    result = run_build(course, "--out", str(tmp_path / "out"), slide_pdfs=True)
+    assert result.returncode == 0, result.stderr
+    [title] = slides(tmp_path / "out" / "tyhja.html")
+    assert "Tyhja" in title.shown
+    assert len(page_texts(tmp_path / "out" / "tyhja-slides.pdf")) == 1
+    assert [slide.title for slide in slides(tmp_path / "out" / "valot.html")[1:]] == ["Osa"]
