@@ -221,7 +221,7 @@ def test_a_child_computing_past_the_wall_clock_limit_is_stopped_by_its_cpu_limit
     # computing at its wall-clock limit, it runs on until its CPU limit stops it
     # (and the error names the line), not cut off as if it idled.
     with pytest.raises(limits.ChildLimitExceeded) as caught:
-        limits.run_limited(compute_forever, cpu_seconds=1, memory_mb=64, wall_seconds=0.7)
+        limits.run_limited(compute_forever, cpu_seconds=1, memory_mb=64, wall_seconds=0.9)
     assert caught.value.kind == "cpu"
 
 
