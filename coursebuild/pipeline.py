@@ -21,7 +21,7 @@ from coursebuild.core.report import Reporter
 from coursebuild.core.state import BuildState
 from coursebuild.core.timestamps import source_date_epoch
 from coursebuild.core.words import missing_language_warning, words_language
-from coursebuild.course_index import index_inputs, render_index
+from coursebuild.course_index import import_pdf_reader_ahead, index_inputs, render_index
 from coursebuild.figure_files import render_figures
 from coursebuild.lesson.freshness import plan_lessons
 from coursebuild.lesson.outputs import check_output_names, remove_gone_lessons, write_lessons
@@ -290,6 +290,8 @@ def make_lessons(lessons, course: Course, figures, state: BuildState, report, op
     plan = plan_lessons(lessons, course, state, report, options.slide_notes, options.slide_pdfs)
     if not plan:
         return [], []
+    if options.whole_course and not options.only_figures:
+        import_pdf_reader_ahead()  # the index counts the new PDFs' pages after them
     # Imported here: Markdown, Pandoc's runner and the browser's driver load only
     # when a lesson is to be made, not in a build that skips every one.
     from coursebuild.lesson.batch import make_lessons as make_stale_lessons
