@@ -25,6 +25,7 @@ from coursebuild.course_index import import_pdf_reader_ahead, index_inputs, rend
 from coursebuild.figure_files import render_figures
 from coursebuild.lesson.freshness import plan_lessons
 from coursebuild.lesson.outputs import check_output_names, remove_gone_lessons, write_lessons
+from coursebuild.lesson.staged import discard_staged
 from coursebuild.options import BuildOptions
 from coursebuild.reading.course import Course, check_output_dir, open_course
 from coursebuild.reading.images import FigureSet, figures_shown
@@ -119,6 +120,8 @@ def build(course: Course, options: BuildOptions, report: Reporter) -> BuildSumma
         with contextlib.suppress(BuildError):
             state.save()
         raise
+    finally:
+        discard_staged()  # what failed pages made, or a stopped build: never written
     built = not_failed(lessons, failed)
     summary = BuildSummary(len(built), in_site_order(pages, failed), warned.count)
     # check

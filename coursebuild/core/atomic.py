@@ -27,6 +27,11 @@ def write_atomic(path: Path, data: bytes) -> None:
     A failure (a read-only folder, a full disk, a folder where the file should
     be) is a BuildError naming ``path``, and the old file is kept as it was.
     """
+    move_into_place(write_temporary(path, data), path)
+
+
+def write_temporary(path: Path, data: bytes) -> Path:
+    """A temporary file next to ``path`` holding ``data`` (a BuildError naming ``path``)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(
@@ -38,9 +43,20 @@ def write_atomic(path: Path, data: bytes) -> None:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
     except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise write_error(path, error) from None
+        raise
+    return Path(temporary)
+
+
+def move_into_place(temporary: Path, path: Path) -> None:
+    """Rename the temporary file write_temporary made into ``path``; removed if it cannot be."""
+    try:
+        os.replace(temporary, path)
+    except BaseException as error:
+        temporary.unlink(missing_ok=True)
         if isinstance(error, OSError):
             raise write_error(path, error) from None
         raise

@@ -119,17 +119,27 @@ class BuildState:
     def record(
         self, key: str, inputs: str, outputs: dict[str, bytes], dependencies: list[str] = ()
     ) -> None:
+        summaries = {name: (digest(data), len(data)) for name, data in outputs.items()}
+        self.record_written(key, inputs, summaries, dependencies)
+
+    def record_written(
+        self,
+        key: str,
+        inputs: str,
+        outputs: dict[str, tuple[str, int]],
+        dependencies: list[str] = (),
+    ) -> None:
+        """Record outputs by their digest and size (``{name: (digest, size)}``)."""
         self.entries[key] = {
             "inputs": inputs,
             "dependencies": list(dependencies),
-            "outputs": {name: digest(data) for name, data in outputs.items()},
+            "outputs": {name: written for name, (written, _) in outputs.items()},
             # Signatures of the files as written, when they hold these bytes,
             # so the next build can skip hashing them.
             "signatures": {
                 name: signature
-                for name, data in outputs.items()
-                if (signature := file_signature(self.path.parent / name))
-                and signature[0] == len(data)
+                for name, (_, size) in outputs.items()
+                if (signature := file_signature(self.path.parent / name)) and signature[0] == size
             },
         }
 

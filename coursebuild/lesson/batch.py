@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from coursebuild.core.errors import BuildError
 from coursebuild.core.report import Reporter
@@ -13,6 +14,7 @@ from coursebuild.deck.slide_pdf import slides_inputs
 from coursebuild.lesson.freshness import LessonPlan, lesson_inputs, slides_fresh
 from coursebuild.lesson.make import FigureSet, LessonOutputs
 from coursebuild.lesson.outputs import SLIDES, output_name
+from coursebuild.lesson.staged import StagedFile, stage
 from coursebuild.lesson.workers import StaleParts, make_in_workers, page_failure
 from coursebuild.reading.course import Course
 from coursebuild.reading.lesson_file import Lesson, lesson_timestamp
@@ -20,10 +22,10 @@ from coursebuild.reading.lesson_file import Lesson, lesson_timestamp
 
 @dataclass(frozen=True)
 class LessonResult:
-    """One lesson's new files, ready to write: ``{part: (inputs digest, bytes)}``."""
+    """One lesson's new files, ready to write: ``{part: (inputs digest, StagedFile)}``."""
 
     slug: str
-    files: dict[str, tuple[str, bytes]]
+    files: dict[str, tuple[str, StagedFile]]
     # Files the page turned out to show, recorded with the deck and the handout.
     dependencies: list[str]
     warnings: list[str]
@@ -56,6 +58,7 @@ def make_lessons(
     whole build instead.
     """
     stale, parts_by_slug, reprint = plan.stale, plan.parts_by_slug, plan.reprint
+    out_dir = state.path.parent
     decks = sum("deck" in parts for parts in parts_by_slug.values()) + len(reprint)
     services: list[LayoutService] = []
 
@@ -92,7 +95,38 @@ def make_lessons(
             if slide_pdfs:
                 job = print_slides(services[0], lesson, deck, state, slide_notes)
         printing.append(job)
-        made.append((lesson, files, outputs.dependencies, outputs.warnings + warnings))
+        kept = staged_files(files, lesson.slug, out_dir)
+        made.append((lesson, kept, outputs.dependencies, outputs.warnings + warnings))
+
+    results: list[LessonResult] = []
+    collected = 0  # of ``made``, the lessons whose slide PDF is in ``results``
+
+    def collect(wait: bool) -> None:
+        """The lessons made, in order, with their slide PDFs once printed, into ``results``.
+
+        ``wait``: for every print; else only up to the first not done. A slide
+        PDF collected is staged at once (staged.py), not held to the end.
+        """
+        nonlocal collected
+        while collected < len(made):
+            job = printing[collected]
+            if job is not None and not wait and not job[0].done():
+                return
+            lesson, files, dependencies, warnings = made[collected]
+            printing[collected] = None  # its PDF's bytes are let go once staged
+            collected += 1
+            if job is not None:
+                future, inputs = job
+                try:
+                    pdf, print_warnings = future.result()
+                except BuildError as error:
+                    if not page_failure(error):
+                        raise
+                    failures[lesson.slug] = LessonFailure(lesson, [error])
+                    continue
+                files.update(staged_files({SLIDES: (inputs, pdf)}, lesson.slug, out_dir))
+                warnings = warnings + [f"{lesson.source}: {w}" for w in print_warnings]
+            results.append(LessonResult(lesson.slug, files, dependencies, warnings))
 
     try:
         built = []  # (lesson, outputs, its layout's Future) not finished yet, in order
@@ -115,26 +149,14 @@ def make_lessons(
             # lessons, not all after the last one.
             while built and (built[0][2] is None or built[0][2].done()):
                 finish(*built.pop(0))
+            collect(wait=False)
         for lesson, outputs, laying_out in built:
             finish(lesson, outputs, laying_out)
         for lesson in reprint:
             deck = (state.path.parent / output_name("deck", lesson.slug)).read_bytes()
             printing.append(print_slides(services[0], lesson, deck, state, slide_notes))
             made.append((lesson, {}, [], []))
-        results = []
-        for (lesson, files, dependencies, warnings), job in zip(made, printing, strict=True):
-            if job is not None:
-                future, inputs = job
-                try:
-                    pdf, print_warnings = future.result()
-                except BuildError as error:
-                    if not page_failure(error):
-                        raise
-                    failures[lesson.slug] = LessonFailure(lesson, [error])
-                    continue
-                files[SLIDES] = (inputs, pdf)
-                warnings = warnings + [f"{lesson.source}: {w}" for w in print_warnings]
-            results.append(LessonResult(lesson.slug, files, dependencies, warnings))
+        collect(wait=True)
         # In the order of the plan: the report lists them as the site does.
         ordered = [failures[lesson.slug] for lesson in stale if lesson.slug in failures]
     except BaseException:
@@ -146,6 +168,14 @@ def make_lessons(
         for service in services:
             service.close()
     return results, ordered
+
+
+def staged_files(files: dict, slug: str, out_dir: Path) -> dict[str, tuple[str, StagedFile]]:
+    """``{part: (inputs, bytes)}`` kept on disk until written: ``{part: (inputs, StagedFile)}``."""
+    return {
+        part: (inputs, stage(out_dir / output_name(part, slug), data))
+        for part, (inputs, data) in sorted(files.items())
+    }
 
 
 def print_slides(service, lesson: Lesson, deck: bytes, state: BuildState, notes: bool):

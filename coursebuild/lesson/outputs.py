@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from coursebuild.core.atomic import write_atomic
 from coursebuild.core.errors import BuildError
 from coursebuild.core.report import Reporter
 from coursebuild.core.state import BuildState, digest
+from coursebuild.lesson.staged import commit
 from coursebuild.reading.lesson_file import Lesson
 
 # The parts a lesson's build makes, each rebuilt only when its own inputs change.
@@ -64,15 +64,16 @@ def recorded_deck(state: BuildState, slug: str) -> str | None:
 
 
 def write_lessons(results, out_dir: Path, state: BuildState, report: Reporter) -> None:
-    """Write each lesson's new files, and record what they were made from."""
+    """Write each lesson's new files (staged.py), and record what they were made from."""
     for result in results:
-        for part, (part_inputs, data) in sorted(result.files.items()):
+        for part, (part_inputs, staged) in sorted(result.files.items()):
             name = output_name(part, result.slug)
-            write_atomic(out_dir / name, data)
-            report.step("write", str(out_dir / name), f"{len(data) / 1024:.0f} KiB")
+            commit(staged)
+            report.step("write", str(out_dir / name), f"{staged.size / 1024:.0f} KiB")
             # The slide PDF depends on its deck alone, which its inputs hold.
             found = () if part == SLIDES else result.dependencies
-            state.record(part_key(part, result.slug), part_inputs, {name: data}, found)
+            written = {name: (staged.digest, staged.size)}
+            state.record_written(part_key(part, result.slug), part_inputs, written, found)
 
 
 def remove_gone_lessons(

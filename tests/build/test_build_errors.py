@@ -133,6 +133,10 @@ def test_math_that_pandoc_rejects_is_its_tex_and_a_warning_and_strict_fails_it(c
     assert strict.returncode == 1
     assert f"error: {course / LESSON}: 1 warning(s) and --strict is on" in strict.stderr
     assert page_outputs(course / "build") == kept
+    # The page was made (the warning is Pandoc's) and is not written: what it
+    # made is not left behind either, not even as a temporary file.
+    assert not (course / "tiukka" / "pieni.html").exists()
+    assert [path.name for path in (course / "tiukka").iterdir() if path.suffix == ".tmp"] == []
 
 
 def test_pandoc_missing(course):
