@@ -164,26 +164,33 @@ class LaunchedChromium:
         try:
             while True:
                 self.connection.received((await reader.readuntil(b"\0"))[:-1])
-        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, OSError):
+        except asyncio.LimitOverrunError:
+            limit = f"{MAX_MESSAGE_BYTES // (1024 * 1024)} MB"
+            self.connection.close(ProtocolError(f"Chromium sent a message over {limit}"))
+        except (asyncio.IncompleteReadError, OSError):
             said = self.stderr_tail()
             self.connection.close(ProtocolError("Chromium closed" + (f": {said}" if said else "")))
         finally:
             writer.close()
 
     def stderr_tail(self) -> str:
+        """Why Chromium says it stopped: its FATAL lines, else its ERROR lines (the last)."""
         try:
             text = (self.profile / "stderr.log").read_text(encoding="utf-8", errors="replace")
         except OSError:
             return ""
-        lines = [line for line in text.splitlines() if "ERROR" in line or "FATAL" in line]
-        return "\n".join(lines)[-STDERR_TAIL:]
+        lines = text.splitlines()
+        said = [line for line in lines if "FATAL" in line] or [
+            line for line in lines if "ERROR" in line
+        ]
+        return "\n".join(said)[-STDERR_TAIL:]
 
     async def close(self) -> None:
         """Stop Chromium and remove its profile.
 
-        Killed, not asked to close: its profile is thrown away, and a graceful
-        close (~0.1 s) would hold the build's end. Its other processes exit
-        when their channel to it breaks, as after a killed build.
+        Killed with its process group (renderers, zygotes), not asked to close:
+        its profile is thrown away, and a graceful close (~0.1 s) would hold
+        the build's end.
         """
         self.kill()
         if self.reader is not None:

@@ -12,7 +12,12 @@ import contextlib
 import json
 from collections.abc import Awaitable, Callable
 
-from coursebuild.browser.cdp import ConnectedChromium, LaunchedChromium, ProtocolError
+from coursebuild.browser.cdp import (
+    CLOSE_SECONDS,
+    ConnectedChromium,
+    LaunchedChromium,
+    ProtocolError,
+)
 
 # Chromium's switches for a build (Playwright's for a headless launch, and
 # ours in chromium.LAUNCH_ARGUMENTS after them): the decks are laid out as
@@ -99,9 +104,11 @@ class Browser:
         """Close what this build opened; a browser it started, too."""
         if isinstance(self.chromium, ConnectedChromium):
             for context in self.contexts:
-                with contextlib.suppress(ProtocolError):
-                    await self.connection.send(
-                        "Target.disposeBrowserContext", {"browserContextId": context}
+                with contextlib.suppress(ProtocolError, TimeoutError):
+                    closing = {"browserContextId": context}
+                    await asyncio.wait_for(
+                        self.connection.send("Target.disposeBrowserContext", closing),
+                        CLOSE_SECONDS,
                     )
         await self.chromium.close()
 
