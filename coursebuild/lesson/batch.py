@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,6 +99,12 @@ def make_lessons(
         kept = staged_files(files, lesson.slug, out_dir)
         made.append((lesson, kept, outputs.dependencies, outputs.warnings + warnings))
 
+    early: dict[str, Future] = {}  # layouts submitted as their decks were drafted
+
+    def lay_out_early(lesson: Lesson, deck_page: str) -> None:
+        """On the thread that drafted it: lay the deck out while its handout is made."""
+        early[lesson.slug] = services[0].submit(deck_page, lesson.source, course.language)
+
     results: list[LessonResult] = []
     collected = 0  # of ``made``, the lessons whose slide PDF is in ``results``
 
@@ -133,14 +140,16 @@ def make_lessons(
         # The browser starts as soon as the workers exist, beside Pandoc and
         # Typst, and lays out each deck as its lesson comes back.
         make = StaleParts(parts_by_slug)
-        made_lessons = make_in_workers(make, stale, course, figures, jobs, start_layout)
+        made_lessons = make_in_workers(
+            make, stale, course, figures, jobs, start_layout, lay_out_early
+        )
         for done, (lesson, outputs, seconds) in enumerate(made_lessons, 1):
             if isinstance(outputs, BuildError):
                 failures[lesson.slug] = LessonFailure(lesson, [outputs])
                 report.progress(done, len(stale))
                 continue
-            laying_out = None
-            if outputs.deck_page is not None:
+            laying_out = early.pop(lesson.slug, None)
+            if outputs.deck_page is not None and laying_out is None:
                 laying_out = services[0].submit(outputs.deck_page, lesson.source, course.language)
             built.append((lesson, outputs, laying_out))
             report.step("lesson", str(lesson.source), f"{seconds:.1f} s")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -261,6 +262,7 @@ def make_lesson(
     parts: frozenset[str] = PARTS,
     *,
     overlap: bool = False,
+    deck_drafted: Callable[[Lesson, str], None] | None = None,
 ) -> LessonOutputs:
     """The lesson's deck and handout (those of them in ``parts``); with ``overlap``,
     both side by side on a spare core.
@@ -268,6 +270,8 @@ def make_lesson(
     The build overlaps when a single lesson is to be made and it may use more
     than one process: the edit an instructor repeats is then ready in the time
     of its handout alone. Either way, the deck's errors are raised first.
+    ``deck_drafted(lesson, draft)``, when overlapping, is given the deck's
+    draft as soon as it is made: its layout need not wait for the handout.
     """
     # With a core to spare, Typst starts now, while this process fills the page.
     typst_child = start_typst(lesson_timestamp(lesson), warm=True) if overlap else None
@@ -276,7 +280,7 @@ def make_lesson(
         no_deck = DeckDraft(None, dict(page.context))
         if overlap:
             with ThreadPoolExecutor(max_workers=1) as beside:
-                deck_job = beside.submit(draft_deck, page)
+                deck_job = beside.submit(draft_and_hand_on, page, deck_drafted)
                 try:
                     handout, handout_warnings = make_handout(page, typst_child)
                 except BaseException:
@@ -307,6 +311,14 @@ def make_lesson(
         warnings,
         sorted(set(shown)),
     )
+
+
+def draft_and_hand_on(page: ReadLesson, deck_drafted=None) -> DeckDraft:
+    """draft_deck, its draft given to ``deck_drafted`` before it is returned."""
+    draft = draft_deck(page)
+    if deck_drafted is not None and draft.page is not None:
+        deck_drafted(page.lesson, draft.page)
+    return draft
 
 
 def slide_variants(images: list[str], figures: FigureSet) -> dict[str, list[str]]:

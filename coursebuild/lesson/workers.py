@@ -26,10 +26,15 @@ class StaleParts:
     def __init__(self, parts_by_slug: dict[str, frozenset[str]]) -> None:
         self.parts_by_slug = parts_by_slug
 
-    def __call__(self, lesson: Lesson, course: Course, figures, *, overlap: bool = False):
+    def __call__(
+        self, lesson: Lesson, course: Course, figures, *, overlap: bool = False, deck_drafted=None
+    ):
         parts = self.parts_by_slug[lesson.slug]
         # Side by side only pays when there are two parts to make.
-        return make_lesson(lesson, course, figures, parts, overlap=overlap and parts == PARTS)
+        overlap = overlap and parts == PARTS
+        return make_lesson(
+            lesson, course, figures, parts, overlap=overlap, deck_drafted=deck_drafted
+        )
 
 
 def page_failure(error: BuildError) -> bool:
@@ -42,11 +47,11 @@ def page_failure(error: BuildError) -> bool:
     return error.path is not None and not error.path.resolve().is_relative_to(PACKAGE_DIR)
 
 
-def timed(make, lesson, course, figures, overlap=False):
+def timed(make, lesson, course, figures, overlap=False, deck_drafted=None):
     """(the lesson's outputs, or the page's BuildError; the seconds it took)."""
     started = time.perf_counter()
     try:
-        outputs = make(lesson, course, figures, overlap=overlap)
+        outputs = make(lesson, course, figures, overlap=overlap, deck_drafted=deck_drafted)
     except BuildError as error:
         if not page_failure(error):
             raise
@@ -54,13 +59,17 @@ def timed(make, lesson, course, figures, overlap=False):
     return outputs, time.perf_counter() - started
 
 
-def make_in_workers(make, stale, course: Course, figures: FigureSet, jobs: int, ready):
+def make_in_workers(
+    make, stale, course: Course, figures: FigureSet, jobs: int, ready, deck_drafted=None
+):
     """Yield (lesson, outputs or its page's BuildError, seconds) in order, in worker
     processes when it pays.
 
     ``ready`` is called once no more processes will be forked: it starts a
     thread, and a process forked beside a running thread may inherit a lock
     that thread holds (an import, say) and hang on it forever.
+    ``deck_drafted``: for a lesson made in this process beside its handout,
+    make_lesson's (its deck's draft as soon as it is made).
     """
     if jobs <= 1 or len(stale) <= 1:
         ready()
@@ -69,7 +78,7 @@ def make_in_workers(make, stale, course: Course, figures: FigureSet, jobs: int, 
         # One lesson and spare cores: its deck and handout are made side by side.
         overlap = jobs > 1 and len(stale) == 1
         for lesson in stale:
-            yield (lesson, *timed(make, lesson, course, figures, overlap))
+            yield (lesson, *timed(make, lesson, course, figures, overlap, deck_drafted))
         return
     # The workers die with the build, and leave Ctrl-C to it (coursebuild/core/lifetime.py).
     workers = min(jobs, len(stale))
