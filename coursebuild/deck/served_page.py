@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from coursebuild.browser.chromium import SLIDE_HEIGHT, SLIDE_WIDTH
-from coursebuild.browser.headless import Browser, Page
+
+if TYPE_CHECKING:  # asyncio and the rest load only when a page is opened: a no-op opens none
+    from coursebuild.browser.headless import Browser, Page
 
 # The site the build's pages load their documents from: never fetched, the
 # page answers its requests itself.
@@ -24,6 +28,8 @@ class ServedPage:
 
     @classmethod
     async def open(cls, browser: Browser, context: str, timeout: float) -> ServedPage:
+        from coursebuild.browser.headless import Page
+
         served = cls(await Page.open(browser, context, SLIDE_WIDTH, SLIDE_HEIGHT, timeout))
         await served.page.intercept(served.serve)
         return served

@@ -17,7 +17,6 @@ import re
 from pathlib import Path
 
 from coursebuild.browser.chromium import SLIDE_HEIGHT, SLIDE_WIDTH, chromium_signature
-from coursebuild.browser.headless import PageError
 from coursebuild.core.errors import BuildError
 from coursebuild.core.state import digest, file_digest
 from coursebuild.core.words import WORDS
@@ -194,6 +193,10 @@ async def print_deck(
     page of its own would cost a renderer process and ~100 MB more while it
     prints, and loading the deck there as much as here.
     """
+    # Imported here: the browser's client loads asyncio; a no-op build reads this
+    # module (slides_inputs) and starts no browser.
+    from coursebuild.browser.headless import PageError
+
     page = served.page
     try:
         await served.show(PRINT_URL, deck, print_query(notes))
