@@ -21,7 +21,12 @@ from coursebuild.core.report import Reporter
 from coursebuild.core.state import BuildState
 from coursebuild.core.timestamps import source_date_epoch
 from coursebuild.core.words import missing_language_warning, words_language
-from coursebuild.course_index import import_pdf_reader_ahead, index_inputs, render_index
+from coursebuild.course_index import (
+    FileCounts,
+    import_pdf_reader_ahead,
+    index_inputs,
+    render_index,
+)
 from coursebuild.figure_files import render_figures
 from coursebuild.lesson.freshness import plan_lessons
 from coursebuild.lesson.outputs import check_output_names, remove_gone_lessons, write_lessons
@@ -322,14 +327,15 @@ def write_index(
     if state.is_fresh("index", inputs):
         report.step("skip", str(out_dir / "index.html"))
         return
-    page = render_index(course, listed, failed, out_dir).encode("utf-8")
+    counts = FileCounts(state.entries.get("index", {}).get("counts"))
+    page = render_index(course, listed, failed, out_dir, counts).encode("utf-8")
     path = out_dir / "index.html"
     # Its inputs are the lessons' files by key: one written again with the same
     # size and count leaves the page as it was, and the file is left alone.
     unchanged = path.is_file() and path.read_bytes() == page
     if not unchanged:
         write_atomic(path, page)
-    state.record("index", inputs, {"index.html": page})
+    state.record("index", inputs, {"index.html": page}, extra={"counts": counts.now})
     report.step("skip" if unchanged else "write", str(path))
 
 

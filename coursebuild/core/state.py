@@ -117,10 +117,17 @@ class BuildState:
         return [path for path in found if isinstance(path, str)]
 
     def record(
-        self, key: str, inputs: str, outputs: dict[str, bytes], dependencies: list[str] = ()
+        self,
+        key: str,
+        inputs: str,
+        outputs: dict[str, bytes],
+        dependencies: list[str] = (),
+        extra: dict | None = None,
     ) -> None:
+        """Record outputs and what they were made from; ``extra``: more to keep in the entry."""
         summaries = {name: (digest(data), len(data)) for name, data in outputs.items()}
         self.record_written(key, inputs, summaries, dependencies)
+        self.entries[key].update(extra or {})
 
     def record_written(
         self,
