@@ -202,8 +202,10 @@ def browser_endpoint() -> str | None:
 def cache_driver_code() -> None:
     """Let Node keep Playwright's driver compiled between builds (NODE_COMPILE_CACHE).
 
-    Starting the driver is most of a small build's own CPU (~0.6 s); with its
-    code cached, ~0.1 s less. Set before the driver starts: it inherits it.
+    Used where Playwright still drives Chromium (--check, Mermaid diagrams;
+    a build's layout pass and slide PDFs do without it: cdp.py). Starting the
+    driver costs ~0.6 s of CPU; with its code cached, ~0.1 s less. Set before
+    the driver starts: it inherits it.
     """
     root = cache_root()
     if root is not None:

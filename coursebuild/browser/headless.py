@@ -277,7 +277,7 @@ class Page:
         """The page printed, at its CSS page size, with its backgrounds."""
         result = await self.call(
             "Page.printToPDF",
-            # Playwright's defaults, for the same bytes as a print of the test suite's.
+            # Playwright's defaults: the same bytes as when the build printed through it.
             {
                 "landscape": False,
                 "displayHeaderFooter": False,
