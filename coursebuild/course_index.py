@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import itertools
 import re
@@ -20,11 +21,14 @@ from coursebuild.reading.template_data import course_data
 # -- what a file holds: pages of a PDF, slides of a deck -------------------------
 
 
+@functools.cache
 def import_pdf_reader_ahead() -> None:
-    """Import pypdf on a thread of its own while the lessons are made.
+    """Import pypdf on a thread of its own while the lessons are made (once a build).
 
     The index counts the new PDFs' pages once they are made: pypdf's ~0.1 s
-    import was then the last thing an edit build waited for but one.
+    import was then the last thing an edit build waited for but one. Called
+    once the first page is read: an import holds the GIL, and beside the
+    reading of a one-lesson edit's page it slowed that down by as much.
     """
     threading.Thread(
         target=importlib.import_module, args=("pypdf",), name="import-pypdf", daemon=True

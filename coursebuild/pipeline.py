@@ -298,8 +298,8 @@ def make_lessons(lessons, course: Course, figures, state: BuildState, report, op
     plan = plan_lessons(lessons, course, state, report, options.slide_notes, options.slide_pdfs)
     if not plan:
         return [], []
-    if options.whole_course and not options.only_figures:
-        import_pdf_reader_ahead()  # the index counts the new PDFs' pages after them
+    # The index counts the new PDFs' pages after them.
+    index_follows = options.whole_course and not options.only_figures
     # Imported here: Markdown, Pandoc's runner and the browser's driver load only
     # when a lesson is to be made, not in a build that skips every one.
     from coursebuild.lesson.batch import make_lessons as make_stale_lessons
@@ -313,6 +313,7 @@ def make_lessons(lessons, course: Course, figures, state: BuildState, report, op
         options.jobs,
         options.slide_notes,
         options.slide_pdfs,
+        import_pdf_reader_ahead if index_follows else None,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,7 @@ def make_lessons(
     jobs: int,
     slide_notes: bool = False,
     slide_pdfs: bool = True,
+    first_page_read: Callable[[], None] | None = None,
 ) -> tuple[list[LessonResult], list[LessonFailure]]:
     """The outputs of the plan's stale lessons, only the parts whose inputs changed,
     and the lessons that failed on an error of their page's.
@@ -56,9 +58,11 @@ def make_lessons(
     Nothing is written here. The slide PDF is printed from the finished deck:
     again when the deck's bytes change, and from the deck on disk when only the
     slide PDF is stale. An error that names no page (a tool missing) stops the
-    whole build instead.
+    whole build instead. ``first_page_read`` is called once the first lesson's
+    page has been read (and again later: it must do its work once).
     """
     stale, parts_by_slug, reprint = plan.stale, plan.parts_by_slug, plan.reprint
+    first_page_read = first_page_read or (lambda: None)
     out_dir = state.path.parent
     decks = sum("deck" in parts for parts in parts_by_slug.values()) + len(reprint)
     services: list[LayoutService] = []
@@ -103,6 +107,7 @@ def make_lessons(
 
     def lay_out_early(lesson: Lesson, deck_page: str) -> None:
         """On the thread that drafted it: lay the deck out while its handout is made."""
+        first_page_read()
         early[lesson.slug] = services[0].submit(deck_page, lesson.source, course.language)
 
     results: list[LessonResult] = []
@@ -144,6 +149,7 @@ def make_lessons(
             make, stale, course, figures, jobs, start_layout, lay_out_early
         )
         for done, (lesson, outputs, seconds) in enumerate(made_lessons, 1):
+            first_page_read()
             if isinstance(outputs, BuildError):
                 failures[lesson.slug] = LessonFailure(lesson, [outputs])
                 report.progress(done, len(stale))
