@@ -41,6 +41,10 @@ LAUNCH_ARGUMENTS = [
     # with the default heap sizing that is never (the renderer grows ~25 MB a
     # deck); sized for memory, it stays at ~140 MB.
     "--js-flags=--optimize-for-size",
+    # Every page in one renderer process: a build lays out (and prints) a deck a
+    # worker at once, and a process a page cost ~100 MB at a 100-lesson build's
+    # peak. It costs no time: the pages' work was already paced by one browser.
+    "--renderer-process-limit=1",
 ]
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 # A Chromium already running (its DevTools address, http://127.0.0.1:PORT) that a build
