@@ -164,6 +164,10 @@ def make_lessons(
             # lessons, not all after the last one.
             while built and (built[0][2] is None or built[0][2].done()):
                 finish(*built.pop(0))
+            # No further ahead of the browser than a deck a worker: the lessons
+            # held here (their pages, decks, handouts) are let go as they finish.
+            while len(built) > jobs:
+                finish(*built.pop(0))
             collect(wait=False)
         for lesson, outputs, laying_out in built:
             finish(lesson, outputs, laying_out)
