@@ -19,9 +19,10 @@ and the corpus sites (read-only) are built and edited in temporary copies.
   arguments as draft_deck and make_handout pass them, the Typst child's input
   as make_handout writes it: Pandoc to reveal.js slides, Pandoc to Typst, and
   the Typst compile (the build's own `python -S` Typst child).
-- a site's floor: the same three calls for every page of an MkDocs site of the
-  corpus (../shared/corpus), summed. The bare tools draw no mermaid diagram; the
-  diagrams alone, in one browser session, are a reference row of their own.
+- a site's floor (with --site-floors): the same three calls for every page of
+  an MkDocs site of the corpus (../shared/corpus), summed. The bare tools draw
+  no mermaid diagram; the diagrams alone, in one browser session, are a
+  reference row of their own.
 - one browser start: a fresh interpreter that imports Playwright, launches the
   project's Chromium and opens a page, as a build does for its layout pass
   (a reference now).

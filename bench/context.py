@@ -30,6 +30,7 @@ class Bench:
     deck: Path  # the first lesson's deck as built, a copy: what the bare browser loads and prints
     floor: dict[str, dict]
     edit_one: TextEdit
+    site_floors: bool = False  # each site's whole floor and mermaid reference, too
     table: Table = field(default_factory=Table)
     series: Series = field(default_factory=Series)
     figure_parts: dict[str, list[float]] = field(default_factory=dict)  # seconds, by part
@@ -66,4 +67,5 @@ def prepare(work: Path, lesson_page: Path, arguments: argparse.Namespace) -> Ben
         deck=deck,
         floor=floor_commands(inputs),
         edit_one=TextEdit(one / "slides" / lesson_page.name),
+        site_floors=arguments.site_floors,
     )

@@ -45,6 +45,12 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
         help="only sections 1–4: the floor and the first lesson's clean, no-op and edit builds",
     )
     parser.add_argument("--no-marp", action="store_true", help="leave out the Marp comparison")
+    parser.add_argument(
+        "--site-floors",
+        action="store_true",
+        help="also each site's floor, every page's tool calls summed, and its diagrams "
+        "alone (about a minute more; reference rows, no target)",
+    )
     parser.add_argument("--markdown", type=Path, help="also write the table to this file")
     parser.add_argument(
         "--corpus", type=Path, default=CORPUS, help="the folder of the sites (default: %(default)s)"

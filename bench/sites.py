@@ -86,8 +86,9 @@ def site_floor(site: Site) -> Run:
 
 def site_clean_rounds(bench: Bench, site: Site) -> None:
     """Clean builds at -j 2, each in a fresh --out (so an empty mermaid cache), interleaved
-    with the floor and the mermaid reference; the last output stays. (One and two
-    workers are compared on the big course: here it would cost two minutes a site.)"""
+    with the whole site's floor and the mermaid reference when asked for; the last
+    output stays. (One and two workers are compared on the big course: here it would
+    cost two minutes a site.)"""
     series, name = bench.series, site.name
     for attempt in range(bench.large):
         shutil.rmtree(site.out, ignore_errors=True)
@@ -95,8 +96,9 @@ def site_clean_rounds(bench: Bench, site: Site) -> None:
         print(f"  -j 2: {series[f'{name} j2'].runs[-1].seconds:.1f} s", flush=True)
         if attempt == 0:
             site_inputs(site)
-        series.add(f"{name} floor", site_floor(site))
-        series.add(f"{name} mermaid", time_mermaid(site.diagrams, site.copy.parent))
+        if bench.site_floors:
+            series.add(f"{name} floor", site_floor(site))
+            series.add(f"{name} mermaid", time_mermaid(site.diagrams, site.copy.parent))
 
 
 def site_edit_rounds(bench: Bench, site: Site) -> tuple[bool, bool]:
@@ -142,6 +144,15 @@ def site_import_checks(site: Site) -> tuple[list[str], bool]:
 def report_site_builds(bench: Bench, site: Site) -> None:
     """The rows of a site's floor, mermaid reference and clean builds."""
     table, series, name = bench.table, bench.series, site.name
+    clean = series[f"{name} j2"]
+    if not bench.site_floors:
+        table.add(
+            f"clean build, site {name}, `-j 2` (fresh --out: empty mermaid cache)",
+            clean.text(),
+            f"{len(site.pages)} pages; against the bare tools with --site-floors",
+        )
+        print(f"  CPU: -j 2 {cpu(clean)}")
+        return
     floor, mermaid = series[f"{name} floor"], series[f"{name} mermaid"]
     count, drawn = len(site.pages), len(dict.fromkeys(site.diagrams))
     with_diagrams = sum(1 for page in site.pages if page.diagrams)
@@ -158,7 +169,6 @@ def report_site_builds(bench: Bench, site: Site) -> None:
         f"{with_diagrams} pages have diagrams",
     )
     reference = floor.median + mermaid.median
-    clean = series[f"{name} j2"]
     table.add(
         f"clean build, site {name}, `-j 2` (fresh --out: empty mermaid cache)",
         clean.text(),
@@ -209,8 +219,9 @@ def report_site_edits(
 
 
 def bench_site(bench: Bench, name: str, corpus: Path, number: int) -> None:
-    """Sections 8–9: one site: clean builds, floor, mermaid, no-op, text edit."""
-    section(f"{number}. site {name}: clean builds, floor, mermaid, no-op, text edit")
+    """Sections 8–9: one site: clean builds (floor, mermaid), no-op, text edit."""
+    extra = "floor, mermaid, " if bench.site_floors else ""
+    section(f"{number}. site {name}: clean builds, {extra}no-op, text edit")
     folder = bench.work / f"site-{name}"
     copy = writable_copy(corpus / name, folder / name)
     site = Site(name, copy, folder / "out", copy / SITES[name])
