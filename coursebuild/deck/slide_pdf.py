@@ -38,38 +38,6 @@ PRINT_OPTIONS = {
     "pdfMaxPagesPerSlide": 1,
 }
 
-# reveal.js's print stylesheet takes each slide's padding and flex or grid
-# layout away; the deck's own are given back, so a page looks like the slide.
-PRINT_CSS = """
-/* Only the pages: what a deck holds in a vertical stack outside its slides
-   (no slide shows it) would print as a page of its own. */
-html.reveal-print .reveal .slides > :not(.pdf-page) {
-  display: none !important;
-}
-html.reveal-print .reveal .slides .pdf-page > section:not(.stack) {
-  padding: var(--pad-top) var(--pad-side) var(--pad-bottom) !important;
-  display: flex !important;
-}
-html.reveal-print .reveal .slides .pdf-page > section.figure-beside {
-  display: grid !important;
-}
-html.reveal-print .reveal .slide-number-pdf {
-  right: 110px;
-  bottom: 24px;
-  color: #7a8589;
-  font-size: 16px;
-  background: transparent;
-}
-html.reveal-print .reveal .pdf-page:has(> section[data-state~="section-divider"])
-  .slide-number-pdf {
-  color: var(--c-teal-light, #a0d9d3);
-}
-/* The title slide has no number, as in the deck. */
-html.reveal-print .reveal .pdf-page:has(> section[data-state~="deck-title"]) .slide-number-pdf {
-  visibility: hidden;
-}
-"""
-
 # With notes: a page twice the slide's height, the notes in the lower half.
 NOTES_CSS = """
 @page { size: %(width)dpx %(height)dpx; margin: 0; }
@@ -201,7 +169,6 @@ async def print_deck(
     try:
         await served.show(PRINT_URL, deck, print_query(notes))
         await page.wait_for(PAGES_READY)
-        await page.add_style(PRINT_CSS)
         if notes:
             await page.add_style(notes_css(SLIDE_WIDTH, SLIDE_HEIGHT))
         unfit = await page.evaluate(FINISH_PAGES, [NOTES_FONT_PX[1]])
