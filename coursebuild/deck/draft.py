@@ -123,10 +123,27 @@ def is_closing_quote(code: str, index: int) -> bool:
     return code[index] == '"' and backslashes % 2 == 0
 
 
+def quote_before(code: str, position: int) -> int:
+    """The last double quote at or before ``position`` that no backslash escapes."""
+    index = code.rfind('"', 0, position + 1)
+    while index >= 0 and not is_closing_quote(code, index):
+        index = code.rfind('"', 0, index)
+    return index
+
+
+def quote_after(code: str, position: int) -> int:
+    """The first double quote at or after ``position`` that no backslash escapes."""
+    index = code.find('"', position)
+    while index >= 0 and not is_closing_quote(code, index):
+        index = code.find('"', index + 1)
+    return index
+
+
 def string_literal_around(code: str, position: int) -> str:
     """The value of the double-quoted JavaScript string literal ``position`` is in."""
-    start = next(i for i in range(position, -1, -1) if is_closing_quote(code, i))
-    end = next(i for i in range(position, len(code)) if is_closing_quote(code, i))
+    start, end = quote_before(code, position), quote_after(code, position)
+    if start < 0 or end < 0:
+        raise BuildError("reveal.js's notes plugin changed: its speaker view is not a string")
     value = JS_ESCAPE.sub(js_unescape, code[start + 1 : end])
     return value.encode("utf-16", "surrogatepass").decode("utf-16")  # joins surrogate pairs
 
