@@ -5,14 +5,17 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
-
-import imagesize
 
 from coursebuild.core import limits
 from coursebuild.core.errors import BuildError, line_of
 from coursebuild.reading.placeholder_card import write_placeholder
-from coursebuild.reading.remote_images import RemoteImages, file_stem
+
+# The fetching of remote images (http.client, ssl) and imagesize (~40 ms of
+# imports with urllib.request) load when a page is read: a no-op reads none.
+if TYPE_CHECKING:
+    from coursebuild.reading.remote_images import RemoteImages
 
 EXTERNAL = ("http://", "https://", "//", "data:")
 REMOTE = ("http://", "https://", "//")
@@ -88,6 +91,8 @@ class MissingImages:
         self.failures.append(f"{target}: not found: {why}")
         # The path looked at is a dependency: the page is built again once the file is there.
         self.files.append(str(candidate))
+        from coursebuild.reading.remote_images import file_stem
+
         key = hashlib.sha256(str(candidate).encode("utf-8")).hexdigest()[:16]
         card = self.cache / f"{key}-missing" / (file_stem(target) + ".svg")
         return write_placeholder(card, target, self.text)
@@ -106,6 +111,8 @@ def check_image_size(path: Path, target: str, page: Path, line: int | None) -> N
         raise BuildError(message, page, line)
     if path.suffix.lower() == ".svg":
         return
+    import imagesize
+
     with path.open("rb") as stream:  # a stream: imagesize never takes it for a URL
         width, height = imagesize.get(stream, exif_rotation=False)
     if width <= 0 or height <= 0:

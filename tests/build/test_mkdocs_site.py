@@ -389,8 +389,10 @@ def test_no_op_reads_no_page_and_an_edit_keeps_its_cached_diagram(site, tmp_path
     no_op = build()
     assert "lesson  " not in no_op.stdout and "skip     " in no_op.stdout
     assert "coursebuild" in imported_modules(no_op)  # the report is read
-    # Nor the browser's client, whose asyncio alone is ~15 ms of a no-op's ~0.3 s.
+    # Nor the browser's client, whose asyncio alone is ~15 ms of a no-op's ~0.3 s,
+    # nor Jinja, the image reader or the image fetcher's network (~70 ms).
     unneeded = {"markdown", "pymdownx", "playwright", "matplotlib", "asyncio", "websockets"}
+    unneeded |= {"jinja2", "imagesize", "ssl"}
     assert not unneeded & imported_modules(no_op)
 
     page = copy / "docs" / "luku" / "sivu.md"
