@@ -191,6 +191,9 @@ end
 -- character its alt text. The build put the image in the handout's folder
 -- (handout_guard.py); a variation selector after it goes with it.
 local function literal_emoji(str)
+  if not str.text:find("[\128-\255]") then
+    return nil -- ASCII: most words, and no emoji
+  end
   local inlines, plain, after_emoji = pandoc.List(), {}, false
   for _, code in utf8.codes(str.text) do
     local char = utf8.char(code)
@@ -291,6 +294,16 @@ local source_numbers = {}
 -- The first citation of a source stays a footnote with a label; later ones
 -- refer to it, so a source keeps one footnote number.
 local function cite_source(inlines)
+  local has_note = false
+  for _, inline in ipairs(inlines) do
+    if inline.t == "Note" then
+      has_note = true
+      break
+    end
+  end
+  if not has_note then
+    return nil -- unchanged: not rebuilt (and converted back) for nothing
+  end
   local result = pandoc.List()
   for _, inline in ipairs(inlines) do
     if inline.t == "Note" then
