@@ -20,9 +20,8 @@ from coursebuild.core.state import BuildState
 from coursebuild.lesson import batch
 from coursebuild.lesson.freshness import LessonPlan
 from coursebuild.lesson.outputs import PARTS
-from coursebuild.reading.course import open_course
 from coursebuild.reading.images import FigureSet
-from coursebuild.reading.lesson_file import load_lesson
+from tests.support.course_factory import site_with_pages
 
 LESSONS = 8
 JOBS = 2
@@ -62,14 +61,7 @@ class SlowLayout:
 
 
 def test_the_build_holds_no_more_lessons_than_workers_for_a_slow_browser(tmp_path, monkeypatch):
-    root = tmp_path / "sivusto"
-    (root / "docs").mkdir(parents=True)
-    (root / "mkdocs.yml").write_text("site_name: S\n", encoding="utf-8")
-    lessons = []
-    for number in range(LESSONS):
-        page = root / "docs" / f"sivu{number}.md"
-        page.write_text(f"# Sivu {number}\n\n## Osa\n\nTeksti.\n", encoding="utf-8")
-        lessons.append(load_lesson(page))
+    lessons, course = site_with_pages(tmp_path / "sivusto", LESSONS)
     plan = LessonPlan(lessons, {lesson.slug: PARTS for lesson in lessons})
     out = tmp_path / "out"
     out.mkdir()
@@ -80,7 +72,7 @@ def test_the_build_holds_no_more_lessons_than_workers_for_a_slow_browser(tmp_pat
 
     results, failures = batch.make_lessons(
         plan,
-        open_course(root),
+        course,
         figures,
         BuildState(out / ".build-state.json"),
         Reporter(quiet=True),

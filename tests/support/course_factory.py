@@ -11,6 +11,8 @@ from pathlib import Path
 
 from coursebuild.browser.chromium import BROWSER_ENDPOINT
 from coursebuild.figure_cache import CACHE_ENV
+from coursebuild.reading.course import open_course
+from coursebuild.reading.lesson_file import load_lesson
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SEED_PAGE = PROJECT_ROOT / "tests" / "fixtures" / "100_neuroverkot_101.md"
@@ -117,6 +119,18 @@ def built_once(root: Path, page: str) -> tuple[Path, Path, dict[str, bytes]]:
     result = run_build(root, "--out", str(out))
     assert result.returncode == 0, result.stderr
     return lesson, out, outputs(out)
+
+
+def site_with_pages(root: Path, count: int):
+    """An MkDocs site of ``count`` short pages under ``root``: its lessons and its course."""
+    (root / "docs").mkdir(parents=True)
+    (root / "mkdocs.yml").write_text("site_name: S\n", encoding="utf-8")
+    lessons = []
+    for number in range(count):
+        page = root / "docs" / f"sivu{number:02d}.md"
+        page.write_text(f"# Sivu {number}\n\n## Osa\n\nTeksti.\n", encoding="utf-8")
+        lessons.append(load_lesson(page))
+    return lessons, open_course(root)
 
 
 def run_build(

@@ -11,9 +11,8 @@ import time
 from pathlib import Path
 
 from coursebuild.lesson.workers import make_in_workers
-from coursebuild.reading.course import open_course
 from coursebuild.reading.images import FigureSet
-from coursebuild.reading.lesson_file import load_lesson
+from tests.support.course_factory import site_with_pages
 
 LESSONS = 12
 JOBS = 2
@@ -34,17 +33,6 @@ class MarkStarted:
         (self.folder / lesson.slug).touch()
         time.sleep(0.05)
         return lesson.slug
-
-
-def site_with_pages(root: Path, count: int):
-    (root / "docs").mkdir(parents=True)
-    (root / "mkdocs.yml").write_text("site_name: S\n", encoding="utf-8")
-    lessons = []
-    for number in range(count):
-        page = root / "docs" / f"sivu{number:02d}.md"
-        page.write_text(f"# Sivu {number}\n\nTeksti.\n", encoding="utf-8")
-        lessons.append(load_lesson(page))
-    return lessons, open_course(root)
 
 
 def test_the_workers_are_never_more_than_a_few_lessons_ahead(tmp_path):
