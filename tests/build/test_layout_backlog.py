@@ -3,9 +3,9 @@
 Each lesson made is held in the build's process (its page, deck and handout)
 until its deck is laid out. The workers make lessons faster than one browser
 lays them out; held without bound, they were ~50 MB of a 100-lesson build's
-peak (issue 23). Here the browser is a stand-in that lays out slowly and
-fails every deck as the page's error, so no deck is printed: the real
-workers, Pandoc and Typst make the lessons.
+peak (issue 23). Here the browser is a stand-in that lays nothing out for a
+while, then fails every deck as the page's error, so no deck is printed: the
+real workers, Pandoc and Typst make the lessons.
 """
 
 from __future__ import annotations

@@ -10,38 +10,12 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from coursebuild.browser.chromium import BROWSER_ENDPOINT
 from tests.support.course_factory import PROJECT_ROOT, SMALL_LESSON, make_course
+from tests.support.processes import descendants
 
 LESSONS = 4
-
-
-def descendants(root: int) -> list[str]:
-    """The command lines of ``root``'s live descendants.
-
-    Found by their parents, not by a mark in their environment: Chromium
-    writes its long process titles over it.
-    """
-    children: dict[int, list[int]] = {}
-    commands: dict[int, str] = {}
-    for folder in Path("/proc").iterdir():
-        if not folder.name.isdigit():
-            continue
-        try:
-            parent = int((folder / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            command = (folder / "cmdline").read_bytes().replace(b"\0", b" ")
-        except (OSError, IndexError, ValueError):
-            continue  # ended meanwhile
-        children.setdefault(parent, []).append(int(folder.name))
-        commands[int(folder.name)] = command.decode(errors="replace")
-    found, todo = [], list(children.get(root, []))
-    while todo:
-        pid = todo.pop()
-        found.append(commands[pid])
-        todo.extend(children.get(pid, []))
-    return found
 
 
 def test_two_workers_lay_out_and_print_in_one_renderer(tmp_path):
@@ -59,12 +33,14 @@ def test_two_workers_lay_out_and_print_in_one_renderer(tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
-    most = 0
-    while build.poll() is None:
+    most, deadline = 0, time.monotonic() + 600
+    while build.poll() is None and time.monotonic() < deadline:
         renderers = [line for line in descendants(build.pid) if "--type=renderer" in line]
         most = max(most, len(renderers))
         time.sleep(0.02)
-    assert build.returncode == 0, build.stderr.read()
+    if build.poll() is None:
+        build.kill()
+    assert build.wait() == 0, build.stderr.read()
     build.stderr.close()
     assert len(list((tmp_path / "out").glob("*-slides.pdf"))) == LESSONS
     assert most == 1

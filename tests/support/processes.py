@@ -35,3 +35,29 @@ def marked(mark: str) -> list[Marked]:
             continue  # ended meanwhile, or a zombie
         found.append(Marked(int(folder.name), parent, command))
     return found
+
+
+def descendants(root: int) -> list[str]:
+    """The command lines of ``root``'s live descendants.
+
+    Found by their parents, not by a mark in their environment: Chromium
+    writes its long process titles over it.
+    """
+    children: dict[int, list[int]] = {}
+    commands: dict[int, str] = {}
+    for folder in Path("/proc").iterdir():
+        if not folder.name.isdigit():
+            continue
+        try:
+            parent = int((folder / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (folder / "cmdline").read_bytes().replace(b"\0", b" ")
+        except (OSError, IndexError, ValueError):
+            continue  # ended meanwhile
+        children.setdefault(parent, []).append(int(folder.name))
+        commands[int(folder.name)] = command.decode(errors="replace")
+    found, todo = [], list(children.get(root, []))
+    while todo:
+        pid = todo.pop()
+        found.append(commands[pid])
+        todo.extend(children.get(pid, []))
+    return found
