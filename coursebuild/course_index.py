@@ -27,8 +27,11 @@ def import_pdf_reader_ahead() -> None:
 
     The index counts the new PDFs' pages once they are made: pypdf's ~0.1 s
     import was then the last thing an edit build waited for but one. Called
-    once the first page is read: an import holds the GIL, and beside the
-    reading of a one-lesson edit's page it slowed that down by as much.
+    once every page is read: an import holds the GIL, and beside the reading
+    of a one-lesson edit's page it slowed that down by as much; and a page's
+    child forked meanwhile (limits.py) could inherit one of its import locks
+    (pypdf imports unicodedata, which a page's image address needs) and wait
+    on it forever.
     """
     threading.Thread(
         target=importlib.import_module, args=("pypdf",), name="import-pypdf", daemon=True

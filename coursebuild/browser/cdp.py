@@ -219,7 +219,23 @@ def remove_orphaned_profiles() -> None:
 
 
 class ConnectedChromium:
-    """A Chromium already running, spoken to over its DevTools WebSocket; left running."""
+    """A Chromium already running, spoken to over its DevTools WebSocket; left running.
+
+    Call ``import_modules`` on the thread that starts the one connecting.
+    """
+
+    @staticmethod
+    def import_modules() -> None:
+        """What connecting imports, imported before a thread of the build connects.
+
+        The build forks a child to read each page (limits.py) while its browser's
+        thread connects; a child forked while that thread imports a module waits
+        forever on the module's lock if it imports the module too, and looking
+        up a page's image address imports the idna codec, as the endpoint's does.
+        """
+        import encodings.idna  # noqa: F401  (socket.getaddrinfo's, for a str host)
+
+        import websockets.asyncio.client  # noqa: F401
 
     def __init__(self, socket, connection: Connection) -> None:
         self.socket = socket
@@ -230,7 +246,7 @@ class ConnectedChromium:
     async def connect(cls, endpoint: str) -> ConnectedChromium:
         """``endpoint``: the browser's DevTools address, http://127.0.0.1:PORT."""
         # Imported here: only a build given the test suite's browser needs it.
-        from websockets.asyncio.client import connect
+        from websockets.asyncio.client import connect  # by import_modules, already
 
         loop = asyncio.get_running_loop()
         version = await loop.run_in_executor(None, read_json, f"{endpoint}/json/version")

@@ -18,6 +18,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from coursebuild.browser.cdp import ConnectedChromium
 from coursebuild.browser.chromium import (
     FOOT_GAP,
     LAUNCH_ARGUMENTS,
@@ -100,6 +101,9 @@ class LayoutService:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.jobs: asyncio.Queue | None = None
         self.started = threading.Event()
+        self.endpoint = browser_endpoint()
+        if self.endpoint:
+            ConnectedChromium.import_modules()  # here: the thread must import nothing
         self.thread = threading.Thread(target=self.serve, name="layout-browser", daemon=True)
         self.thread.start()
 
@@ -111,9 +115,8 @@ class LayoutService:
         self.jobs = asyncio.Queue()
         self.started.set()
         try:
-            endpoint = browser_endpoint()
-            if endpoint:
-                browser = await Browser.connect(endpoint)
+            if self.endpoint:
+                browser = await Browser.connect(self.endpoint)
             else:
                 browser = await Browser.launch(chromium_path(), LAUNCH_ARGUMENTS)
             try:

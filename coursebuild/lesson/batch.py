@@ -50,7 +50,7 @@ def make_lessons(
     jobs: int,
     slide_notes: bool = False,
     slide_pdfs: bool = True,
-    first_page_read: Callable[[], None] | None = None,
+    pages_read: Callable[[], None] | None = None,
 ) -> tuple[list[LessonResult], list[LessonFailure]]:
     """The outputs of the plan's stale lessons, only the parts whose inputs changed,
     and the lessons that failed on an error of their page's.
@@ -58,11 +58,12 @@ def make_lessons(
     Nothing is written here. The slide PDF is printed from the finished deck:
     again when the deck's bytes change, and from the deck on disk when only the
     slide PDF is stale. An error that names no page (a tool missing) stops the
-    whole build instead. ``first_page_read`` is called once the first lesson's
-    page has been read (and again later: it must do its work once).
+    whole build instead. ``pages_read`` is called once this process reads no
+    more pages (and again later: it must do its work once); a thread it starts
+    then cannot hold an import lock that a page's child (limits.py) inherits.
     """
     stale, parts_by_slug, reprint = plan.stale, plan.parts_by_slug, plan.reprint
-    first_page_read = first_page_read or (lambda: None)
+    pages_read = pages_read or (lambda: None)
     out_dir = state.path.parent
     decks = sum("deck" in parts for parts in parts_by_slug.values()) + len(reprint)
     services: list[LayoutService] = []
@@ -107,7 +108,7 @@ def make_lessons(
 
     def lay_out_early(lesson: Lesson, deck_page: str) -> None:
         """On the thread that drafted it: lay the deck out while its handout is made."""
-        first_page_read()
+        pages_read()  # the one lesson's page
         early[lesson.slug] = services[0].submit(deck_page, lesson.source, course.language)
 
     results: list[LessonResult] = []
@@ -149,7 +150,8 @@ def make_lessons(
             make, stale, course, figures, jobs, start_layout, lay_out_early
         )
         for done, (lesson, outputs, seconds) in enumerate(made_lessons, 1):
-            first_page_read()
+            if done == len(stale):
+                pages_read()
             if isinstance(outputs, BuildError):
                 failures[lesson.slug] = LessonFailure(lesson, [outputs])
                 report.progress(done, len(stale))
