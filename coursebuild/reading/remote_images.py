@@ -9,7 +9,9 @@ address is a request the build makes for the page's author. So a fetch
   lookup an attacker's DNS could answer differently), and again after each
   redirect; a host the build is started with (``--allow-image-host``) is the
   one exception, for a course's own server, and the tests' local one;
-- is one try, with a short timeout, within a time budget for the whole page;
+- is one try, with a short timeout, within a time budget for the whole page
+  that no server can stretch (one sending a byte a second keeps each read
+  within a timeout: every read waits at most until the page's deadline);
 - keeps at most ``MAX_IMAGE_BYTES``, and only an image: a PNG, JPEG, GIF or
   WebP whose header gives a size within the pixel limit, or an SVG.
 
@@ -39,7 +41,7 @@ from coursebuild.core.atomic import write_atomic
 from coursebuild.reading.placeholder_card import write_placeholder
 
 TIMEOUT_SECONDS = 4.0  # a connection, and each read
-PAGE_BUDGET_SECONDS = 8.0  # all of a page's fetches: the page's reading has 15 s in all
+PAGE_BUDGET_SECONDS = 8.0  # all of a page's fetches: the page's reading has 15 s in all (limits.py)
 MAX_REDIRECTS = 3
 MAX_REMOTE_IMAGES = 20  # a page's; the rest are placeholders
 RASTER_TYPES = {
@@ -93,13 +95,17 @@ class RemoteImages:
         # A placeholder is no image: the next build tries again.
         return next((path for path in found if path.parent.name != f"{key}-unavailable"), None)
 
+    @property
+    def deadline(self) -> float:
+        """When the page's time for fetching ends (time.monotonic), counted from its first."""
+        return self.started + PAGE_BUDGET_SECONDS
+
     def check_budget(self) -> None:
-        now = time.monotonic()
-        self.started = self.started or now
+        self.started = self.started or time.monotonic()
         if self.fetched >= MAX_REMOTE_IMAGES:
             raise FetchRefused(f"the page has more than {MAX_REMOTE_IMAGES} remote images")
-        if now - self.started > PAGE_BUDGET_SECONDS:
-            raise FetchRefused(f"the page's {PAGE_BUDGET_SECONDS:.0f} s for fetching are spent")
+        if time.monotonic() >= self.deadline:
+            raise budget_spent()
         self.fetched += 1
 
     def fetch(self, url: str) -> tuple[bytes, str]:
@@ -123,7 +129,7 @@ class RemoteImages:
             raise FetchRefused("only http:// and https:// images are fetched")
         port = parts.port or (443 if parts.scheme == "https" else 80)
         address = self.checked_address(parts.hostname, port)
-        connection = pinned_connection(parts.scheme, parts.hostname, address, port)
+        connection = pinned_connection(parts.scheme, parts.hostname, address, port, self.deadline)
         # A page may write the address unescaped ("/kehä.png"); HTTP needs it escaped.
         path = quote(parts.path or "/", safe=URL_SAFE) + (
             f"?{quote(parts.query, safe=URL_SAFE + '?')}" if parts.query else ""
@@ -135,6 +141,8 @@ class RemoteImages:
             body = b"" if response.status != 200 else read_limited(response)
             return response.status, headers, body
         except (OSError, http.client.HTTPException) as error:
+            if time.monotonic() >= self.deadline:
+                raise budget_spent() from None
             raise FetchRefused(f"cannot fetch it: {error}") from None
         finally:
             connection.close()
@@ -162,6 +170,10 @@ class RemoteImages:
         return write_placeholder(path, url, self.unavailable_text)
 
 
+def budget_spent() -> FetchRefused:
+    return FetchRefused(f"the page's {PAGE_BUDGET_SECONDS:g} s for fetching are spent")
+
+
 def file_stem(url: str) -> str:
     """The address's file name without its suffix, as a safe file name ("kaan_aksit")."""
     name = unquote(urlsplit(url).path.rsplit("/", 1)[-1]).rsplit(".", 1)[0]
@@ -180,31 +192,68 @@ def is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def pinned_connection(scheme: str, host: str, address: str, port: int):
-    """A connection to ``address`` for ``host``; TLS still checks the certificate is the host's."""
+def pinned_connection(scheme: str, host: str, address: str, port: int, deadline: float):
+    """A connection to ``address`` for ``host``, over by ``deadline``; TLS still checks
+    the certificate is the host's."""
     kind = PinnedHTTP if scheme == "http" else PinnedHTTPS
-    return kind(host, address, port)
+    return kind(host, address, port, deadline)
+
+
+def time_left(deadline: float) -> float:
+    """The timeout of the next wait on the server: TIMEOUT_SECONDS, or less by the deadline."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise budget_spent()
+    return min(TIMEOUT_SECONDS, left)
+
+
+class DeadlineReads:
+    """A socket's reads, each waiting at most until ``deadline``: the reads of a response
+    (its status line, each header, the body) end there, however slowly it comes."""
+
+    deadline = float("inf")
+
+    def recv_into(self, buffer, *arguments):
+        self.settimeout(time_left(self.deadline))
+        return super().recv_into(buffer, *arguments)
+
+
+class DeadlineSocket(DeadlineReads, socket.socket):
+    pass
+
+
+class DeadlineSSLSocket(DeadlineReads, ssl.SSLSocket):
+    pass
 
 
 class PinnedHTTP(http.client.HTTPConnection):
     """HTTP to the address checked, the Host header naming the site."""
 
-    def __init__(self, host: str, address: str, port: int) -> None:
+    def __init__(self, host: str, address: str, port: int, deadline: float) -> None:
         super().__init__(host, port, timeout=TIMEOUT_SECONDS)
         self.address = address
+        self.deadline = deadline
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+        raw = socket.create_connection((self.address, self.port), time_left(self.deadline))
+        self.sock = DeadlineSocket(raw.family, raw.type, raw.proto, fileno=raw.detach())
+        self.sock.deadline = self.deadline
+        self.sock.settimeout(time_left(self.deadline))  # sending the request
 
 
 class PinnedHTTPS(http.client.HTTPSConnection):
-    def __init__(self, host: str, address: str, port: int) -> None:
-        super().__init__(host, port, timeout=TIMEOUT_SECONDS, context=ssl.create_default_context())
+    def __init__(self, host: str, address: str, port: int, deadline: float) -> None:
+        context = ssl.create_default_context()
+        context.sslsocket_class = DeadlineSSLSocket
+        super().__init__(host, port, timeout=TIMEOUT_SECONDS, context=context)
         self.address = address
+        self.deadline = deadline
 
     def connect(self) -> None:
-        raw = socket.create_connection((self.address, self.port), self.timeout)
+        raw = socket.create_connection((self.address, self.port), time_left(self.deadline))
+        raw.settimeout(time_left(self.deadline))  # the handshake's, all of it
         self.sock = self._context.wrap_socket(raw, server_hostname=self.host)
+        self.sock.deadline = self.deadline
 
 
 def read_limited(response) -> bytes:

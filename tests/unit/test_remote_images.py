@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import socket
+import time
 from pathlib import Path
 
 import pytest
+import trustme
 
 from coursebuild.core.words import WORDS
 from coursebuild.reading import remote_images
@@ -14,7 +16,13 @@ from coursebuild.reading.images import FigureSet
 from coursebuild.reading.lesson_file import load_lesson
 from coursebuild.reading.read_page import page_warnings, read_page
 from coursebuild.reading.remote_images import RemoteImages, is_public
-from tests.support.image_server import PNG, SVG, image_server
+from tests.support.image_server import (
+    DRIP_SECONDS,
+    PNG,
+    SVG,
+    dripping_tcp_server,
+    image_server,
+)
 
 
 @pytest.fixture(scope="module")
@@ -172,3 +180,67 @@ def test_a_page_fetches_within_its_time(tmp_path, server, monkeypatch):
     assert shown.parent.name.endswith("-unavailable")
     assert "the page's 0 s for fetching are spent" in images.failures[0]
     assert server.requests["/kuva.png?toka"] == 0
+
+
+@pytest.mark.parametrize("path", ["/tippuva.png", "/tippuva-otsake.png"])
+def test_a_server_sending_slowly_gets_no_more_than_the_pages_time(
+    tmp_path, server, monkeypatch, path
+):
+    # A byte every quarter second keeps each read well within its timeout:
+    # the page's deadline is what ends the fetch (its 15 s would fail the page).
+    monkeypatch.setattr(remote_images, "PAGE_BUDGET_SECONDS", 1.0)
+    images = fetcher(tmp_path, server)
+    started = time.monotonic()
+    shown = images.local_file(server.url(path))
+    assert time.monotonic() - started < 1.0 + DRIP_SECONDS * 2
+    assert shown.parent.name.endswith("-unavailable")
+    assert images.failures == [f"{server.url(path)}: the page's 1 s for fetching are spent"]
+
+
+def test_a_tls_handshake_sent_slowly_gets_no_more_than_the_pages_time(tmp_path, monkeypatch):
+    monkeypatch.setattr(remote_images, "PAGE_BUDGET_SECONDS", 1.0)
+    with dripping_tcp_server() as port:
+        images = RemoteImages(tmp_path / "cache", frozenset({"127.0.0.1"}))
+        started = time.monotonic()
+        shown = images.local_file(f"https://127.0.0.1:{port}/kuva.png")
+        assert time.monotonic() - started < 1.0 + DRIP_SECONDS * 2
+    assert shown.parent.name.endswith("-unavailable")
+    assert "the page's 1 s for fetching are spent" in images.failures[0]
+
+
+@pytest.fixture(scope="module")
+def authority():
+    """A certificate authority of the tests' own, trusted by every TLS check these tests make."""
+    certificate_authority = trustme.CA()
+    with certificate_authority.cert_pem.tempfile() as bundle, pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SSL_CERT_FILE", bundle)  # OpenSSL's default trust: this CA's alone
+        yield certificate_authority
+
+
+def test_an_image_over_https_is_fetched_and_its_slow_reads_end_in_time(
+    tmp_path, authority, monkeypatch
+):
+    monkeypatch.setattr(remote_images, "PAGE_BUDGET_SECONDS", 1.0)
+    with image_server(authority.issue_cert("127.0.0.1")) as secure:
+        images = fetcher(tmp_path, secure)
+        assert images.local_file(secure.url("/kuva.png")).read_bytes() == PNG
+        started = time.monotonic()
+        shown = images.local_file(secure.url("/tippuva.png"))
+        assert time.monotonic() - started < 1.0 + DRIP_SECONDS * 2
+    assert shown.parent.name.endswith("-unavailable")
+    assert images.failures == [
+        f"{secure.url('/tippuva.png')}: the page's 1 s for fetching are spent"
+    ]
+
+
+def test_https_to_the_address_checked_still_checks_the_certificate_names_the_host(
+    tmp_path, authority
+):
+    # The connection goes to the address looked up, not by the name again: the
+    # certificate must still be the named host's.
+    with image_server(authority.issue_cert("kuvat.example")) as secure:
+        images = fetcher(tmp_path, secure)
+        shown = images.local_file(secure.url("/kuva.png"))
+    assert shown.parent.name.endswith("-unavailable")
+    assert "CERTIFICATE_VERIFY_FAILED" in images.failures[0]
+    assert "not valid for '127.0.0.1'" in images.failures[0]
