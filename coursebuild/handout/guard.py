@@ -26,11 +26,13 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from coursebuild.core.animated_images import PixelBudget, fullest_frame
 from coursebuild.core.emoji import literal_emoji
 from coursebuild.core.errors import BuildError, line_of
 from coursebuild.reading.dialect import image_references
 from coursebuild.reading.jinja_regions import code_regions
 
+ANIMATED_SUFFIXES = {".gif", ".webp", ".png", ".apng"}  # formats an image may animate in
 RAW_TYPST = re.compile(r"\{\s*=\s*typst\s*\}", re.IGNORECASE)
 # A fence: maybe in a quote or a list item, three or more ` or ~, the info string.
 FENCE = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d+[.)])[ \t]+)*(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
@@ -124,9 +126,10 @@ def handout_folder(files: Iterable[str], path: Path) -> Iterator[tuple[Path, dic
     folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
     try:
         names = handout_names(files, path)
+        budget = PixelBudget()
         for file, name in names.items():
             if not file.startswith(EMOJI_KEY):
-                place_file(Path(file), folder / name, path)
+                place_still_or_file(Path(file), folder / name, path, budget)
         yield folder, names
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -170,6 +173,23 @@ def process_exists(pid: int) -> bool:
     except OSError:
         return True  # another user's: it exists
     return True
+
+
+def place_still_or_file(file: Path, target: Path, path: Path, budget: PixelBudget) -> None:
+    """An animated image's fullest frame at ``target`` (a handout prints one frame); else
+    ``file`` itself."""
+    if file.suffix.lower() in ANIMATED_SUFFIXES:
+        try:
+            data = file.read_bytes()
+        except OSError as error:
+            raise BuildError(
+                f"cannot read {file} for the handout: {error.strerror}", path
+            ) from None
+        still = fullest_frame(data, budget)
+        if still is not None:
+            target.write_bytes(still)
+            return
+    place_file(file, target, path)
 
 
 def place_file(file: Path, target: Path, path: Path) -> None:

@@ -7,6 +7,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
+from coursebuild.core.animated_images import still_deck
 from coursebuild.core.errors import BuildError
 from coursebuild.core.report import Reporter
 from coursebuild.core.state import BuildState, digest
@@ -204,7 +205,9 @@ def print_slides(service, lesson: Lesson, deck: bytes, state: BuildState, notes:
     if slides_fresh(lesson, digest(deck), state, notes):
         return None  # the deck came out as it was: its slide PDF is as well
     inputs = slides_inputs(digest(deck), lesson_timestamp(lesson), notes)
-    return service.submit_print(deck, notes, lesson_timestamp(lesson), lesson.source), inputs
+    # Printed with each animation at its fullest frame: the print shows one.
+    printed = still_deck(deck)
+    return service.submit_print(printed, notes, lesson_timestamp(lesson), lesson.source), inputs
 
 
 def finished_deck(lesson: Lesson, outputs: LessonOutputs, laid) -> tuple[bytes, list[str]]:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
+
+import numpy
+from PIL import Image
 
 
 def png(width: int, height: int) -> bytes:
@@ -21,3 +25,35 @@ def png(width: int, height: int) -> bytes:
         + chunk(b"IDAT", zlib.compress(rows))
         + chunk(b"IEND", b"")
     )
+
+
+# An animation of box rows drawn on white: none, one, three, two (a stack that
+# grows, then shrinks). Its first frame is empty; its fullest shows three.
+ANIMATION_SIZE = (40, 30)
+ANIMATION_BOXES = [[], [0], [0, 1, 2], [0, 1]]
+
+
+def boxes_frame(boxes: list[int], scale: int = 1) -> Image.Image:
+    width, height = ANIMATION_SIZE
+    pixels = numpy.full((height, width, 3), 255, dtype=numpy.uint8)
+    for box in boxes:
+        pixels[2 + box * 9 : 9 + box * 9, 5:35] = (200, 30, 30)
+    image = Image.fromarray(pixels)
+    return image.resize((width * scale, height * scale), Image.Resampling.NEAREST)
+
+
+def animation(image_format: str, frames=ANIMATION_BOXES, scale: int = 1) -> bytes:
+    """The boxes' animation as a GIF, WebP or (APNG) PNG file, ``scale`` times its size."""
+    images = [boxes_frame(boxes, scale) for boxes in frames]
+    out = io.BytesIO()
+    options = {"lossless": True} if image_format == "WEBP" else {}
+    images[0].save(
+        out, format=image_format, save_all=True, append_images=images[1:], duration=500, **options
+    )
+    return out.getvalue()
+
+
+def drawn_boxes(image: Image.Image) -> int:
+    """How many of the animation's box rows ``image`` (a frame, as shown) has drawn."""
+    pixels = numpy.asarray(image.convert("RGB").resize(ANIMATION_SIZE))
+    return sum(bool((pixels[5 + box * 9, 20] < 128).any()) for box in range(3))

@@ -1,0 +1,126 @@
+"""An animated image (GIF, WebP, APNG) as a still for print: its fullest frame.
+
+A page's animation plays in its deck. A handout and a slide PDF print one
+frame, and the first is often empty: an animation that builds its picture up
+(a call stack growing, a tree drawn, a list sorted into place) starts from
+nothing. Print gets the frame that differs most from the background, the
+picture at its fullest, in the image's own format.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import re
+from dataclasses import dataclass, field
+
+# Frames × width × height decoded to choose frames, for one page's deck or
+# handout (each frame is drawn over the ones before it: choosing any decodes
+# them all). About 2 s of CPU; an animation beyond it prints its first frame.
+PAGE_PIXEL_BUDGET = 12_000_000
+# Frames are compared this small: what is drawn, not how finely.
+THUMBNAIL = (64, 64)
+FORMATS = {b"GIF8": "GIF", b"RIFF": "WEBP", b"\x89PNG": "PNG"}
+# A data: URI the deck embeds a file as: an image's type may be any (Pandoc
+# embeds a GIF as application/octet-stream); its first bytes tell.
+DATA_URI = re.compile(rb"data:[\w.+-]*/?[\w.+-]*;base64,([A-Za-z0-9+/]+=*)")
+HEAD_BYTES = 1024  # enough to see a WebP's or PNG's animation chunk
+
+
+@dataclass
+class PixelBudget:
+    """What is left of a page's PAGE_PIXEL_BUDGET: a page of animations is bounded too."""
+
+    left: int = field(default_factory=lambda: PAGE_PIXEL_BUDGET)
+
+    def take(self, pixels: int) -> bool:
+        if pixels > self.left:
+            return False
+        self.left -= pixels
+        return True
+
+
+def may_be_animated(head: bytes) -> bool:
+    """Whether an image starting with ``head`` can be animated: a cheap look, no decoding."""
+    if head.startswith(b"GIF8"):
+        return True
+    if head.startswith(b"RIFF") and head[8:16] == b"WEBPVP8X":
+        return len(head) > 20 and bool(head[20] & 0x02)  # VP8X's animation flag
+    if head.startswith(b"\x89PNG"):
+        return b"acTL" in head.split(b"IDAT", 1)[0]  # APNG's control chunk comes first
+    return False
+
+
+def fullest_frame(data: bytes, budget: PixelBudget) -> bytes | None:
+    """The frame of an animated image that shows the most, as an image of its format;
+    None if ``data`` is no animation, or one larger than what is left of ``budget``."""
+    if not may_be_animated(data[:HEAD_BYTES]):
+        return None
+    # Imported here: Pillow loads only for a page with an animation.
+    from PIL import Image
+
+    try:
+        image = Image.open(io.BytesIO(data))
+        frames = getattr(image, "n_frames", 1)
+        width, height = image.size
+        if frames < 2 or not budget.take(frames * width * height):
+            return None
+        image.seek(fullest_index(image, frames))
+        return encoded_frame(image, FORMATS[data[:4]])
+    except (OSError, ValueError, EOFError, Image.DecompressionBombError):
+        return None  # one Pillow cannot read prints as the browser or Typst shows it
+
+
+def fullest_index(image, frames: int) -> int:
+    """The first of the frames with the most pixels unlike the first frame's commonest colour."""
+    import numpy
+    from PIL import Image
+
+    background, best, most = None, 0, -1
+    for index in range(frames):
+        image.seek(index)  # Pillow draws the frame over the ones before, as a browser does
+        small = image.convert("RGB").resize(THUMBNAIL, Image.Resampling.NEAREST)
+        pixels = numpy.asarray(small).reshape(-1, 3)
+        if background is None:
+            colours, counts = numpy.unique(pixels, axis=0, return_counts=True)
+            background = colours[counts.argmax()]
+        drawn = int(numpy.any(pixels != background, axis=1).sum())
+        if drawn > most:
+            best, most = index, drawn
+    return best
+
+
+def encoded_frame(image, image_format: str) -> bytes:
+    """The frame ``image`` is at, alone, as a file of ``image_format``."""
+    from PIL import Image
+
+    frame = image.convert("RGBA")
+    options = {}
+    if image_format == "GIF":
+        frame = frame.convert("P", palette=Image.Palette.ADAPTIVE)
+    elif image_format == "WEBP":
+        options["lossless"] = True
+    still = io.BytesIO()
+    frame.save(still, format=image_format, **options)
+    return still.getvalue()
+
+
+def still_deck(deck: bytes) -> bytes:
+    """The deck with each embedded animated image replaced by its fullest frame: for print."""
+    budget = PixelBudget()
+
+    def replace(match: re.Match) -> bytes:
+        encoded = match.group(1)
+        try:
+            head = base64.b64decode(encoded[: min(len(encoded), HEAD_BYTES) // 4 * 4])
+            if not may_be_animated(head):
+                return match.group(0)
+            frame = fullest_frame(base64.b64decode(encoded), budget)
+        except binascii.Error:  # no image's (the deck's scripts name the scheme too)
+            return match.group(0)
+        if frame is None:
+            return match.group(0)
+        return match.group(0)[: match.start(1) - match.start(0)] + base64.b64encode(frame)
+
+    return DATA_URI.sub(replace, deck)
