@@ -33,9 +33,10 @@ def import_pdf_reader_ahead() -> None:
     (pypdf imports unicodedata, which a page's image address needs) and wait
     on it forever.
     """
-    threading.Thread(
-        target=importlib.import_module, args=("pypdf",), name="import-pypdf", daemon=True
-    ).start()
+    # Not a daemon: one the interpreter stops at exit mid-import is unwound by
+    # force, and through a Rust extension's frames (cryptography's, which pypdf
+    # imports when it is installed) that aborts the process.
+    threading.Thread(target=importlib.import_module, args=("pypdf",), name="import-pypdf").start()
 
 
 def pdf_page_count(path: Path) -> int | None:
