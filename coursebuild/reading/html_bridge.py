@@ -339,6 +339,15 @@ INLINE_HIGHLIGHT = re.compile(
 )
 MERMAID_BLOCK = re.compile(r'<pre class="mermaid"><code>(?P<code>.*?)</code></pre>', re.DOTALL)
 IFRAME = re.compile(r"<iframe\b[^>]*>.*?</iframe>|<iframe\b[^>]*/?>", re.DOTALL | re.IGNORECASE)
+# Sound and video a page plays (the site's narration of a lesson, say): the deck
+# plays none of it, and the allow-list would drop it silently. A card, as a frame's.
+MEDIA = re.compile(r"<(audio|video)\b[^>]*>.*?</\1\s*>|<(?:audio|video)\b[^>]*/>", re.DOTALL | re.I)
+SOURCE_TAG = re.compile(r"<source\b[^>]*>", re.IGNORECASE)
+# A custom element's start tag (a web component the site's script defines:
+# <gif-player src=…>): with an address, an image's is shown as the image,
+# another's as a card. Its end tag and what it holds go to the allow-list.
+CUSTOM_ELEMENT = re.compile(r"<(?P<name>[a-z][a-z0-9]*-[a-z0-9-]*)\b(?P<attributes>[^>]*)>", re.I)
+IMAGE_SUFFIXES = (".apng", ".avif", ".gif", ".jpeg", ".jpg", ".png", ".svg", ".webp")
 TAG = re.compile(r"<[^>]+>")
 # The no-break space footnotes put before the back link, which is gone.
 FOOTNOTE_SPACE = re.compile(r"(?:&#160;)+(?=</p>\s*</li>)")
@@ -497,18 +506,59 @@ def link_card(match: re.Match[str], context: PageContext) -> str:
     deck: its card links to it on the site when the site's address is known,
     else names it; a warning each, as the page loses what it showed.
     """
-    parser = TagAttributes()
-    parser.feed(match.group(0))
-    source = parser.attributes.get("src", "").strip()
+    attributes = tag_attributes(match.group(0))
+    return card_for(attributes.get("src", ""), attributes.get("title"), "<iframe>", context)
+
+
+def media_card(match: re.Match[str], context: PageContext) -> str:
+    """An ``<audio>`` or ``<video>`` becomes a card linking to its file (its own, or its
+    first ``<source>``'s), titled by the file's name, as a frame does."""
+    attributes = tag_attributes(match.group(0))
+    source = attributes.get("src", "")
+    if not source.strip():
+        first_source = SOURCE_TAG.search(match.group(0))
+        source = tag_attributes(first_source.group(0)).get("src", "") if first_source else ""
+    element = f"<{match.group(0)[1:6].lower()}>"
+    return card_for(source, attributes.get("title") or file_name(source), element, context)
+
+
+def custom_element(match: re.Match[str], context: PageContext) -> str:
+    """A custom element's start tag with an address: its image as an ``<img>``, another
+    file as a card. One without an address is left to the allow-list."""
+    attributes = tag_attributes(f"<x {match.group('attributes')}>")
+    source = attributes.get("src", "").strip()
+    if not source:
+        return match.group(0)
+    if urlsplit(source).path.lower().endswith(IMAGE_SUFFIXES):
+        alt = attributes.get("alt") or attributes.get("title") or ""
+        return f'<img src="{html.escape(source)}" alt="{html.escape(alt)}" />'
+    element = f"<{match.group('name').lower()}>"
+    return card_for(source, attributes.get("title") or file_name(source), element, context)
+
+
+def card_for(source: str, title: str | None, element: str, context: PageContext) -> str:
+    """A card linking to ``source``, which ``element`` of the page embeds; "" without one."""
+    source = source.strip()
     parts = urlsplit(source)
     if parts.netloc and not parts.scheme:
         source = "https:" + source
     elif not parts.scheme and parts.path:
-        return local_frame_card(source, parser.attributes.get("title"), context)
+        return local_frame_card(source, title, context, element)
     if not source.startswith(("https://", "http://")):
         return ""
     address = watch_address(source)
-    return card_linking_to(address, parser.attributes.get("title") or shown_address(address))
+    return card_linking_to(address, title or shown_address(address))
+
+
+def tag_attributes(markup: str) -> dict[str, str]:
+    """The attributes of the first start tag in ``markup``."""
+    parser = TagAttributes()
+    parser.feed(markup)
+    return parser.attributes
+
+
+def file_name(source: str) -> str | None:
+    return unquote(urlsplit(source.strip()).path.rstrip("/").rsplit("/", 1)[-1]) or None
 
 
 # A card's address is read, not typed: an address past this many characters
@@ -540,13 +590,14 @@ def card_linking_to(address: str, title: str) -> str:
     )
 
 
-def local_frame_card(source: str, title: str | None, context: PageContext) -> str:
-    name = unquote(urlsplit(source).path.rstrip("/").rsplit("/", 1)[-1]) or source
-    title = title or name
+def local_frame_card(
+    source: str, title: str | None, context: PageContext, element: str = "<iframe>"
+) -> str:
+    title = title or file_name(source) or source
     line = line_of(f'"{source}"', context.source, 1) or line_of(source, context.source, 1)
     if context.page_address is None:
         context.kept_as_written.append(
-            f"{line}\t<iframe> of the site's own '{source}' cannot be shown offline and the "
+            f"{line}\t{element} of the site's own '{source}' cannot be shown offline and the "
             "site has no site_url to link to; shown as a card naming it"
         )
         return (
@@ -554,7 +605,7 @@ def local_frame_card(source: str, title: str | None, context: PageContext) -> st
             f'<span class="link-address">{html.escape(source)}</span></p></div>'
         )
     context.kept_as_written.append(
-        f"{line}\t<iframe> of the site's own '{source}' cannot be shown offline; "
+        f"{line}\t{element} of the site's own '{source}' cannot be shown offline; "
         "shown as a card linking to it on the site"
     )
     # The browser resolves it against the page's address: MkDocs leaves raw HTML as written.
@@ -589,6 +640,8 @@ class HtmlBridge(Postprocessor):
         text = INLINE_HIGHLIGHT.sub(plain_inline_code, text)
         text = FOOTNOTE_SPACE.sub("", text)
         text = IFRAME.sub(lambda frame: link_card(frame, self.context_of()), text)
+        text = MEDIA.sub(lambda media: media_card(media, self.context_of()), text)
+        text = CUSTOM_ELEMENT.sub(lambda element: custom_element(element, self.context_of()), text)
         return sanitized(text, self.context_of())
 
 

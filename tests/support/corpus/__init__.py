@@ -44,7 +44,10 @@ Accounted for, where the two legitimately differ:
   list whose every item is a footnote's text is not counted (nor its text scanned);
 * a section whose whole body is TODO is dropped by the build and kept by the
   oracle; its body is the one word, so it holds nothing counted;
-* an ``<iframe>`` becomes a link (a "Video:" paragraph); neither side counts it;
+* an ``<iframe>`` becomes a link (a "Video:" paragraph); neither side counts it,
+  nor an ``<audio>`` or ``<video>`` (a card linking to its file);
+* a custom element whose ``src`` is an image file (``<gif-player src=…gif>``, which
+  the site's script draws) is an image in the pipeline: the site's side counts it;
 * the untitled admonition Python-Markdown titles with its kind ("Note") keeps a
   title in the handout (localised, "Huomio"), so it counts as titled on both sides.
 

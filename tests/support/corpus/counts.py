@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, fields
+from urllib.parse import urlsplit
 
 from tests.support.corpus.html_tree import Node, text_of
 from tests.support.corpus.pandoc_ast import (
@@ -47,9 +48,18 @@ def is_code_block(node: Node) -> bool:
     return not node.inside(lambda up: up.has("td", "linenos"))
 
 
+# What a custom element's src names when the site's script draws it as an image.
+IMAGE_FILES = (".apng", ".avif", ".gif", ".jpeg", ".jpg", ".png", ".svg", ".webp")
+
+
 def is_picture(node: Node) -> bool:
-    return (node.tag == "img" and not EMOJI_CLASSES & set(node.classes)) or node.has(
-        "pre", "mermaid"
+    if node.tag == "img":
+        return not EMOJI_CLASSES & set(node.classes)
+    if node.has("pre", "mermaid"):
+        return True
+    # A web component showing an image file (terminale-nsi's <gif-player src=…gif>).
+    return "-" in node.tag and urlsplit(node.attrs.get("src", "")).path.lower().endswith(
+        IMAGE_FILES
     )
 
 
