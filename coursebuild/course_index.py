@@ -22,7 +22,7 @@ from coursebuild.reading.template_data import course_data
 
 
 @functools.cache
-def import_pdf_reader_ahead() -> None:
+def import_pdf_reader_ahead() -> threading.Thread:
     """Import pypdf on a thread of its own while the lessons are made (once a build).
 
     The index counts the new PDFs' pages once they are made: pypdf's ~0.1 s
@@ -36,7 +36,11 @@ def import_pdf_reader_ahead() -> None:
     # Not a daemon: one the interpreter stops at exit mid-import is unwound by
     # force, and through a Rust extension's frames (cryptography's, which pypdf
     # imports when it is installed) that aborts the process.
-    threading.Thread(target=importlib.import_module, args=("pypdf",), name="import-pypdf").start()
+    importing = threading.Thread(
+        target=importlib.import_module, args=("pypdf",), name="import-pypdf"
+    )
+    importing.start()
+    return importing
 
 
 def pdf_page_count(path: Path) -> int | None:
