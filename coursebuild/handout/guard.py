@@ -26,7 +26,12 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from coursebuild.core.animated_images import PixelBudget, fullest_frame
+from coursebuild.core.animated_images import (
+    HEAD_BYTES,
+    PixelBudget,
+    fullest_frame,
+    may_be_animated,
+)
 from coursebuild.core.emoji import literal_emoji
 from coursebuild.core.errors import BuildError, line_of
 from coursebuild.reading.dialect import image_references
@@ -178,18 +183,21 @@ def process_exists(pid: int) -> bool:
 def place_still_or_file(file: Path, target: Path, path: Path, budget: PixelBudget) -> None:
     """An animated image's fullest frame at ``target`` (a handout prints one frame); else
     ``file`` itself."""
+    still = None
     if file.suffix.lower() in ANIMATED_SUFFIXES:
         try:
-            data = file.read_bytes()
+            with file.open("rb") as image:
+                # Its first bytes tell: most images are still, and are linked unread.
+                head = image.read(HEAD_BYTES)
+                if may_be_animated(head):
+                    still = fullest_frame(head + image.read(), budget)
         except OSError as error:
-            raise BuildError(
-                f"cannot read {file} for the handout: {error.strerror}", path
-            ) from None
-        still = fullest_frame(data, budget)
-        if still is not None:
-            target.write_bytes(still)
-            return
-    place_file(file, target, path)
+            message = f"cannot read {file} for the handout: {error.strerror}"
+            raise BuildError(message, path) from None
+    if still is None:
+        place_file(file, target, path)
+    else:
+        target.write_bytes(still)
 
 
 def place_file(file: Path, target: Path, path: Path) -> None:
