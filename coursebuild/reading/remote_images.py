@@ -11,7 +11,8 @@ address is a request the build makes for the page's author. So a fetch
   one exception, for a course's own server, and the tests' local one;
 - is one try, with a short timeout, within a time budget for the whole page
   that no server can stretch (one sending a byte a second keeps each read
-  within a timeout: every read waits at most until the page's deadline);
+  within a timeout: every read waits at most until the page's deadline, and
+  so does the name's lookup);
 - keeps at most ``MAX_IMAGE_BYTES``, and only an image: a PNG, JPEG, GIF or
   WebP whose header gives a size within the pixel limit, or an SVG.
 
@@ -29,6 +30,7 @@ import ipaddress
 import re
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,10 +151,7 @@ class RemoteImages:
 
     def checked_address(self, host: str, port: int) -> str:
         """The address to connect to: the host's, if every one of them may be reached."""
-        try:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (OSError, UnicodeError) as error:
-            raise FetchRefused(f"cannot look up {host}: {error}") from None
+        infos = look_up(host, port, self.deadline)
         addresses = [info[4][0] for info in infos]
         if not addresses:
             raise FetchRefused(f"no address for {host}")
@@ -168,6 +167,32 @@ class RemoteImages:
         """An SVG card saying the image is missing, and from where: shown where the image was."""
         path = self.cache / f"{url_key(url)}-unavailable" / (file_stem(url) + ".svg")
         return write_placeholder(path, url, self.unavailable_text)
+
+
+def look_up(host: str, port: int, deadline: float) -> list:
+    """``socket.getaddrinfo`` of ``host``, waited for until ``deadline`` at most.
+
+    A lookup has no timeout of its own: the system's resolver tries each name
+    server in turn, and one that never answers (the page's author may run it)
+    costs seconds a try. It runs on a thread of its own, left behind if it
+    does not answer in time (the page's reading ends with its child process).
+    """
+    found: dict[str, object] = {}
+
+    def lookup() -> None:
+        try:
+            found["infos"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as error:
+            found["error"] = error
+
+    looking = threading.Thread(target=lookup, name="image-host-lookup", daemon=True)
+    looking.start()
+    looking.join(max(0.0, deadline - time.monotonic()))
+    if looking.is_alive():
+        raise budget_spent()
+    if "error" in found:
+        raise FetchRefused(f"cannot look up {host}: {found['error']}")
+    return found["infos"]
 
 
 def budget_spent() -> FetchRefused:

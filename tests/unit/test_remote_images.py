@@ -244,3 +244,21 @@ def test_https_to_the_address_checked_still_checks_the_certificate_names_the_hos
     assert shown.parent.name.endswith("-unavailable")
     assert "CERTIFICATE_VERIFY_FAILED" in images.failures[0]
     assert "not valid for '127.0.0.1'" in images.failures[0]
+
+
+def test_a_lookup_that_does_not_answer_gets_no_more_than_the_pages_time(tmp_path, monkeypatch):
+    # A name server that never answers: the system's lookup has no timeout of its own.
+    def unanswered(*arguments, **keywords):
+        time.sleep(5)
+        raise socket.gaierror("no answer")
+
+    monkeypatch.setattr(remote_images, "PAGE_BUDGET_SECONDS", 1.0)
+    monkeypatch.setattr(socket, "getaddrinfo", unanswered)
+    images = RemoteImages(tmp_path / "cache")
+    started = time.monotonic()
+    shown = images.local_file("https://kuvat.example/kuva.png")
+    assert time.monotonic() - started < 1.5
+    assert shown.parent.name.endswith("-unavailable")
+    assert images.failures == [
+        "https://kuvat.example/kuva.png: the page's 1 s for fetching are spent"
+    ]
