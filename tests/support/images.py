@@ -33,18 +33,25 @@ ANIMATION_SIZE = (40, 30)
 ANIMATION_BOXES = [[], [0], [0, 1, 2], [0, 1]]
 
 
-def boxes_frame(boxes: list[int], scale: int = 1) -> Image.Image:
+def boxes_frame(boxes: list[int], scale: int = 1, transparent: bool = False) -> Image.Image:
+    """A frame of the animation; ``transparent``: black boxes on a transparent ground."""
     width, height = ANIMATION_SIZE
-    pixels = numpy.full((height, width, 3), 255, dtype=numpy.uint8)
+    ground, box_colour = (
+        ((0, 0, 0, 0), (0, 0, 0, 255)) if transparent else ((255,) * 4, (200, 30, 30, 255))
+    )
+    pixels = numpy.full((height, width, 4), ground, dtype=numpy.uint8)
     for box in boxes:
-        pixels[2 + box * 9 : 9 + box * 9, 5:35] = (200, 30, 30)
-    image = Image.fromarray(pixels)
+        pixels[2 + box * 9 : 9 + box * 9, 5:35] = box_colour
+    image = Image.fromarray(pixels, "RGBA" if transparent else None)
+    image = image if transparent else image.convert("RGB")
     return image.resize((width * scale, height * scale), Image.Resampling.NEAREST)
 
 
-def animation(image_format: str, frames=ANIMATION_BOXES, scale: int = 1) -> bytes:
+def animation(
+    image_format: str, frames=ANIMATION_BOXES, scale: int = 1, transparent: bool = False
+) -> bytes:
     """The boxes' animation as a GIF, WebP or (APNG) PNG file, ``scale`` times its size."""
-    images = [boxes_frame(boxes, scale) for boxes in frames]
+    images = [boxes_frame(boxes, scale, transparent) for boxes in frames]
     out = io.BytesIO()
     options = {"lossless": True} if image_format == "WEBP" else {}
     images[0].save(
@@ -54,6 +61,8 @@ def animation(image_format: str, frames=ANIMATION_BOXES, scale: int = 1) -> byte
 
 
 def drawn_boxes(image: Image.Image) -> int:
-    """How many of the animation's box rows ``image`` (a frame, as shown) has drawn."""
-    pixels = numpy.asarray(image.convert("RGB").resize(ANIMATION_SIZE))
+    """How many of the animation's box rows ``image`` (a frame, as shown on white) has drawn."""
+    shown = Image.new("RGBA", image.size, "white")
+    shown.alpha_composite(image.convert("RGBA"))
+    pixels = numpy.asarray(shown.convert("RGB").resize(ANIMATION_SIZE))
     return sum(bool((pixels[5 + box * 9, 20] < 128).any()) for box in range(3))

@@ -45,6 +45,19 @@ def test_the_background_is_the_first_frames_commonest_colour():
 
 
 @pytest.mark.parametrize("image_format", ["GIF", "WEBP", "PNG"])
+def test_an_animation_whose_first_frame_shows_enough_prints_it(image_format):
+    # One row of three at first: a picture already, as a plot redrawn each epoch is.
+    assert fullest_frame(animation(image_format, [[0], [0, 1, 2], [0]]), PixelBudget()) is None
+
+
+@pytest.mark.parametrize("image_format", ["WEBP", "PNG"])
+def test_a_transparent_animation_is_measured_as_shown_on_white(image_format):
+    # Black boxes on a transparent ground: taken as RGB, ground and boxes are both black.
+    data = animation(image_format, transparent=True)
+    assert single_frame_boxes(fullest_frame(data, PixelBudget())) == 3
+
+
+@pytest.mark.parametrize("image_format", ["GIF", "WEBP", "PNG"])
 def test_a_still_image_is_left_as_it_is(image_format):
     out = io.BytesIO()
     boxes_frame([0]).save(out, format=image_format)
