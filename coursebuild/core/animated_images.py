@@ -4,8 +4,8 @@ its first is (nearly) empty.
 A page's animation plays in its deck. A handout and a slide PDF print one
 frame, the first, and an animation that builds its picture up (a call stack
 growing, a tree drawn, a list sorted into place) starts from nothing: a
-blank box on paper. One whose first frame shows less than half of what its
-fullest shows (the frame least like the background) prints that fullest
+blank box on paper. One whose first frame shows less than a quarter of what
+its fullest shows (the frame least like the background) prints that fullest
 frame, in the image's own format; any other prints its first, as before (a
 plot redrawn each epoch, a scatter turning: no frame says more).
 """
@@ -17,6 +17,7 @@ import binascii
 import io
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 # Frames × width × height decoded to choose frames, for one page's deck or
 # handout (each frame is drawn over the ones before it: choosing any decodes
@@ -58,7 +59,7 @@ def may_be_animated(head: bytes) -> bool:
     return False
 
 
-def fullest_frame(data: bytes, budget: PixelBudget) -> bytes | None:
+def print_still(data: bytes, budget: PixelBudget) -> bytes | None:
     """The fullest frame of an animation whose first is (nearly) empty, as an image of
     its format; None to print ``data`` as it is: no animation, one whose first frame
     shows enough, or one larger than what is left of ``budget``."""
@@ -122,17 +123,25 @@ def encoded_frame(image, image_format: str) -> bytes:
     return still.getvalue()
 
 
+def file_still(path: Path, budget: PixelBudget) -> bytes | None:
+    """print_still of the image file at ``path``, which is read whole only if it may animate."""
+    with path.open("rb") as image:
+        head = image.read(HEAD_BYTES)
+        return print_still(head + image.read(), budget) if may_be_animated(head) else None
+
+
 def still_deck(deck: bytes) -> bytes:
-    """The deck with each embedded animated image replaced by its fullest frame: for print."""
+    """The deck to print: each embedded animation that starts empty at its fullest frame."""
     budget = PixelBudget()
 
     def replace(match: re.Match) -> bytes:
         encoded = match.group(1)
         try:
+            # The head first: most embedded files (fonts, still images) are not decoded whole.
             head = base64.b64decode(encoded[: min(len(encoded), HEAD_BYTES) // 4 * 4])
             if not may_be_animated(head):
                 return match.group(0)
-            frame = fullest_frame(base64.b64decode(encoded), budget)
+            frame = print_still(base64.b64decode(encoded), budget)
         except binascii.Error:  # no image's (the deck's scripts name the scheme too)
             return match.group(0)
         if frame is None:

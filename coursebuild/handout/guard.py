@@ -26,18 +26,12 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from coursebuild.core.animated_images import (
-    HEAD_BYTES,
-    PixelBudget,
-    fullest_frame,
-    may_be_animated,
-)
+from coursebuild.core.animated_images import PixelBudget, file_still
 from coursebuild.core.emoji import literal_emoji
 from coursebuild.core.errors import BuildError, line_of
 from coursebuild.reading.dialect import image_references
 from coursebuild.reading.jinja_regions import code_regions
 
-ANIMATED_SUFFIXES = {".gif", ".webp", ".png", ".apng"}  # formats an image may animate in
 RAW_TYPST = re.compile(r"\{\s*=\s*typst\s*\}", re.IGNORECASE)
 # A fence: maybe in a quote or a list item, three or more ` or ~, the info string.
 FENCE = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d+[.)])[ \t]+)*(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
@@ -181,19 +175,12 @@ def process_exists(pid: int) -> bool:
 
 
 def place_still_or_file(file: Path, target: Path, path: Path, budget: PixelBudget) -> None:
-    """An animated image's fullest frame at ``target`` (a handout prints one frame); else
-    ``file`` itself."""
-    still = None
-    if file.suffix.lower() in ANIMATED_SUFFIXES:
-        try:
-            with file.open("rb") as image:
-                # Its first bytes tell: most images are still, and are linked unread.
-                head = image.read(HEAD_BYTES)
-                if may_be_animated(head):
-                    still = fullest_frame(head + image.read(), budget)
-        except OSError as error:
-            message = f"cannot read {file} for the handout: {error.strerror}"
-            raise BuildError(message, path) from None
+    """The frame a handout prints of an animation that starts empty, at ``target``
+    (animated_images.py); else ``file`` itself."""
+    try:
+        still = file_still(file, budget)
+    except OSError as error:
+        raise BuildError(f"cannot read {file} for the handout: {error.strerror}", path) from None
     if still is None:
         place_file(file, target, path)
     else:

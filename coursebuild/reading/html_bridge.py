@@ -341,7 +341,7 @@ MERMAID_BLOCK = re.compile(r'<pre class="mermaid"><code>(?P<code>.*?)</code></pr
 IFRAME = re.compile(r"<iframe\b[^>]*>.*?</iframe>|<iframe\b[^>]*/?>", re.DOTALL | re.IGNORECASE)
 # Sound and video a page plays (the site's narration of a lesson, say): the deck
 # plays none of it, and the allow-list would drop it silently. A card, as a frame's.
-MEDIA = re.compile(r"<(audio|video)\b[^>]*>.*?</\1\s*>|<(?:audio|video)\b[^>]*/>", re.DOTALL | re.I)
+MEDIA = re.compile(r"<(?P<name>audio|video)\b[^>]*(?:/>|>.*?</(?P=name)\s*>)", re.DOTALL | re.I)
 SOURCE_TAG = re.compile(r"<source\b[^>]*>", re.IGNORECASE)
 # A custom element's start tag (a web component the site's script defines:
 # <gif-player src=…>): with an address, an image's is shown as the image,
@@ -518,7 +518,7 @@ def media_card(match: re.Match[str], context: PageContext) -> str:
     if not source.strip():
         first_source = SOURCE_TAG.search(match.group(0))
         source = tag_attributes(first_source.group(0)).get("src", "") if first_source else ""
-    element = f"<{match.group(0)[1:6].lower()}>"
+    element = f"<{match.group('name').lower()}>"
     return card_for(source, attributes.get("title") or file_name(source), element, context)
 
 

@@ -14,7 +14,7 @@ ADDRESS_PX = 16
 MAX_ADDRESS_CHARACTERS = int((636 - 2 * 12) / (0.602 * ADDRESS_PX))
 
 
-def shown_address(address: str) -> str:
+def card_address(address: str) -> str:
     """The address as the card shows it: no scheme; if too long, its host, "…" and its
     tail (the file's name says most)."""
     shown = re.sub(r"^[a-z][a-z0-9+.-]*://", "", address, flags=re.IGNORECASE)
@@ -27,7 +27,7 @@ def shown_address(address: str) -> str:
 
 
 def placeholder_svg(address: str, text: str) -> str:
-    shown = shown_address(address)
+    shown = card_address(address)
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" width="640" height="200" viewBox="0 0 640 200">'
         '<rect x="2" y="2" width="636" height="196" rx="12" fill="#f4f4f4" stroke="#767676" '

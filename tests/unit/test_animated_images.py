@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageOps
 
 from coursebuild.core import animated_images
-from coursebuild.core.animated_images import PixelBudget, fullest_frame, still_deck
+from coursebuild.core.animated_images import PixelBudget, print_still, still_deck
 from tests.support.images import (
     ANIMATION_BOXES,
     ANIMATION_SIZE,
@@ -28,7 +28,7 @@ def single_frame_boxes(data: bytes) -> int:
 
 @pytest.mark.parametrize("image_format", ["GIF", "WEBP", "PNG"])
 def test_an_animation_prints_its_fullest_frame_in_its_own_format(image_format):
-    still = fullest_frame(animation(image_format), PixelBudget())
+    still = print_still(animation(image_format), PixelBudget())
     assert still is not None
     assert Image.open(io.BytesIO(still)).format == image_format
     assert single_frame_boxes(still) == 3  # not the first frame's none, nor the last's two
@@ -40,33 +40,33 @@ def test_the_background_is_the_first_frames_commonest_colour():
     inverted = [ImageOps.invert(image) for image in frames]
     out = io.BytesIO()
     inverted[0].save(out, format="PNG", save_all=True, append_images=inverted[1:])
-    still = fullest_frame(out.getvalue(), PixelBudget())
+    still = print_still(out.getvalue(), PixelBudget())
     assert drawn_boxes(ImageOps.invert(Image.open(io.BytesIO(still)).convert("RGB"))) == 3
 
 
 @pytest.mark.parametrize("image_format", ["GIF", "WEBP", "PNG"])
 def test_an_animation_whose_first_frame_shows_enough_prints_it(image_format):
     # One row of three at first: a picture already, as a plot redrawn each epoch is.
-    assert fullest_frame(animation(image_format, [[0], [0, 1, 2], [0]]), PixelBudget()) is None
+    assert print_still(animation(image_format, [[0], [0, 1, 2], [0]]), PixelBudget()) is None
 
 
 @pytest.mark.parametrize("image_format", ["WEBP", "PNG"])
 def test_a_transparent_animation_is_measured_as_shown_on_white(image_format):
     # Black boxes on a transparent ground: taken as RGB, ground and boxes are both black.
     data = animation(image_format, transparent=True)
-    assert single_frame_boxes(fullest_frame(data, PixelBudget())) == 3
+    assert single_frame_boxes(print_still(data, PixelBudget())) == 3
 
 
 @pytest.mark.parametrize("image_format", ["GIF", "WEBP", "PNG"])
 def test_a_still_image_is_left_as_it_is(image_format):
     out = io.BytesIO()
     boxes_frame([0]).save(out, format=image_format)
-    assert fullest_frame(out.getvalue(), PixelBudget()) is None
+    assert print_still(out.getvalue(), PixelBudget()) is None
 
 
 def test_what_is_no_image_is_left_as_it_is():
-    assert fullest_frame(b"GIF89a not really", PixelBudget()) is None
-    assert fullest_frame(b"<svg/>", PixelBudget()) is None
+    assert print_still(b"GIF89a not really", PixelBudget()) is None
+    assert print_still(b"<svg/>", PixelBudget()) is None
 
 
 def test_a_pages_animations_are_chosen_within_its_budget(monkeypatch):
@@ -74,8 +74,8 @@ def test_a_pages_animations_are_chosen_within_its_budget(monkeypatch):
     monkeypatch.setattr(animated_images, "PAGE_PIXEL_BUDGET", pixels * 2 - 1)
     budget = PixelBudget()
     data = animation("GIF")
-    assert fullest_frame(data, budget) is not None
-    assert fullest_frame(data, budget) is None  # the second is over what is left
+    assert print_still(data, budget) is not None
+    assert print_still(data, budget) is None  # the second is over what is left
     assert budget.left == pixels - 1
 
 
