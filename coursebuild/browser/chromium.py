@@ -17,7 +17,11 @@ from coursebuild.core.errors import BuildError
 from coursebuild.core.paths import cache_root
 
 SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
-DEFAULT_CHROMIUM = "/usr/bin/chromium"  # Debian's; CHROMIUM overrides it
+# Debian's headless shell (package chromium-headless-shell): the full browser's
+# Blink and Skia, the same layout and the same PDFs, without its desktop parts:
+# at a 30-lesson build's peak its processes took 257 MB against 403 MB. CHROMIUM
+# overrides it (the full /usr/bin/chromium works too).
+DEFAULT_CHROMIUM = "/usr/bin/chromium-headless-shell"
 DISABLED_FEATURES = (
     "BackForwardCache",  # a page left is not kept for going back
     "WebUIOmniboxPopup",
@@ -218,7 +222,7 @@ def cache_driver_code() -> None:
 
 @contextmanager
 def open_browser() -> Iterator[object]:
-    """Debian's Chromium, headless, driven by Playwright (its own browser download is not used)."""
+    """Debian's headless Chromium, driven by Playwright (its own browser download is not used)."""
     try:
         # Imported here: Playwright takes ~0.1 s to import; a no-op build skips it.
         from playwright.sync_api import sync_playwright

@@ -14,7 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from coursebuild.browser.chromium import MIN_FIGURE_SHARE, inspect_deck, open_browser, open_deck
+from coursebuild.browser.chromium import (
+    MIN_FIGURE_SHARE,
+    chromium_path,
+    inspect_deck,
+    open_browser,
+    open_deck,
+)
 from tests.support.course_factory import make_course, make_site, outputs, run_build
 from tests.support.deck_slides import slides, text_of
 from tests.support.images import png
@@ -719,10 +725,10 @@ def test_another_chromium_lays_the_decks_out_again(tmp_path):
     make_course(tmp_path, {"slides/05_selain.md": "# Selain\n\n## Osio\n\n### Dia\n\n- kohta\n"})
     out = tmp_path / "build"
     assert run_build(tmp_path, "--out", str(out)).returncode == 0
-    # Debian's /usr/bin/chromium is a launcher script: a copy of it is a
+    # Debian's Chromium is started by a launcher script: a copy of it is a
     # working Chromium that the build cannot tell is the same one.
     other = tmp_path / "chromium"
-    shutil.copy2("/usr/bin/chromium", other)
+    shutil.copy2(chromium_path(), other)
     os.utime(other, ns=(0, 0))
     again = run_build(tmp_path, "--out", str(out), env={"CHROMIUM": str(other)})
     assert again.returncode == 0, again.stderr
