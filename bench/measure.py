@@ -24,7 +24,8 @@ class Run:
     stdout: str
     stderr: str
     max_rss_mb: float  # the largest single process of the tree (wait4 ru_maxrss)
-    cpu_seconds: float = 0.0  # user + system time of the whole tree
+    cpu_seconds: float = 0.0  # user + system time of the processes the command reaped
+    busy_cores: float = 0.0  # the machine's busy CPUs, on average, while it ran
     tree_pss_mb: float | None = None  # peak of the tree's summed PSS, when sampled
     tree_peak: str = ""  # the processes at that peak, when sampled
 
@@ -32,6 +33,20 @@ class Run:
 def seconds_only(seconds: float, max_rss_mb: float = 0.0) -> Run:
     """A time taken some other way than by running a command (inside a process, summed)."""
     return Run(seconds, 0, "", "", max_rss_mb)
+
+
+def cpu_ticks() -> tuple[int, int]:
+    """(busy, all) clock ticks of every CPU since boot, from /proc/stat."""
+    with open("/proc/stat", "rb") as stream:
+        fields = [int(field) for field in stream.readline().split()[1:9]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def busy_cores(before: tuple[int, int], after: tuple[int, int]) -> float:
+    """How many CPUs were busy, on average, between two cpu_ticks()."""
+    busy, total = after[0] - before[0], after[1] - before[1]
+    return os.cpu_count() * busy / total if total else 0.0
 
 
 def process_parents() -> dict[int, int]:
@@ -106,7 +121,7 @@ def run(
         tempfile.TemporaryFile() as err,
         open(stdin, "rb") if stdin else nullcontext(subprocess.DEVNULL) as source,
     ):
-        started = time.perf_counter()
+        started, ticks = time.perf_counter(), cpu_ticks()
         process = subprocess.Popen(
             command, cwd=cwd, env=env or ENV, stdin=source, stdout=out, stderr=err
         )
@@ -114,7 +129,7 @@ def run(
         if sampler:
             sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
+        seconds, machine = time.perf_counter() - started, busy_cores(ticks, cpu_ticks())
         process.returncode = os.waitstatus_to_exitcode(status)
         if sampler:
             sampler.stopped.set()
@@ -128,6 +143,7 @@ def run(
             err.read().decode("utf-8", "replace"),
             usage.ru_maxrss / 1024,
             usage.ru_utime + usage.ru_stime,
+            machine,
         )
     if sampler:
         result.tree_pss_mb = sampler.peak_kb / 1024
@@ -188,5 +204,12 @@ class Series:
 
 
 def cpu(timing: Timing) -> str:
-    """The median CPU time (user + system, the whole tree) of a timing's runs."""
-    return f"{statistics.median(run.cpu_seconds for run in timing.runs):.2f} s CPU"
+    """The median CPU time of a timing's runs, and how busy the machine was meanwhile.
+
+    The CPU time is the processes the build reaped: not Chromium's renderer,
+    which the build's kill of its process group leaves to init to reap; the
+    machine's busy CPUs count it (the benchmark runs nothing beside).
+    """
+    seconds = statistics.median(run.cpu_seconds for run in timing.runs)
+    busy = statistics.median(run.busy_cores for run in timing.runs)
+    return f"{seconds:.2f} s CPU, {busy:.2f} of {os.cpu_count()} CPUs busy"
