@@ -36,8 +36,9 @@ LAUNCH_ARGUMENTS = [
     "--no-first-run",
     # Fewer processes, less memory (issue 23): the compositor and the network
     # service in the browser's own process (~40 MB less); no omnibox popup
-    # (Chromium's new headless mode preloads its WebUI page in a renderer of
-    # its own: ~50 MB, ~0.7 s of CPU a start), no spare renderer kept warm.
+    # (the full Chromium's new headless mode preloads its WebUI page in a
+    # renderer of its own: ~50 MB, ~0.7 s of CPU a start; the shell has none,
+    # the full one is the fallback), no spare renderer kept warm.
     "--in-process-gpu",
     "--enable-features=NetworkServiceInProcess2",
     "--disable-features=" + ",".join(DISABLED_FEATURES),
