@@ -205,7 +205,7 @@ def print_slides(service, lesson: Lesson, deck: bytes, state: BuildState, notes:
     if slides_fresh(lesson, digest(deck), state, notes):
         return None  # the deck came out as it was: its slide PDF is as well
     inputs = slides_inputs(digest(deck), lesson_timestamp(lesson), notes)
-    # Printed with each animation at its fullest frame: the print shows one.
+    # A print shows one frame: an animation that starts empty prints its fullest.
     printed = still_deck(deck)
     return service.submit_print(printed, notes, lesson_timestamp(lesson), lesson.source), inputs
 
