@@ -145,15 +145,34 @@ local function stopped_word(inline)
   return word
 end
 
+-- Letters each followed by a stop, the last one's taken off: "a.k.a", "U.S".
+local function is_initialism(word)
+  local rest, letters = word:gsub("%a%.", "")
+  return letters > 0 and rest:match("^%a$") ~= nil
+end
+
 -- A word that a full stop ends without ending the sentence: "esim.", an
--- initial ("S. Prince").
+-- initial ("S. Prince"), letters with stops ("a.k.a.", "z.B.").
 local function is_abbreviation(inline)
   local word = stopped_word(inline)
   if not word then
     return false
   end
   word = word:gsub("%.$", "")
-  return word:match("^%u$") ~= nil or ABBREVIATIONS[pandoc.text.lower(word)] == true
+  return word:match("^%u$") ~= nil
+    or is_initialism(word)
+    or ABBREVIATIONS[pandoc.text.lower(word)] == true
+end
+
+-- The round brackets the text of ``inline`` opens and closes.
+local function brackets(inline)
+  local text = closing_text(inline)
+  if not text then
+    return 0, 0
+  end
+  local _, opened = text:gsub("%(", "")
+  local _, closed = text:gsub("%)", "")
+  return opened, closed
 end
 
 -- A stop that goes on when a small letter follows: a quoted question ("Miksi?"
@@ -188,18 +207,29 @@ end
 
 -- ``inlines`` cut into sentences. A sentence ends at ".", "!" or "?" before a
 -- space, unless the word is an abbreviation ("esim.") or an ordinal, an
--- ellipsis or a short word before a small letter ("1. kerros"). Source marks
--- right after the stop stay with their sentence. Links, math, code and
--- emphasis are never cut.
+-- ellipsis or a short word before a small letter ("1. kerros"), or a bracket
+-- opened in the sentence closes after it (a cut there would leave it open; one
+-- never closed, a slip of the pen, is let be). Source marks right after the
+-- stop stay with their sentence. Links, math, code and emphasis are never cut.
 local function sentences(inlines)
   local found = pandoc.List()
   local current = pandoc.List()
+  local closing_later = 0 -- the brackets that close after the current inline
+  for _, inline in ipairs(inlines) do
+    local _, closed = brackets(inline)
+    closing_later = closing_later + closed
+  end
+  local depth = 0 -- round brackets open in the current sentence
   local i = 1
   while i <= #inlines do
     local inline = inlines[i]
     current:insert(inline)
+    local opened, closed = brackets(inline)
+    depth = math.max(0, depth + opened - closed)
+    closing_later = closing_later - closed
+    local inside = depth > 0 and closing_later > 0
     local split_after = nil
-    if ends_with_stop(inline) and not is_abbreviation(inline) then
+    if not inside and ends_with_stop(inline) and not is_abbreviation(inline) then
       -- Source marks ("[1]") after the stop, with or without a space between.
       local last = i
       local probe = i + 1
@@ -227,6 +257,7 @@ local function sentences(inlines)
       end
       found:insert(trimmed(current))
       current = pandoc.List()
+      depth = 0
       i = split_after + 1
     else
       i = i + 1
@@ -540,7 +571,7 @@ Slide.__index = Slide
 function Slide.new(title, opening)
   return setmetatable({ title = title, opening = opening or false, visible = pandoc.List(),
     notes = pandoc.List(), prose = pandoc.List(), heavy = false, points = nil,
-    titled = false }, Slide)
+    titled = false, folded = {} }, Slide)
 end
 
 -- The next slide under the same title: a figure of its own begins a new
@@ -564,6 +595,14 @@ end
 function Slide:add(block)
   self.points = nil
   self.visible:insert(block)
+end
+
+-- The blocks of a box shown closed: the slide shows its title alone.
+function Slide:add_folded(blocks)
+  for _, block in ipairs(blocks) do
+    self:add(block)
+    self.folded[block] = true
+  end
 end
 
 function Slide:add_prose(block, title_notes)
@@ -612,14 +651,19 @@ function Slide:take_trailing_subheadings()
   return taken
 end
 
--- A slide that would show only its heading shows the first sentence of each
--- of its prose paragraphs; the whole prose stays in the notes. So does a
--- subheading that would introduce nothing: its own paragraphs' sentences.
+-- A slide that would show only its heading (and boxes shown closed, titles
+-- alone) shows the first sentence of each of its prose paragraphs under the
+-- heading; the whole prose stays in the notes. So does a subheading that
+-- would introduce nothing: its own paragraphs' sentences.
 function Slide:add_lead()
-  local only_heading = #self.visible == 1 and self.visible[1].t == "Header"
+  local only_heading = #self.visible >= 1 and self.visible[1].t == "Header"
+  for index = 2, #self.visible do
+    only_heading = only_heading and self.folded[self.visible[index]] == true
+  end
   if only_heading then
-    for _, point in ipairs(self:lead_points(nil)) do
-      self:add_point(point)
+    local points = self:lead_points(nil)
+    if #points > 0 then
+      self.visible:insert(2, pandoc.BulletList(points))
     end
     return
   end
@@ -715,9 +759,7 @@ local function shape_slides(blocks, meta)
     elseif block.t == "Div" and block.classes:includes("admonition") then
       local box = admonition_for_slides(with_short_captions(block))
       if box.classes:includes("collapsed") then
-        for _, part in ipairs(collapsed_box(box)) do
-          slide:add(part)
-        end
+        slide:add_folded(collapsed_box(box))
       else
         slide:add(box)
       end
