@@ -6,15 +6,13 @@ import os
 import statistics
 import subprocess
 import tempfile
-import threading
 import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.settings import ENV
-
-SAMPLE_SECONDS = 0.05
+from bench.tree_memory import TreeMemory
 
 
 @dataclass
@@ -47,63 +45,6 @@ def busy_cores(before: tuple[int, int], after: tuple[int, int]) -> float:
     """How many CPUs were busy, on average, between two cpu_ticks()."""
     busy, total = after[0] - before[0], after[1] - before[1]
     return os.cpu_count() * busy / total if total else 0.0
-
-
-def process_parents() -> dict[int, int]:
-    parents = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", "rb") as stream:
-                stat = stream.read()
-        except OSError:
-            continue
-        # "pid (comm) state ppid ...": comm may hold spaces and brackets.
-        fields = stat[stat.rindex(b")") + 2 :].split()
-        parents[int(entry.name)] = int(fields[1])
-    return parents
-
-
-def tree_pss_kb(root: int) -> list[tuple[str, int]]:
-    """(name, PSS in kB) of ``root`` and each of its descendants."""
-    children: dict[int, list[int]] = {}
-    for pid, parent in process_parents().items():
-        children.setdefault(parent, []).append(pid)
-    sizes, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        todo.extend(children.get(pid, []))
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as stream:
-                program = stream.read().split(b"\0")[0].decode(errors="replace")
-            # Chromium rewrites its argv[0] into its whole command line, spaces and all.
-            name = os.path.basename(program.split(" ")[0])
-            with open(f"/proc/{pid}/smaps_rollup", "rb") as stream:
-                for line in stream:
-                    if line.startswith(b"Pss:"):
-                        sizes.append((name, int(line.split()[1])))
-                        break
-        except OSError:
-            continue
-    return sizes
-
-
-class TreeMemory(threading.Thread):
-    def __init__(self, pid: int) -> None:
-        super().__init__(daemon=True)
-        self.pid = pid
-        self.peak_kb = 0
-        self.peak_sizes: list[tuple[str, int]] = []
-        self.stopped = threading.Event()
-
-    def run(self) -> None:
-        while not self.stopped.is_set():
-            sizes = tree_pss_kb(self.pid)
-            total = sum(size for _, size in sizes)
-            if total > self.peak_kb:
-                self.peak_kb, self.peak_sizes = total, sizes
-            self.stopped.wait(SAMPLE_SECONDS)
 
 
 def run(
