@@ -25,13 +25,15 @@ def is_shown(text: Text) -> bool:
     return text.get_visible() and axes_shown and bool(text.get_text().strip())
 
 
-def smallest_text_pt(fig: Figure) -> float:
+def smallest_text_pt(fig: Figure, *, drawn: bool = False) -> float:
     """The smallest font size (pt) among the figure's shown texts, tick labels included.
 
     Draws the figure first (without output), since tick labels get their text
-    only when drawn. Raises ValueError for a figure without any text.
+    only when drawn, unless it was just drawn (``drawn``: saved, say). Raises
+    ValueError for a figure without any text.
     """
-    fig.draw_without_rendering()
+    if not drawn:
+        fig.draw_without_rendering()
     sizes = [text.get_fontsize() for text in fig.findobj(Text) if is_shown(text)]
     if not sizes:
         raise ValueError("the figure has no visible text")
