@@ -31,7 +31,11 @@ def first_lesson_rounds(bench: Bench, lang: str) -> tuple[bool, bool]:
         time_figures(series, bench.figure_parts, lang)
         time_markdown(series, bench.markdown_parts, one, page, out_one)
         shutil.rmtree(out_one)
-        series.run("clean", build_command(one, out_one))
+        # The first clean build's memory is sampled too, for the reference row:
+        # sampling costs ~1 % of a build's time (bench/tree_memory.py).
+        sampled = bench.clean_memory is None
+        clean = series.run("clean", build_command(one, out_one), memory=sampled)
+        bench.clean_memory = clean if sampled else bench.clean_memory
         before = snapshot(out_one)
         series.run("noop", build_command(one, out_one))
         noop_untouched &= not changed(before, snapshot(out_one))
@@ -142,7 +146,5 @@ def bench_first_lesson(bench: Bench) -> None:
     single = measure(max(1, bench.runs // 2), **single_file_command(bench.inputs))
     imports = run([PYTHON, "-X", "importtime", *build_command(bench.one, bench.out_one)[1:]])
     no_matplotlib = not re.search(r"\|\s+matplotlib\b", imports.stderr)
-    shutil.rmtree(bench.out_one)
-    bench.clean_memory = run(build_command(bench.one, bench.out_one), memory=True)
     report_floor(bench, single)
     report_first_builds(bench, noop_untouched, edit_rebuilt, no_matplotlib)

@@ -4,6 +4,7 @@ against the same edits built by build.py in the same minutes, on unwatched twins
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from bench.builds import build_command, code_copy
 from bench.context import Bench
@@ -16,11 +17,20 @@ from bench.table import section
 
 # Edits timed through the live preview, for each of its two rows: each costs
 # ~8 s with its twin's build, and ten made the section ~170 s of the whole
-# benchmark's ten minutes; five keep a median whose spread was ~±5 %.
-PREVIEW_EDITS = 5
+# benchmark's ten minutes, five ~82 s; three, as every other row has. Five
+# showed spreads of ~±5 %, medians 0.19 and 0.87 s inside the allowance.
+PREVIEW_EDITS = 3
 # What the preview may add to the build it runs: noticing the change, telling
 # the page, and the page reloading onto the same slide.
 PREVIEW_ALLOWANCE = 0.150
+
+
+def seeded(built: Path, out: Path) -> Path:
+    """``out`` as a copy of an earlier build's output folder, before an untimed build
+    into it: the figures drawn there are not drawn again (each ~4 s); the lessons
+    are built again, as their digests hold their course's path."""
+    shutil.copytree(built, out)
+    return out
 
 
 def text_edit_latencies(bench: Bench) -> list[float]:
@@ -29,12 +39,13 @@ def text_edit_latencies(bench: Bench) -> list[float]:
     original = page_file.read_text(encoding="utf-8")
     deck = f"{bench.lesson_page.stem}.html"
     twin = twin_course(bench.one, bench.work / "one-twin")
-    twin_out = bench.work / "out-one-twin"
+    twin_out = seeded(bench.out_one, bench.work / "out-one-twin")
     run(build_command(twin, twin_out, "--no-slide-pdfs"))
     twin_edit = text_edit(twin / "slides" / bench.lesson_page.name, "vain viivan")
 
     edit = text_edit(page_file, "vain viivan")
-    with running_preview(BUILD, bench.one, bench.work / "out-preview") as preview:
+    preview_out = seeded(twin_out, bench.work / "out-preview")
+    with running_preview(BUILD, bench.one, preview_out) as preview:
 
         def twin_text_build(count: int) -> None:
             # Not beside the preview's next build process importing its libraries.
@@ -60,14 +71,14 @@ def figure_edit_latencies(bench: Bench, spec) -> list[float]:
     # The twin has code of its own: the preview watches the first copy's.
     twin_code = code_copy(bench.work / "code-twin")
     twin_figure_course = twin_course(course, bench.work / "figure-course-twin")
-    twin_figure_build = build_command(
-        twin_figure_course, bench.work / "out-figure-twin", "--no-slide-pdfs"
-    )
+    twin_figure_out = seeded(bench.work / "out-figure", bench.work / "out-figure-twin")
+    twin_figure_build = build_command(twin_figure_course, twin_figure_out, "--no-slide-pdfs")
     twin_figure_build[1] = str(twin_code / "build.py")
     run(twin_figure_build)
     twin_figure_edit = FigureEdit(twin_code / module)
 
-    with running_preview(code / "build.py", course, bench.work / "out-figure-preview") as preview:
+    preview_out = seeded(twin_figure_out, bench.work / "out-figure-preview")
+    with running_preview(code / "build.py", course, preview_out) as preview:
 
         def twin_figure_rebuild(_count: int) -> None:
             preview.wait_until_quiet()
