@@ -53,9 +53,6 @@ def bench_figure_edit(bench: Bench) -> None:
         before = snapshot(out_figure)
         bench.series.run("figure edit", figure_build)
         rebuilt |= changed(before, snapshot(out_figure))
-        # As the live preview builds: no slide PDF printed.
-        edit_figure()
-        bench.series.run("figure edit no slide PDF", [*figure_build, "--no-slide-pdfs"])
     expected = {f"images/{spec.name}.svg", "a_uses.html", "a_uses.pdf", "a_uses-slides.pdf"}
     only_those = rebuilt - {"index.html"} == expected
     parts = {name: statistics.median(values) for name, values in bench.figure_parts.items()}

@@ -43,9 +43,6 @@ def first_lesson_rounds(bench: Bench, lang: str) -> tuple[bool, bool]:
         before = snapshot(out_one)
         series.run("edit", build_command(one, out_one))
         edit_rebuilt &= changed(before, snapshot(out_one)) - {"index.html"} == lesson_files
-        # The build the live preview runs: the same edit, no slide PDF printed.
-        bench.edit_one()
-        series.run("edit no slide PDF", build_command(one, out_one, "--no-slide-pdfs"))
     return noop_untouched, edit_rebuilt
 
 
