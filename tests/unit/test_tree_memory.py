@@ -12,36 +12,21 @@ from bench.tree_memory import ProcessMemory, Resident, TreeMemory
 
 MB = 1024
 
-# Keeps MEGABYTES of private memory, starts DEPTH generations of itself below
-# it, says "ready" once they all hold theirs, and holds it HOLD seconds more.
+# Keeps memory, starts DEPTH generations of itself below it, says "ready" once
+# they all hold theirs, and holds it HOLD seconds more. What it keeps: KEPT
+# megabytes of its own, or (a path) that file mapped, every page of it read.
 HOLDER = textwrap.dedent(
     """
-    import subprocess, sys, time
-    megabytes, hold, depth = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
-    kept = bytes(range(256)) * (megabytes * 4096)  # written: every page resident
-    if depth:
-        command = [sys.executable, __file__, str(megabytes), str(hold), str(depth - 1)]
-        child = subprocess.Popen(command, stdout=subprocess.PIPE)
-        child.stdout.readline()
-    print("ready", flush=True)
-    time.sleep(hold)
-    if depth:
-        child.communicate()
-    """
-)
-
-
-# Maps FILE and reads every page of it, then as HOLDER, with DEPTH generations
-# of itself below, each mapping the same file.
-MAPPER = textwrap.dedent(
-    """
     import mmap, subprocess, sys, time
-    path, hold, depth = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
-    with open(path, "rb") as stream:
-        mapped = mmap.mmap(stream.fileno(), 0, prot=mmap.PROT_READ)
-    total = sum(mapped[offset] for offset in range(0, len(mapped), 4096))
+    kept, hold, depth = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
+    if kept.isdigit():
+        memory = bytes(range(256)) * (int(kept) * 4096)  # written: every page resident
+    else:
+        with open(kept, "rb") as stream:
+            memory = mmap.mmap(stream.fileno(), 0, prot=mmap.PROT_READ)
+        total = sum(memory[offset] for offset in range(0, len(memory), 4096))
     if depth:
-        command = [sys.executable, __file__, path, str(hold), str(depth - 1)]
+        command = [sys.executable, __file__, kept, str(hold), str(depth - 1)]
         child = subprocess.Popen(command, stdout=subprocess.PIPE)
         child.stdout.readline()
     print("ready", flush=True)
@@ -52,10 +37,10 @@ MAPPER = textwrap.dedent(
 )
 
 
-def holder_command(folder, megabytes: int, hold: float, depth: int) -> list[str]:
+def holder_command(folder, kept: int | str, hold: float, depth: int) -> list[str]:
     script = folder / "holder.py"
     script.write_text(HOLDER)
-    return [sys.executable, str(script), str(megabytes), str(hold), str(depth)]
+    return [sys.executable, str(script), str(kept), str(hold), str(depth)]
 
 
 def sampled(command: list[str]) -> TreeMemory:
@@ -98,9 +83,7 @@ def test_a_process_at_rest_is_read_again_only_when_its_reading_is_old(tmp_path, 
 def test_pages_two_processes_share_count_once_in_the_sum(tmp_path):
     shared = tmp_path / "shared.bin"
     shared.write_bytes(bytes(range(256)) * (128 * 4096))
-    script = tmp_path / "mapper.py"
-    script.write_text(MAPPER)
-    sampler = sampled([sys.executable, str(script), str(shared), "1.5", "1"])
+    sampler = sampled(holder_command(tmp_path, str(shared), 1.5, 1))
     # Each process's PSS holds half the file once both have read it in: the first
     # one's last reading (the whole file) would count it one and a half times.
     assert 128 * MB <= sampler.peak_kb <= (128 + 2 * 25) * MB, sampler.peak_sizes
