@@ -9,8 +9,8 @@ the last read, when that read is older than ``PSS_MAX_AGE``, or when a process
 of the same program started, ended, or mapped more or fewer shared pages since
 (which shares that program's pages anew). In between, a process's PSS is its
 last PSS plus its new anonymous memory (a new page of it is private) plus its
-new shared memory at the share it had of its shared memory at that read. On a
-30-lesson build the summed estimate stayed within ±12 MB of every PSS read at
+new shared memory at the share it had of its shared memory at that read. On
+20-lesson builds the summed estimate stayed within ±12 MB of every PSS read at
 the same moment in 98 % of samples, and its peak within 1 MB of theirs.
 """
 
