@@ -87,9 +87,9 @@ def marp_commands(markdown: Path, work: Path) -> dict[str, dict]:
     }
 
 
-def marp_many_commands(markdown: Path, work: Path, count: int) -> dict[str, dict]:
-    """Marp converting ``count`` copies of the lesson in one run (``--input-dir``), to HTML
-    and to PDF: the peer of a clean build of a ``count``-lesson course, for its memory."""
+def marp_many_command(markdown: Path, work: Path, count: int) -> dict:
+    """Marp converting ``count`` copies of the lesson to PDF in one run (``--input-dir``):
+    the peer of a clean build of a ``count``-lesson course, for its memory."""
     (work / "one").mkdir(parents=True)
     single = marp_commands(markdown, work / "one")
     text = (work / "one" / "marp.md").read_text(encoding="utf-8")
@@ -98,11 +98,7 @@ def marp_many_commands(markdown: Path, work: Path, count: int) -> dict[str, dict
     for number in range(count):
         (decks / f"lesson-{number:03d}.md").write_text(text, encoding="utf-8")
     marp = [str(MARP), "--no-config-file", "--input-dir", str(decks)]
-    env = single["html"]["env"]
     return {
-        "html": {"command": [*marp, "-o", str(out / "html")], "env": env},
-        "pdf": {
-            "command": [*marp, "--pdf", "--allow-local-files", "-o", str(out / "pdf")],
-            "env": env,
-        },
+        "command": [*marp, "--pdf", "--allow-local-files", "-o", str(out / "pdf")],
+        "env": single["pdf"]["env"],
     }
