@@ -151,16 +151,16 @@ class LaunchedChromium:
         os.close(from_browser)
         loop = asyncio.get_running_loop()
         reader = asyncio.StreamReader(limit=MAX_MESSAGE_BYTES)
-        await loop.connect_read_pipe(
+        incoming, _ = await loop.connect_read_pipe(
             lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(to_us, "rb", 0)
         )
         writer, _ = await loop.connect_write_pipe(asyncio.Protocol, os.fdopen(from_us, "wb", 0))
         connection = Connection(lambda text: writer.write(text + b"\0"))
         chromium = cls(pid, profile, connection)
-        chromium.reader = asyncio.create_task(chromium.read(reader, writer))
+        chromium.reader = asyncio.create_task(chromium.read(reader, incoming, writer))
         return chromium
 
-    async def read(self, reader: asyncio.StreamReader, writer) -> None:
+    async def read(self, reader: asyncio.StreamReader, incoming, writer) -> None:
         try:
             while True:
                 self.connection.received((await reader.readuntil(b"\0"))[:-1])
@@ -171,6 +171,10 @@ class LaunchedChromium:
             said = self.stderr_tail()
             self.connection.close(ProtocolError("Chromium closed" + (f": {said}" if said else "")))
         finally:
+            # Closed here, not left to the end of the pipe: a loop that stops
+            # right after Chromium is killed would leave it open, and its
+            # garbage collection warns about it (a CI run failed a test so).
+            incoming.close()
             writer.close()
 
     def stderr_tail(self) -> str:
