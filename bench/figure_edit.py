@@ -3,11 +3,10 @@ lesson rebuild."""
 
 from __future__ import annotations
 
-import shutil
 import statistics
 from pathlib import Path
 
-from bench.builds import build_command, changed, code_copy, snapshot
+from bench.builds import build_command, changed, code_copy, seeded, snapshot
 from bench.context import Bench
 from bench.courses import FigureEdit, make_course, without_figure
 from bench.measure import run
@@ -35,10 +34,7 @@ def figure_edit_setup(bench: Bench, spec) -> tuple[list[str], Path]:
         bench.work / "figure-course",
         {"a_uses.md": page, "b_does_not.md": without_figure(page, spec.name)},
     )
-    # From a copy of the first lesson's output: the figures drawn there are not
-    # drawn again (~4 s); the lessons are built, their digests hold their path.
-    shutil.copytree(bench.out_one, bench.work / "out-figure")
-    figure_build = build_command(figure_course, bench.work / "out-figure")
+    figure_build = build_command(figure_course, seeded(bench.out_one, bench.work / "out-figure"))
     figure_build[1] = str(code / "build.py")
     run(figure_build)
     return figure_build, code / figure_module(spec)

@@ -4,9 +4,8 @@ against the same edits built by build.py in the same minutes, on unwatched twins
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
-from bench.builds import build_command, code_copy
+from bench.builds import build_command, code_copy, seeded
 from bench.context import Bench
 from bench.courses import FigureEdit, twin_course
 from bench.figure_edit import edited_figure, figure_module
@@ -23,14 +22,6 @@ PREVIEW_EDITS = 3
 # What the preview may add to the build it runs: noticing the change, telling
 # the page, and the page reloading onto the same slide.
 PREVIEW_ALLOWANCE = 0.150
-
-
-def seeded(built: Path, out: Path) -> Path:
-    """``out`` as a copy of an earlier build's output folder, before an untimed build
-    into it: the figures drawn there are not drawn again (each ~4 s); the lessons
-    are built again, as their digests hold their course's path."""
-    shutil.copytree(built, out)
-    return out
 
 
 def text_edit_latencies(bench: Bench) -> list[float]:
